@@ -1,0 +1,8 @@
+//! The admin area: program overview and partner governance.
+
+pub mod model;
+pub mod pages;
+pub mod server;
+
+#[cfg(feature = "ssr")]
+pub mod queries;

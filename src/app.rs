@@ -1,0 +1,105 @@
+//! The application: the HTML shell, the routes, and what every page can reach (the
+//! signed-in user and the sign-in/sign-out actions).
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::{
+    admin::pages::AdminHomePage,
+    auth::{
+        model::{Perm, Principal},
+        pages::LoginPage,
+        server::{whoami, Login, Logout},
+    },
+    clients::pages::ClientDetailPage,
+    components::{layout::SiteHeader, AreaGate, NotFoundPage},
+    error::AppError,
+    landing::LandingPage,
+    partners::pages::PartnerHomePage,
+    portal::pages::ClientHomePage,
+};
+
+/// The signed-in user (or `None`), refetched whenever someone signs in or out.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<Option<Principal>, AppError>>);
+
+/// The sign-in and sign-out actions, shared by the header and the sign-in page.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let me = Resource::new(
+        move || (login.version().get(), logout.version().get()),
+        |_| whoami(),
+    );
+    provide_context(AuthActions { login, logout });
+    provide_context(CurrentUser(me));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/partner-portal.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Partner Portal".to_string() } else { format!("{title} · Partner Portal") }
+        } />
+        <Router>
+            <SiteHeader />
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <ParentRoute
+                        path=path!("/admin")
+                        view=|| view! { <AreaGate perm=Perm::Admin /> }
+                        ssr=SsrMode::Async
+                    >
+                        <Route path=path!("") view=AdminHomePage />
+                    </ParentRoute>
+                    <ParentRoute
+                        path=path!("/partner")
+                        view=|| view! { <AreaGate perm=Perm::PartnerRead /> }
+                        ssr=SsrMode::Async
+                    >
+                        <Route path=path!("") view=PartnerHomePage />
+                        <Route path=path!("/clients/:id") view=ClientDetailPage />
+                    </ParentRoute>
+                    <ParentRoute
+                        path=path!("/app")
+                        view=|| view! { <AreaGate perm=Perm::ClientPortal /> }
+                        ssr=SsrMode::Async
+                    >
+                        <Route path=path!("") view=ClientHomePage />
+                    </ParentRoute>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,27 @@
+//! The audit log: one append-only row per change of state, written in the same transaction
+//! as the change (a database trigger refuses UPDATE, DELETE and TRUNCATE).
+
+#[cfg(feature = "ssr")]
+mod record;
+#[cfg(feature = "ssr")]
+pub use record::{record, AuditEntry};
+
+/// What happened. The string form is what the log stores and what readers filter on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    SignIn,
+    SignInFailed,
+    SignOut,
+    DemoSeeded,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::SignIn => "auth.sign_in",
+            Action::SignInFailed => "auth.sign_in_failed",
+            Action::SignOut => "auth.sign_out",
+            Action::DemoSeeded => "demo.seeded",
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Writing audit rows.
+
+use std::net::IpAddr;
+
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use super::Action;
+use crate::{auth::model::Principal, error::AppError};
+
+/// One audit row. During an impersonation `actor` is the client user acted as and
+/// `real_user` the reseller member who really acted.
+#[derive(Debug)]
+pub struct AuditEntry {
+    pub action: Action,
+    pub actor: Option<Uuid>,
+    pub real_user: Option<Uuid>,
+    pub impersonation: Option<Uuid>,
+    pub partner_id: Option<Uuid>,
+    pub target: Option<(&'static str, Uuid)>,
+    pub client_addr: Option<IpAddr>,
+    pub detail: serde_json::Value,
+}
+
+impl AuditEntry {
+    /// An entry for something `who` did.
+    pub fn by(who: &Principal, action: Action) -> Self {
+        Self {
+            action,
+            actor: Some(who.user_id),
+            real_user: None,
+            impersonation: None,
+            partner_id: who.partner_id(),
+            target: None,
+            client_addr: None,
+            detail: serde_json::Value::Object(Default::default()),
+        }
+    }
+
+    /// An entry with no signed-in actor (the system, or an anonymous visitor).
+    pub fn system(action: Action) -> Self {
+        Self {
+            action,
+            actor: None,
+            real_user: None,
+            impersonation: None,
+            partner_id: None,
+            target: None,
+            client_addr: None,
+            detail: serde_json::Value::Object(Default::default()),
+        }
+    }
+
+    pub fn target(mut self, kind: &'static str, id: Uuid) -> Self {
+        self.target = Some((kind, id));
+        self
+    }
+
+    pub fn from_addr(mut self, addr: Option<IpAddr>) -> Self {
+        self.client_addr = addr;
+        self
+    }
+
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// Appends `entry` using `executor`: pass the transaction that makes the change.
+pub async fn record<'e>(executor: impl PgExecutor<'e>, entry: AuditEntry) -> Result<(), AppError> {
+    let (target_type, target_id) = entry.target.unzip();
+    sqlx::query!(
+        r#"insert into audit_log
+               (action, actor_user_id, real_user_id, impersonation_id, partner_id,
+                target_type, target_id, client_addr, detail)
+           values ($1, $2, $3, $4, $5, $6, $7, $8::text::inet, $9)"#,
+        entry.action.as_str(),
+        entry.actor,
+        entry.real_user,
+        entry.impersonation,
+        entry.partner_id,
+        target_type,
+        target_id,
+        entry.client_addr.map(|a| a.to_string()),
+        entry.detail,
+    )
+    .execute(executor)
+    .await?;
+    Ok(())
+}

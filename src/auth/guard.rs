@@ -1,0 +1,56 @@
+//! The guard every server function starts with: `let me = require(Perm::X).await?;`.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{
+    model::{Perm, Principal, Refusal},
+    queries,
+};
+use crate::{error::AppError, state::pool};
+
+/// Session key holding the signed-in user's id. Nothing else about the user is kept in the
+/// session: role and partner are read from the database on every call.
+pub const SESSION_USER_ID: &str = "user_id";
+
+/// The request's session (tower-sessions, stored in PostgreSQL).
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|error| {
+        tracing::error!(%error, "no session layer on this request");
+        AppError::Internal
+    })
+}
+
+/// The TCP peer's address. Headers such as X-Forwarded-For are deliberately not consulted:
+/// anyone can send them.
+pub async fn client_addr() -> Option<IpAddr> {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// The signed-in principal, or `None` for an anonymous caller.
+pub async fn current_principal() -> Result<Option<Principal>, AppError> {
+    let session = session().await?;
+    let Some(user_id) = session.get::<Uuid>(SESSION_USER_ID).await? else {
+        return Ok(None);
+    };
+    Ok(queries::load_principal(&pool()?, user_id).await?)
+}
+
+/// Returns the caller if they hold `perm`: `Unauthorized` when nobody is signed in,
+/// `Forbidden` when the caller lacks the permission or their partner is not active.
+pub async fn require(perm: Perm) -> Result<Principal, AppError> {
+    let me = current_principal().await?.ok_or(AppError::Unauthorized)?;
+    match me.check(perm) {
+        Ok(()) => Ok(me),
+        Err(Refusal::NotPermitted) | Err(Refusal::PartnerInactive) => {
+            tracing::info!(user = %me.user_id, ?perm, "permission refused");
+            Err(AppError::Forbidden)
+        }
+    }
+}

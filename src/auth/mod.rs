@@ -1,0 +1,17 @@
+//! Signing in and out, the session, and the guard that every server function starts with.
+
+pub mod model;
+pub mod pages;
+pub mod server;
+
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod rate_limit;
+
+#[cfg(feature = "ssr")]
+pub use guard::require;

@@ -1,0 +1,336 @@
+//! Who is signed in and what they may do: roles, permissions (DESIGN.md section 4) and the
+//! password policy. Pure data and pure functions, shared with the browser.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A partner member's role inside their partner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "member_role", rename_all = "lowercase"))]
+pub enum Role {
+    Owner,
+    Manager,
+    Sales,
+    Support,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Owner, Role::Manager, Role::Sales, Role::Support, Role::Viewer];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Owner => "Owner",
+            Role::Manager => "Manager",
+            Role::Sales => "Sales",
+            Role::Support => "Support",
+            Role::Viewer => "Viewer",
+        }
+    }
+}
+
+/// A partner's standing in the program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "partner_status", rename_all = "lowercase"))]
+pub enum PartnerStatus {
+    Active,
+    /// Members cannot sign in.
+    Suspended,
+    /// Members can sign in and read, but change nothing.
+    Frozen,
+}
+
+impl PartnerStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PartnerStatus::Active => "Active",
+            PartnerStatus::Suspended => "Suspended",
+            PartnerStatus::Frozen => "Frozen",
+        }
+    }
+}
+
+/// Something a server function may require of its caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Perm {
+    /// The admin area and everything in it.
+    Admin,
+    /// Partner dashboard, client list and client detail.
+    PartnerRead,
+    /// Create and edit clients, change subscriptions and prices.
+    EditClients,
+    /// Log in as a client.
+    Impersonate,
+    /// Commissions, statements and payouts.
+    Commissions,
+    /// The branding editor.
+    Branding,
+    /// Invite members, change roles, remove members.
+    Team,
+    /// API keys and the payout method.
+    ApiKeys,
+    /// The partner's audit log.
+    PartnerAudit,
+    /// The client portal, for a client's users.
+    ClientPortal,
+    /// Managing a client account's users and its support-access switch (the client's owner).
+    ClientAdmin,
+}
+
+impl Perm {
+    /// Whether the permission changes state; a frozen partner keeps only the others.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Perm::EditClients | Perm::Impersonate | Perm::Branding | Perm::Team | Perm::ApiKeys
+        )
+    }
+}
+
+impl Role {
+    /// The permission table of DESIGN.md section 4, for members of a partner.
+    pub fn allows(self, perm: Perm) -> bool {
+        use Role::*;
+        match perm {
+            Perm::PartnerRead => true,
+            Perm::EditClients => matches!(self, Owner | Manager | Sales),
+            Perm::Impersonate => matches!(self, Owner | Manager | Support),
+            Perm::Commissions | Perm::Branding | Perm::PartnerAudit => matches!(self, Owner | Manager),
+            Perm::Team | Perm::ApiKeys => self == Owner,
+            Perm::Admin | Perm::ClientPortal | Perm::ClientAdmin => false,
+        }
+    }
+}
+
+/// The signed-in person, as read from the database on every call (never cached in the
+/// session), so that a demotion or a suspension takes effect at once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub user_id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub kind: PrincipalKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PrincipalKind {
+    Admin,
+    Member {
+        partner_id: Uuid,
+        partner_name: String,
+        partner_status: PartnerStatus,
+        role: Role,
+    },
+    ClientUser {
+        partner_id: Uuid,
+        client_id: Uuid,
+        client_name: String,
+        is_owner: bool,
+    },
+}
+
+/// Why a principal was refused a permission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not allowed for this kind of user or role.
+    NotPermitted,
+    /// The partner is suspended or frozen.
+    PartnerInactive,
+}
+
+impl Principal {
+    /// Whether this principal holds `perm`. Admins hold the admin permission; partner
+    /// permissions need a member of an active partner (read-only when frozen); client
+    /// permissions need a client user.
+    pub fn check(&self, perm: Perm) -> Result<(), Refusal> {
+        match &self.kind {
+            PrincipalKind::Admin => (perm == Perm::Admin).then_some(()).ok_or(Refusal::NotPermitted),
+            PrincipalKind::Member {
+                role,
+                partner_status,
+                ..
+            } => {
+                if !role.allows(perm) {
+                    return Err(Refusal::NotPermitted);
+                }
+                match partner_status {
+                    PartnerStatus::Active => Ok(()),
+                    PartnerStatus::Frozen if !perm.writes() => Ok(()),
+                    _ => Err(Refusal::PartnerInactive),
+                }
+            }
+            PrincipalKind::ClientUser { is_owner, .. } => match perm {
+                Perm::ClientPortal => Ok(()),
+                Perm::ClientAdmin if *is_owner => Ok(()),
+                _ => Err(Refusal::NotPermitted),
+            },
+        }
+    }
+
+    pub fn has(&self, perm: Perm) -> bool {
+        self.check(perm).is_ok()
+    }
+
+    /// The partner whose data this principal may see, if any.
+    pub fn partner_id(&self) -> Option<Uuid> {
+        match &self.kind {
+            PrincipalKind::Admin => None,
+            PrincipalKind::Member { partner_id, .. } | PrincipalKind::ClientUser { partner_id, .. } => {
+                Some(*partner_id)
+            }
+        }
+    }
+
+    /// Where this principal starts after signing in.
+    pub fn home(&self) -> &'static str {
+        match self.kind {
+            PrincipalKind::Admin => "/admin",
+            PrincipalKind::Member { .. } => "/partner",
+            PrincipalKind::ClientUser { .. } => "/app",
+        }
+    }
+}
+
+/// Shortest password accepted (OWASP ASVS 2.1.1 asks for at least 12).
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Longest password accepted: long enough for passphrases, short enough to bound hashing.
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+/// The password policy for new passwords: length in characters, not too repetitive, and not
+/// the e-mail address. Returns the message to show next to the field.
+pub fn check_new_password(password: &str, email: &str) -> Result<(), String> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        return Err(format!("Use at least {PASSWORD_MIN_CHARS} characters."));
+    }
+    if chars > PASSWORD_MAX_CHARS {
+        return Err(format!("Use at most {PASSWORD_MAX_CHARS} characters."));
+    }
+    let mut distinct: Vec<char> = password.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 5 {
+        return Err("Use a less repetitive password.".into());
+    }
+    let lowered = password.to_lowercase();
+    let local_part = email.split('@').next().unwrap_or_default().to_lowercase();
+    if lowered == email.to_lowercase() || (local_part.len() >= 4 && lowered.contains(&local_part)) {
+        return Err("Do not use your e-mail address in your password.".into());
+    }
+    Ok(())
+}
+
+/// A `next` path from the query string is followed after sign-in only if it stays on this
+/// site: an absolute path, not `//host` or `/\host` (which browsers treat as another site).
+pub fn safe_next_path(next: &str) -> Option<&str> {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    ok.then_some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(role: Role, status: PartnerStatus) -> Principal {
+        Principal {
+            user_id: Uuid::nil(),
+            email: "m@p.test".into(),
+            display_name: "M".into(),
+            kind: PrincipalKind::Member {
+                partner_id: Uuid::nil(),
+                partner_name: "P".into(),
+                partner_status: status,
+                role,
+            },
+        }
+    }
+
+    /// DESIGN.md section 4, row by row: owner, manager, sales, support, viewer.
+    #[test]
+    fn permission_table_matches_the_design() {
+        let table: [(Perm, [bool; 5]); 8] = [
+            (Perm::PartnerRead, [true, true, true, true, true]),
+            (Perm::EditClients, [true, true, true, false, false]),
+            (Perm::Impersonate, [true, true, false, true, false]),
+            (Perm::Commissions, [true, true, false, false, false]),
+            (Perm::Branding, [true, true, false, false, false]),
+            (Perm::Team, [true, false, false, false, false]),
+            (Perm::ApiKeys, [true, false, false, false, false]),
+            (Perm::PartnerAudit, [true, true, false, false, false]),
+        ];
+        for (perm, expected) in table {
+            for (role, allowed) in Role::ALL.into_iter().zip(expected) {
+                assert_eq!(role.allows(perm), allowed, "{role:?} {perm:?}");
+            }
+        }
+        for role in Role::ALL {
+            assert!(!role.allows(Perm::Admin), "{role:?} must not reach the admin area");
+            assert!(!role.allows(Perm::ClientPortal));
+        }
+    }
+
+    #[test]
+    fn suspended_partners_can_do_nothing_and_frozen_ones_only_read() {
+        let suspended = member(Role::Owner, PartnerStatus::Suspended);
+        assert_eq!(suspended.check(Perm::PartnerRead), Err(Refusal::PartnerInactive));
+        let frozen = member(Role::Owner, PartnerStatus::Frozen);
+        assert!(frozen.has(Perm::PartnerRead));
+        assert!(frozen.has(Perm::Commissions));
+        assert_eq!(frozen.check(Perm::EditClients), Err(Refusal::PartnerInactive));
+        assert_eq!(frozen.check(Perm::Team), Err(Refusal::PartnerInactive));
+    }
+
+    #[test]
+    fn admins_and_client_users_stay_in_their_areas() {
+        let admin = Principal {
+            kind: PrincipalKind::Admin,
+            ..member(Role::Owner, PartnerStatus::Active)
+        };
+        assert!(admin.has(Perm::Admin));
+        assert!(!admin.has(Perm::ClientPortal));
+        assert_eq!(admin.partner_id(), None);
+        assert_eq!(admin.home(), "/admin");
+
+        let client = |is_owner| Principal {
+            kind: PrincipalKind::ClientUser {
+                partner_id: Uuid::nil(),
+                client_id: Uuid::nil(),
+                client_name: "C".into(),
+                is_owner,
+            },
+            ..member(Role::Owner, PartnerStatus::Active)
+        };
+        assert!(client(false).has(Perm::ClientPortal));
+        assert!(!client(false).has(Perm::ClientAdmin));
+        assert!(client(true).has(Perm::ClientAdmin));
+        assert!(!client(true).has(Perm::PartnerRead));
+        assert!(!client(true).has(Perm::Admin));
+        assert_eq!(client(true).home(), "/app");
+    }
+
+    #[test]
+    fn password_policy() {
+        assert!(check_new_password("short", "a@b.test").is_err());
+        assert!(check_new_password(&"a".repeat(129), "a@b.test").is_err());
+        assert!(check_new_password("aaaaaaaaaaaaaaaa", "a@b.test").is_err());
+        assert!(check_new_password("xjohnsmithx-2026!", "johnsmith@b.test").is_err());
+        assert!(check_new_password("correct horse battery", "a@b.test").is_ok());
+        // Length counts characters, not bytes.
+        assert!(check_new_password("ééééééééééé1", "a@b.test").is_err());
+        assert!(check_new_password("żółć gęślą jaźń", "a@b.test").is_ok());
+    }
+
+    #[test]
+    fn next_paths_stay_on_this_site() {
+        assert_eq!(safe_next_path("/admin"), Some("/admin"));
+        assert_eq!(safe_next_path("/partner/clients?page=2"), Some("/partner/clients?page=2"));
+        for bad in ["//evil.test", "/\\evil.test", "https://evil.test", "evil", "", "/a\nb"] {
+            assert_eq!(safe_next_path(bad), None, "{bad:?}");
+        }
+    }
+}

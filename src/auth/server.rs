@@ -1,0 +1,127 @@
+//! Server functions for signing in and out and for asking who is signed in.
+
+use leptos::prelude::*;
+
+use super::model::Principal;
+use crate::error::AppError;
+
+/// Longest e-mail address accepted anywhere (RFC 5321 path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// The message for every failed sign-in, whether the e-mail or the password was wrong.
+pub const SIGN_IN_FAILED: &str = "Email or password is incorrect.";
+
+/// Who is signed in, if anyone.
+#[server(endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<Principal>, AppError> {
+    // Public by design: it only ever describes the caller.
+    super::guard::current_principal().await
+}
+
+/// Signs in with e-mail and password, then goes to `next` (if it is on this site) or to the
+/// area of the account.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use super::{
+        guard::{client_addr, session, SESSION_USER_ID},
+        model::{safe_next_path, PartnerStatus, PrincipalKind},
+        password::verify_password,
+        queries,
+        rate_limit::AttemptKeys,
+    };
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        error::FieldErrors,
+        state::pool,
+    };
+
+    /// A cap on what sign-in will hash, so that a huge body cannot burn CPU.
+    const PASSWORD_INPUT_MAX_CHARS: usize = 1024;
+
+    // The guard of a public endpoint: per-account and per-address limits, before any work.
+    let email = email.trim().to_lowercase();
+    let addr = client_addr().await;
+    let keys = AttemptKeys::new(&email, addr);
+    let pool = pool()?;
+    keys.check(&pool).await?;
+
+    let mut invalid = FieldErrors::new();
+    if email.is_empty() {
+        invalid.add("email", "Enter your e-mail address.");
+    } else if email.chars().count() > EMAIL_MAX_CHARS {
+        invalid.add("email", "That e-mail address is too long.");
+    }
+    if password.is_empty() {
+        invalid.add("password", "Enter your password.");
+    } else if password.chars().count() > PASSWORD_INPUT_MAX_CHARS {
+        invalid.add("password", "That password is too long.");
+    }
+    invalid.keep("email", email.clone()).into_result()?;
+
+    let account = queries::find_login_account(&pool, &email).await?;
+    let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
+    let password_ok = verify_password(password, stored_hash).await?;
+    let principal = match &account {
+        Some(a) if password_ok && !a.disabled => queries::load_principal(&pool, a.id).await?,
+        _ => None,
+    };
+    let Some(me) = principal else {
+        keys.record_failure(&pool).await?;
+        if let Some(account) = &account {
+            let mut entry = AuditEntry::system(Action::SignInFailed)
+                .target("user", account.id)
+                .from_addr(addr);
+            entry.actor = Some(account.id);
+            audit::record(&pool, entry).await?;
+        }
+        return Err(AppError::Validation(FieldErrors::form(SIGN_IN_FAILED).keep("email", email)));
+    };
+    if let PrincipalKind::Member {
+        partner_status: PartnerStatus::Suspended,
+        ..
+    } = me.kind
+    {
+        return Err(AppError::Validation(
+            FieldErrors::form(
+                "Your partner account is suspended. Please contact the partner program team.",
+            )
+            .keep("email", email),
+        ));
+    }
+
+    // A new session id on every sign-in, so that an id planted before sign-in is worthless.
+    let session = session().await?;
+    session.cycle_id().await?;
+    session.insert(SESSION_USER_ID, me.user_id).await?;
+    keys.clear_account(&pool).await?;
+    audit::record(&pool, AuditEntry::by(&me, Action::SignIn).from_addr(addr)).await?;
+
+    let destination = next
+        .as_deref()
+        .and_then(safe_next_path)
+        .unwrap_or(me.home())
+        .to_string();
+    leptos_axum::redirect(&destination);
+    Ok(())
+}
+
+/// Signs out: the session is deleted from the store and its cookie expired.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::guard::{client_addr, current_principal, session};
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        state::pool,
+    };
+
+    // Anyone may sign out; a caller with no session simply lands on the home page.
+    let me = current_principal().await?;
+    let session = session().await?;
+    if let Some(me) = me {
+        let addr = client_addr().await;
+        audit::record(&pool()?, AuditEntry::by(&me, Action::SignOut).from_addr(addr)).await?;
+    }
+    session.flush().await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}

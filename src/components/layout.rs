@@ -1,0 +1,75 @@
+//! The frame around every page: skip link, brand, navigation for the signed-in role, and
+//! the sign-out button.
+
+use leptos::{either::Either, prelude::*};
+
+use crate::{
+    app::{AuthActions, CurrentUser},
+    auth::model::{Principal, PrincipalKind},
+};
+
+/// The links a principal's navigation shows, in order.
+pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
+    match me.kind {
+        PrincipalKind::Admin => vec![("/admin", "Partners")],
+        PrincipalKind::Member { .. } => vec![("/partner", "Dashboard")],
+        PrincipalKind::ClientUser { .. } => vec![("/app", "My account")],
+    }
+}
+
+/// A short description of who is signed in, e.g. "Owner at Northwind".
+pub fn role_line(me: &Principal) -> String {
+    match &me.kind {
+        PrincipalKind::Admin => "Program admin".into(),
+        PrincipalKind::Member { role, partner_name, .. } => format!("{} at {partner_name}", role.label()),
+        PrincipalKind::ClientUser { client_name, .. } => client_name.clone(),
+    }
+}
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let me = expect_context::<CurrentUser>().0;
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                "Partner Portal"
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(user)) => Either::Left(view! { <SignedInNav user /> }),
+                        _ => Either::Right(view! {
+                            <nav aria-label="Main" class="main-nav">
+                                <a href="/apply">"Apply"</a>
+                                <a href="/login" class="button button-small">"Sign in"</a>
+                            </nav>
+                        }),
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn SignedInNav(user: Principal) -> impl IntoView {
+    let actions = expect_context::<AuthActions>();
+    let links = nav_links(&user)
+        .into_iter()
+        .map(|(href, label)| view! { <a href=href>{label}</a> })
+        .collect_view();
+    view! {
+        <nav aria-label="Main" class="main-nav">{links}</nav>
+        <div class="account">
+            <span class="account-name">
+                <strong>{user.display_name.clone()}</strong>
+                <span class="account-role">{role_line(&user)}</span>
+            </span>
+            <ActionForm action=actions.logout>
+                <button type="submit" class="button button-quiet button-small">"Sign out"</button>
+            </ActionForm>
+        </div>
+    }
+}

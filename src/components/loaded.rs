@@ -1,0 +1,31 @@
+//! Rendering a server resource: a loading state, the data, or the error explained.
+
+use leptos::{either::Either, prelude::*};
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::ErrorView;
+use crate::error::AppError;
+
+/// Renders `render(data)` once `resource` has loaded, or the error page that fits.
+pub fn loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => Either::Left(render(data)),
+                        Err(error) => Either::Right(view! { <ErrorView error /> }),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

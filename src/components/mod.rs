@@ -1,0 +1,11 @@
+//! Shared UI: the page frame, area gates, error and status pages, formatting.
+
+pub mod area;
+pub mod format;
+pub mod layout;
+pub mod loaded;
+pub mod status;
+
+pub use area::AreaGate;
+pub use loaded::loaded;
+pub use status::{ErrorView, NotFoundPage};

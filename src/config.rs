@@ -1,0 +1,342 @@
+//! Runtime settings: `Leptos.toml`, overridden by environment variables, validated at start-up.
+//!
+//! Every setting has one dotted name (`site.addr`) and one environment variable; a bad value
+//! stops start-up with a message naming both, so an operator knows exactly what to fix.
+
+use std::{
+    collections::HashMap,
+    fmt::Display,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    str::FromStr,
+};
+
+/// Where the settings file is looked for when `PORTAL_CONFIG` does not name one.
+pub const DEFAULT_CONFIG_FILE: &str = "Leptos.toml";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub site: SiteSettings,
+    pub database: DatabaseSettings,
+    pub session: SessionSettings,
+    pub mail: MailSettings,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SiteSettings {
+    pub addr: SocketAddr,
+    pub root: PathBuf,
+    pub env: RunEnv,
+    pub public_url: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunEnv {
+    Dev,
+    Prod,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DatabaseSettings {
+    /// `None` runs the embedded PostgreSQL cluster under `data_dir`.
+    pub url: Option<String>,
+    pub data_dir: PathBuf,
+    pub embedded_port: u16,
+    pub max_connections: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionSettings {
+    pub idle_minutes: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MailSettings {
+    pub from: String,
+    pub smtp_url: Option<String>,
+}
+
+impl SiteSettings {
+    /// Cookies get the `Secure` flag when the portal is reached over https.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// A setting that could not be read, with the name an operator needs to fix it.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read settings file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("invalid setting `{name}` (from {source_name}): {reason}")]
+    Invalid {
+        name: &'static str,
+        source_name: String,
+        reason: String,
+    },
+}
+
+impl Settings {
+    /// Reads `PORTAL_CONFIG` (or `Leptos.toml` in the working folder) and the process
+    /// environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let path = std::env::var("PORTAL_CONFIG").unwrap_or_else(|_| DEFAULT_CONFIG_FILE.into());
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            // The file is optional: defaults and the environment are enough to run.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && path == DEFAULT_CONFIG_FILE => {
+                String::new()
+            }
+            Err(e) => {
+                return Err(ConfigError::File {
+                    path,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        let env: HashMap<String, String> = std::env::vars().collect();
+        Self::from_sources(&path, &text, &env)
+    }
+
+    /// Builds settings from the file's text and an environment; pure, so it is easy to test.
+    pub fn from_sources(
+        file_name: &str,
+        file_text: &str,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let table: toml::Table = file_text.parse().map_err(|e: toml::de::Error| ConfigError::File {
+            path: file_name.to_string(),
+            reason: e.message().to_string(),
+        })?;
+        let source = Source {
+            file_name,
+            table: &table,
+            env,
+        };
+        let url: String = source.get("database.url", "DATABASE_URL", String::new())?;
+        let smtp_url: String = source.get("mail.smtp_url", "PORTAL_SMTP_URL", String::new())?;
+        let settings = Settings {
+            site: SiteSettings {
+                addr: source.get("site.addr", "LEPTOS_SITE_ADDR", "127.0.0.1:3000".parse().unwrap())?,
+                root: source.get("site.root", "LEPTOS_SITE_ROOT", PathBuf::from("target/site"))?,
+                env: source.get("site.env", "LEPTOS_ENV", RunEnv::Dev)?,
+                public_url: source.get(
+                    "site.public_url",
+                    "PORTAL_PUBLIC_URL",
+                    "http://127.0.0.1:3000".to_string(),
+                )?,
+            },
+            database: DatabaseSettings {
+                url: Some(url).filter(|u| !u.trim().is_empty()),
+                data_dir: source.get("database.data_dir", "PORTAL_DATA_DIR", PathBuf::from("data"))?,
+                embedded_port: source.get("database.embedded_port", "PORTAL_EMBEDDED_PORT", 54329)?,
+                max_connections: source.get(
+                    "database.max_connections",
+                    "PORTAL_DB_MAX_CONNECTIONS",
+                    10,
+                )?,
+            },
+            session: SessionSettings {
+                idle_minutes: source.get("session.idle_minutes", "PORTAL_SESSION_IDLE_MINUTES", 480)?,
+            },
+            mail: MailSettings {
+                from: source.get(
+                    "mail.from",
+                    "PORTAL_MAIL_FROM",
+                    "Partner Portal <no-reply@portal.demo.test>".to_string(),
+                )?,
+                smtp_url: Some(smtp_url).filter(|u| !u.trim().is_empty()),
+            },
+        };
+        settings.check(&source)?;
+        Ok(settings)
+    }
+
+    /// Rules that span more than the type of one value.
+    fn check(&self, source: &Source) -> Result<(), ConfigError> {
+        let url = &self.site.public_url;
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(source.invalid("site.public_url", "PORTAL_PUBLIC_URL", "must start with http:// or https://"));
+        }
+        if let Some(db) = &self.database.url {
+            if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+                return Err(source.invalid("database.url", "DATABASE_URL", "must be a postgres:// URL"));
+            }
+        }
+        if !(1..=7 * 24 * 60).contains(&self.session.idle_minutes) {
+            return Err(source.invalid(
+                "session.idle_minutes",
+                "PORTAL_SESSION_IDLE_MINUTES",
+                "must be between 1 and 10080 (one week)",
+            ));
+        }
+        if !(1..=200).contains(&self.database.max_connections) {
+            return Err(source.invalid(
+                "database.max_connections",
+                "PORTAL_DB_MAX_CONNECTIONS",
+                "must be between 1 and 200",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for RunEnv {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "dev" | "development" => Ok(RunEnv::Dev),
+            "prod" | "production" => Ok(RunEnv::Prod),
+            _ => Err(format!("expected dev or prod, got {s:?}")),
+        }
+    }
+}
+
+/// The file's table and the environment, looked up in that order of precedence.
+struct Source<'a> {
+    file_name: &'a str,
+    table: &'a toml::Table,
+    env: &'a HashMap<String, String>,
+}
+
+impl Source<'_> {
+    fn get<T>(&self, name: &'static str, env_name: &str, default: T) -> Result<T, ConfigError>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        let (raw, from) = if let Some(value) = self.env.get(env_name) {
+            (value.clone(), format!("environment variable {env_name}"))
+        } else if let Some(value) = self.lookup(name) {
+            let raw = match value {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => {
+                    return Err(ConfigError::Invalid {
+                        name,
+                        source_name: self.file_name.to_string(),
+                        reason: format!("unexpected {} value", other.type_str()),
+                    })
+                }
+            };
+            (raw, self.file_name.to_string())
+        } else {
+            return Ok(default);
+        };
+        raw.trim().parse::<T>().map_err(|e| ConfigError::Invalid {
+            name,
+            source_name: from,
+            reason: format!("{e} (value {raw:?})"),
+        })
+    }
+
+    fn lookup(&self, dotted: &str) -> Option<&toml::Value> {
+        let (section, key) = dotted.split_once('.')?;
+        self.table.get(section)?.as_table()?.get(key)
+    }
+
+    fn invalid(&self, name: &'static str, env_name: &str, reason: &str) -> ConfigError {
+        let source_name = if self.env.contains_key(env_name) {
+            format!("environment variable {env_name}")
+        } else {
+            self.file_name.to_string()
+        };
+        ConfigError::Invalid {
+            name,
+            source_name,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// The folder a relative data path is taken from: the working folder of the process.
+pub fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_apply_without_file_or_environment() {
+        let s = Settings::from_sources("Leptos.toml", "", &env(&[])).unwrap();
+        assert_eq!(s.site.addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(s.database.url, None);
+        assert_eq!(s.database.embedded_port, 54329);
+        assert_eq!(s.session.idle_minutes, 480);
+        assert!(!s.site.is_https());
+    }
+
+    #[test]
+    fn the_shipped_leptos_toml_parses() {
+        let text = include_str!("../Leptos.toml");
+        let s = Settings::from_sources("Leptos.toml", text, &env(&[])).unwrap();
+        assert_eq!(s.site.env, RunEnv::Dev);
+        assert_eq!(s.database.url, None, "the shipped file uses the embedded database");
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        let file = "[site]\naddr = \"0.0.0.0:8080\"\n[database]\nurl = \"postgres://a@b/c\"\n";
+        let s = Settings::from_sources(
+            "Leptos.toml",
+            file,
+            &env(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000"), ("DATABASE_URL", "postgres://x@y/z")]),
+        )
+        .unwrap();
+        assert_eq!(s.site.addr, "127.0.0.1:4000".parse().unwrap());
+        assert_eq!(s.database.url.as_deref(), Some("postgres://x@y/z"));
+    }
+
+    #[test]
+    fn bad_values_name_the_setting_and_where_it_came_from() {
+        let err = Settings::from_sources("Leptos.toml", "[site]\naddr = \"nowhere\"\n", &env(&[]))
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("`site.addr`") && text.contains("Leptos.toml"), "{text}");
+
+        let err = Settings::from_sources("Leptos.toml", "", &env(&[("PORTAL_EMBEDDED_PORT", "99999")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`database.embedded_port`") && err.contains("PORTAL_EMBEDDED_PORT"), "{err}");
+
+        let err = Settings::from_sources("Leptos.toml", "", &env(&[("LEPTOS_ENV", "staging")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`site.env`"), "{err}");
+
+        let err = Settings::from_sources("Leptos.toml", "", &env(&[("DATABASE_URL", "mysql://x")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`database.url`") && err.contains("DATABASE_URL"), "{err}");
+
+        let err = Settings::from_sources("Leptos.toml", "[session]\nidle_minutes = 0\n", &env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`session.idle_minutes`"), "{err}");
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_with_its_name() {
+        let err = Settings::from_sources("custom.toml", "[site\n", &env(&[])).unwrap_err();
+        assert!(matches!(err, ConfigError::File { ref path, .. } if path == "custom.toml"));
+    }
+
+    #[test]
+    fn https_public_url_means_secure_cookies() {
+        let s = Settings::from_sources("f", "", &env(&[("PORTAL_PUBLIC_URL", "https://partners.example.com")])).unwrap();
+        assert!(s.site.is_https());
+        let err = Settings::from_sources("f", "", &env(&[("PORTAL_PUBLIC_URL", "ftp://x")])).unwrap_err();
+        assert!(err.to_string().contains("`site.public_url`"));
+    }
+}

@@ -1,0 +1,106 @@
+//! The database: the server named by `DATABASE_URL`, or a private PostgreSQL cluster under
+//! the data folder (the embedded default); migrated at start-up either way.
+
+pub mod embedded;
+
+use std::time::Duration;
+
+use sqlx::{postgres::PgPoolOptions, PgPool};
+
+use crate::config::{absolute, DatabaseSettings};
+use embedded::EmbeddedPostgres;
+
+/// Migrations compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A connected, migrated database, and the embedded cluster behind it, if any.
+pub struct Database {
+    pub pool: PgPool,
+    pub embedded: Option<EmbeddedPostgres>,
+    /// The embedded cluster was created by this start (so it gets the demo data).
+    pub created: bool,
+}
+
+impl Database {
+    /// Connects (starting the embedded cluster when no URL is set) and migrates. The error
+    /// is one sentence that says what to do.
+    pub async fn open(settings: &DatabaseSettings) -> Result<Self, String> {
+        let (url, embedded, created) = match &settings.url {
+            Some(url) => (url.clone(), None, false),
+            None => {
+                let data_dir = absolute(&settings.data_dir);
+                let (cluster, created) = EmbeddedPostgres::start(&data_dir, settings.embedded_port)
+                    .await
+                    .map_err(|e| {
+                        format!(
+                            "No DATABASE_URL is set and the embedded PostgreSQL could not start: {e}. \
+                             Set DATABASE_URL to use a PostgreSQL server instead."
+                        )
+                    })?;
+                (cluster.url(), Some(cluster), created)
+            }
+        };
+        let pool = match connect(&url, settings.max_connections).await {
+            Ok(pool) => pool,
+            Err(error) => {
+                if let Some(cluster) = &embedded {
+                    cluster.stop().await;
+                }
+                return Err(match &settings.url {
+                    Some(_) => format!(
+                        "Could not connect to the database at DATABASE_URL ({}): {error}",
+                        redact(&url)
+                    ),
+                    None => format!("Could not connect to the embedded PostgreSQL: {error}"),
+                });
+            }
+        };
+        if let Err(error) = MIGRATOR.run(&pool).await {
+            if let Some(cluster) = &embedded {
+                cluster.stop().await;
+            }
+            return Err(format!("Database migration failed: {error}"));
+        }
+        Ok(Self { pool, embedded, created })
+    }
+
+    /// Closes the pool and stops the embedded cluster, if this process started it.
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(cluster) = self.embedded {
+            cluster.stop().await;
+        }
+    }
+}
+
+pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}{user}@{}", &url[..scheme_end + 3], &url[at + 1..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://portal:s3cret@127.0.0.1:5432/portal"), "postgres://portal@127.0.0.1:5432/portal");
+        assert_eq!(redact("postgres://postgres@localhost/db"), "postgres://postgres@localhost/db");
+        assert_eq!(redact("postgres://localhost/db"), "postgres://localhost/db");
+    }
+}

@@ -1,0 +1,5 @@
+//! Demo data: people a visitor can sign in as, partners and their clients.
+
+mod seed;
+
+pub use seed::{seed_demo, DemoSeedError, DEMO_PASSWORD};

@@ -1,0 +1,225 @@
+//! Seeds the demo accounts listed in README.md. Seeding twice changes nothing, and it
+//! refuses to touch a database that holds real (non-demo) users.
+
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::{
+    audit::{self, Action, AuditEntry},
+    auth::{model::Role, password::hash_password},
+    clients::model::SubscriptionStatus,
+    partners::model::Tier,
+};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoSeedError {
+    #[error("refusing to seed demo data: the database has {0} user(s) that are not demo accounts")]
+    RealUsersPresent(i64),
+    #[error("database error while seeding: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("could not hash the demo password")]
+    Hashing,
+    #[error("could not write the audit row")]
+    Audit,
+}
+
+/// Demo e-mail addresses end in `.demo.test` or are `@demo.test` (reserved names, RFC 2606).
+const DEMO_EMAIL_SQL: &str = "email like '%@demo.test' or email like '%.demo.test'";
+
+const NORTHWIND_CLIENTS: [&str; 30] = [
+    "Fabrikam", "Adventure Works", "Alpine Ski House", "Bellows College", "Blue Yonder Airlines",
+    "City Power & Light", "Coho Winery", "Consolidated Messenger", "A. Datum", "Fourth Coffee",
+    "Graphic Design Institute", "Humongous Insurance", "Lamna Healthcare", "Lucerne Publishing",
+    "Margie's Travel", "Munson's Pickles", "Nod Publishers", "Proseware", "Relecloud",
+    "School of Fine Art", "Southridge Video", "Tailspin Toys", "Trey Research", "VanArsdel",
+    "Wide World Importers", "Wingtip Toys", "Woodgrove Bank", "Best For You Organics",
+    "Liberty's Delightful Bakery", "First Up Consultants",
+];
+
+const CONTOSO_CLIENTS: [&str; 5] = [
+    "Olympia Tools", "Kestrel Labs", "Pinecrest Dental", "Harbor Logistics", "Redwood Legal",
+];
+
+const PLANS: [&str; 3] = ["starter", "professional", "enterprise"];
+
+/// Seeds the demo data into `pool`'s database. Returns whether anything was added.
+pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
+    let real: i64 = sqlx::query_scalar(&format!("select count(*) from users where not ({DEMO_EMAIL_SQL})"))
+        .fetch_one(pool)
+        .await?;
+    if real > 0 {
+        return Err(DemoSeedError::RealUsersPresent(real));
+    }
+    // One hash for every demo account: they share a password, and hashing ~45 times at
+    // OWASP cost would make every fresh test database slow to seed.
+    let hash = hash_password(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|_| DemoSeedError::Hashing)?;
+
+    let mut tx = pool.begin().await?;
+    // Concurrent seeders (two servers starting at once) take turns.
+    sqlx::query("select pg_advisory_xact_lock(7411)").execute(&mut *tx).await?;
+    let before: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&mut *tx).await?;
+
+    upsert_user(&mut tx, "admin@demo.test", "Avery Admin", &hash, true).await?;
+
+    let northwind = upsert_partner(&mut tx, "northwind", "Northwind", Tier::Gold).await?;
+    let members = [
+        ("owner", "Olivia Owner", Role::Owner),
+        ("manager", "Mateo Manager", Role::Manager),
+        ("sales", "Sam Sales", Role::Sales),
+        ("support", "Sofia Support", Role::Support),
+        ("viewer", "Victor Viewer", Role::Viewer),
+    ];
+    for (local, name, role) in members {
+        let user = upsert_user(&mut tx, &format!("{local}@northwind.demo.test"), name, &hash, false).await?;
+        add_member(&mut tx, northwind, user, role).await?;
+    }
+    let contoso = upsert_partner(&mut tx, "contoso", "Contoso", Tier::Bronze).await?;
+    let user = upsert_user(&mut tx, "owner@contoso.demo.test", "Chloe Contoso", &hash, false).await?;
+    add_member(&mut tx, contoso, user, Role::Owner).await?;
+
+    for (i, name) in NORTHWIND_CLIENTS.iter().enumerate() {
+        // Fabrikam (first) is Professional and active; the rest spread over plans, with a
+        // few suspended and canceled, leaving 26 active (Gold).
+        let plan = if i == 0 { "professional" } else { PLANS[i % 3] };
+        let status = match i {
+            27 | 28 => SubscriptionStatus::Suspended,
+            29 | 26 => SubscriptionStatus::Canceled,
+            _ => SubscriptionStatus::Active,
+        };
+        add_client(&mut tx, northwind, name, plan, status, &hash, i).await?;
+    }
+    for (i, name) in CONTOSO_CLIENTS.iter().enumerate() {
+        let status = if i == 4 { SubscriptionStatus::Suspended } else { SubscriptionStatus::Active };
+        add_client(&mut tx, contoso, name, PLANS[i % 3], status, &hash, i).await?;
+    }
+
+    let after: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&mut *tx).await?;
+    let added = after > before;
+    if added {
+        let entry = AuditEntry::system(Action::DemoSeeded).detail(serde_json::json!({ "users": after - before }));
+        audit::record(&mut *tx, entry).await.map_err(|_| DemoSeedError::Audit)?;
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// `Fabrikam` -> `fabrikam`, `City Power & Light` -> `city-power-light`.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') && c != '\'' && c != '.' {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+async fn upsert_user(
+    tx: &mut Transaction<'_, Postgres>,
+    email: &str,
+    name: &str,
+    hash: &str,
+    is_admin: bool,
+) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar!(
+        r#"insert into users (email, display_name, password_hash, is_admin)
+           values ($1, $2, $3, $4)
+           on conflict (email) do update set email = excluded.email
+           returning id"#,
+        email,
+        name,
+        hash,
+        is_admin
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+async fn upsert_partner(tx: &mut Transaction<'_, Postgres>, slug: &str, name: &str, tier: Tier) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar!(
+        r#"insert into partners (slug, name, tier) values ($1, $2, $3)
+           on conflict (slug) do update set slug = excluded.slug
+           returning id"#,
+        slug,
+        name,
+        tier as Tier
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+async fn add_member(tx: &mut Transaction<'_, Postgres>, partner: Uuid, user: Uuid, role: Role) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into partner_members (partner_id, user_id, role) values ($1, $2, $3)
+         on conflict do nothing",
+        partner,
+        user,
+        role as Role
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn add_client(
+    tx: &mut Transaction<'_, Postgres>,
+    partner: Uuid,
+    name: &str,
+    plan: &str,
+    status: SubscriptionStatus,
+    hash: &str,
+    index: usize,
+) -> sqlx::Result<()> {
+    let slug = slugify(name);
+    let contact = format!("owner@{slug}.demo.test");
+    let regions = ["EMEA", "North America", "APAC"];
+    let client = sqlx::query_scalar!(
+        r#"insert into clients (partner_id, slug, company_name, contact_name, contact_email, plan, status, region,
+                                created_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, now() - make_interval(days => $9))
+           on conflict (partner_id, slug) do update set slug = excluded.slug
+           returning id"#,
+        partner,
+        slug,
+        name,
+        format!("{name} Owner"),
+        contact,
+        plan,
+        status as SubscriptionStatus,
+        regions[index % 3],
+        (index as i32) * 11 + 3,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let user = upsert_user(tx, &contact, &format!("{name} Owner"), hash, false).await?;
+    sqlx::query!(
+        "insert into client_users (partner_id, client_id, user_id, is_owner) values ($1, $2, $3, true)
+         on conflict do nothing",
+        partner,
+        client,
+        user
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_hyphens() {
+        assert_eq!(slugify("Fabrikam"), "fabrikam");
+        assert_eq!(slugify("City Power & Light"), "city-power-light");
+        assert_eq!(slugify("Margie's Travel"), "margies-travel");
+        assert_eq!(slugify("A. Datum"), "a-datum");
+    }
+}

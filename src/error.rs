@@ -1,0 +1,221 @@
+//! `AppError`: the one error type that crosses the server-function boundary.
+//!
+//! Messages are written for the person using the portal. Detail (SQL, driver messages) is
+//! logged on the server and never put into an `AppError`.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("You do not have access to this page or action.")]
+    Forbidden,
+    #[error("We could not find what you were looking for.")]
+    NotFound,
+    #[error("{}", .0.summary())]
+    Validation(FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("The request was not understood. Please reload the page and try again.")]
+    BadRequest,
+    #[error("The portal could not be reached. Check your connection and try again.")]
+    Network,
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+}
+
+impl AppError {
+    /// The HTTP status a server function answers with for this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
+            AppError::BadRequest => 400,
+            AppError::Network => 502,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The field errors, if this is a validation error.
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Validation(fields) => Some(fields),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Network,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+/// What was wrong with a submitted form: messages per field, plus the non-secret values the
+/// person typed, so that a form re-rendered on the server (no JavaScript) loses nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors {
+    /// A message about the form as a whole, shown above its fields.
+    pub form: Option<String>,
+    pub fields: Vec<FieldError>,
+    pub kept: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A form-level error with no single field to blame.
+    pub fn form(message: impl Into<String>) -> Self {
+        Self {
+            form: Some(message.into()),
+            ..Self::default()
+        }
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.fields.push(FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Remembers what the person typed into `field` (never use this for secrets).
+    pub fn keep(mut self, field: &str, value: impl Into<String>) -> Self {
+        self.kept.push((field.to_string(), value.into()));
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.form.is_none() && self.fields.is_empty()
+    }
+
+    /// The first message for `field`.
+    pub fn message(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// The value the person typed into `field`, if it was kept.
+    pub fn kept(&self, field: &str) -> Option<&str> {
+        self.kept
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// `Ok(())` when nothing is wrong, otherwise the validation error.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+
+    fn summary(&self) -> String {
+        match (&self.form, self.fields.len()) {
+            (Some(message), _) => message.clone(),
+            (None, 1) => "Please correct the highlighted field.".into(),
+            _ => "Please correct the highlighted fields.".into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::AppError;
+
+    impl From<sqlx::Error> for AppError {
+        fn from(error: sqlx::Error) -> Self {
+            tracing::error!(%error, "database error");
+            AppError::Internal
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(error: tower_sessions::session::Error) -> Self {
+            tracing::error!(%error, "session store error");
+            AppError::Internal
+        }
+    }
+
+    impl From<tokio::task::JoinError> for AppError {
+        fn from(error: tokio::task::JoinError) -> Self {
+            tracing::error!(%error, "blocking task failed");
+            AppError::Internal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_survive_the_wire_format() {
+        let mut fields = FieldErrors::new();
+        fields.add("email", "Enter an e-mail address.");
+        let errors = [
+            AppError::Forbidden,
+            AppError::Validation(fields.keep("email", "a@b")),
+            AppError::Conflict("taken".into()),
+        ];
+        for error in errors {
+            let bytes = error.ser();
+            assert_eq!(AppError::de(bytes), error);
+        }
+    }
+
+    #[test]
+    fn validation_messages_are_found_by_field() {
+        let mut fields = FieldErrors::new();
+        assert!(fields.clone().into_result().is_ok());
+        fields.add("email", "Enter an e-mail address.");
+        let error = fields.keep("email", "typed").into_result().unwrap_err();
+        let fields = error.fields().unwrap();
+        assert_eq!(fields.message("email"), Some("Enter an e-mail address."));
+        assert_eq!(fields.message("password"), None);
+        assert_eq!(fields.kept("email"), Some("typed"));
+        assert_eq!(error.to_string(), "Please correct the highlighted field.");
+        assert_eq!(error.status_code(), 422);
+    }
+
+    #[test]
+    fn transport_failures_do_not_leak_detail() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "relation \"users\" does not exist".into(),
+        ));
+        assert_eq!(error, AppError::Internal);
+        assert!(!error.to_string().contains("relation"));
+    }
+}

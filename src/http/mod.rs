@@ -1,0 +1,8 @@
+//! The HTTP side of the server: the axum router, its layers and the operator endpoints.
+
+mod api_status;
+mod health;
+mod router;
+pub mod security;
+
+pub use router::{leptos_options, router, serve};

@@ -1,0 +1,96 @@
+//! Builds the axum router: Leptos pages and server functions, health checks, sessions and
+//! the security layers, in the order they must run.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::{middleware, routing::get, Router};
+use leptos::prelude::*;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use super::{api_status, health, security};
+use crate::{
+    app::{shell, App},
+    config::{RunEnv, Settings},
+    state::AppState,
+};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "portal_session";
+
+/// Leptos options from our settings (cargo-leptos's own variables are read by `Settings`).
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("partner-portal")
+        .site_root(settings.site.root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.site.addr)
+        .env(match settings.site.env {
+            RunEnv::Dev => leptos::config::Env::DEV,
+            RunEnv::Prod => leptos::config::Env::PROD,
+        })
+        .build()
+}
+
+/// The whole application as one router, ready to serve or to drive from tests.
+pub fn router(state: AppState) -> Router {
+    let settings = Arc::clone(&state.settings);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            security::provide_page_csp();
+        }
+    };
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.site.is_https())
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(settings.session.idle_minutes)));
+
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(api_status::status_from_app_error))
+        .layer(sessions)
+        .layer(middleware::from_fn(security::refuse_cross_site_writes))
+        .layer(middleware::from_fn_with_state(settings, security::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `app` on the configured address until Ctrl-C or SIGTERM.
+pub async fn serve(app: Router, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

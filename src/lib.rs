@@ -1,0 +1,35 @@
+//! Partner Portal: one Leptos app, rendered on the server and hydrated in the browser.
+//!
+//! Feature folders hold their model (shared with the browser), server functions, SQL and
+//! pages; `http`, `db` and `demo` are the server's own.
+#![recursion_limit = "256"]
+
+pub mod admin;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod components;
+pub mod error;
+pub mod landing;
+pub mod partners;
+pub mod portal;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+/// Entry point of the WebAssembly bundle: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,96 @@
+//! The `partner-portal` server binary.
+//!
+//! `partner-portal` serves the portal; `partner-portal seed-demo` seeds the demo data into
+//! the configured database (DATABASE_URL, or the embedded one) and exits.
+
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use std::{process::ExitCode, sync::Arc};
+
+    use partner_portal::{config::Settings, db::Database, demo, http, state::AppState};
+
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_sessions=warn,sqlx=warn".into()),
+        )
+        .init();
+
+    let command = std::env::args().nth(1);
+    let seed_only = match command.as_deref() {
+        None | Some("serve") => false,
+        Some("seed-demo") => true,
+        Some("-h" | "--help" | "help") => {
+            println!("usage: partner-portal [serve | seed-demo]\n\nSettings: Leptos.toml, overridden by environment variables (see README.md).");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => {
+            eprintln!("partner-portal: unknown command {other:?} (expected serve or seed-demo)");
+            return ExitCode::from(2);
+        }
+    };
+
+    let settings = match Settings::load() {
+        Ok(settings) => Arc::new(settings),
+        Err(error) => {
+            eprintln!("partner-portal: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let database = match Database::open(&settings.database).await {
+        Ok(database) => database,
+        Err(error) => {
+            eprintln!("partner-portal: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    // The embedded database gets the demo data on its first start; `seed-demo` asks for it.
+    let mut status = ExitCode::SUCCESS;
+    if seed_only || database.created {
+        match demo::seed_demo(&database.pool).await {
+            Ok(true) => tracing::info!("demo data seeded (password: {})", demo::DEMO_PASSWORD),
+            Ok(false) => tracing::info!("demo data already present"),
+            Err(error) => {
+                eprintln!("partner-portal: {error}");
+                status = ExitCode::FAILURE;
+            }
+        }
+    }
+    if !seed_only && status == ExitCode::SUCCESS {
+        partner_portal::auth::password::warm_up();
+        let state = AppState {
+            pool: database.pool.clone(),
+            settings: Arc::clone(&settings),
+            leptos_options: http::leptos_options(&settings),
+        };
+        let sweeper = tokio::spawn(sweep_expired_sessions(database.pool.clone()));
+        println!("Partner Portal is running at {}", settings.site.public_url);
+        if let Err(error) = http::serve(http::router(state), settings.site.addr).await {
+            eprintln!("partner-portal: cannot serve on {}: {error}", settings.site.addr);
+            status = ExitCode::FAILURE;
+        }
+        sweeper.abort();
+    }
+    database.close().await;
+    status
+}
+
+/// Deletes expired sessions from the store every few minutes.
+#[cfg(feature = "ssr")]
+async fn sweep_expired_sessions(pool: sqlx::PgPool) {
+    use tower_sessions::ExpiredDeletion;
+    let store = tower_sessions_sqlx_store::PostgresStore::new(pool);
+    if let Err(error) = store
+        .continuously_delete_expired(tokio::time::Duration::from_secs(300))
+        .await
+    {
+        tracing::error!(%error, "session sweeper stopped");
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn main() {
+    // The browser side starts in `lib.rs` (`hydrate`).
+}

@@ -1,0 +1,8 @@
+//! Partners: the program's tiers and a partner's own view of itself.
+
+pub mod model;
+pub mod pages;
+pub mod server;
+
+#[cfg(feature = "ssr")]
+pub mod queries;

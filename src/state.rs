@@ -1,0 +1,32 @@
+//! What the server shares with every request: the pool, the settings, the Leptos options.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sqlx::PgPool;
+
+use crate::{config::Settings, error::AppError};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub settings: Arc<Settings>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The database pool, from the state the router provides to every server function.
+pub fn pool() -> Result<PgPool, AppError> {
+    use_context::<AppState>()
+        .map(|state| state.pool)
+        .ok_or_else(|| {
+            tracing::error!("AppState is not in the reactive context");
+            AppError::Internal
+        })
+}

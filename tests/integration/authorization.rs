@@ -1,0 +1,218 @@
+//! The authorization table: every server function x every kind of caller x the expected
+//! answer, through the real router. Each feature adds its rows here.
+
+use std::collections::HashMap;
+
+use crate::common::*;
+use sqlx::PgPool;
+
+/// Who calls: nobody signed in, or one of the demo accounts.
+#[derive(Clone, Copy, Debug)]
+enum Caller {
+    Anonymous,
+    User(&'static str),
+}
+use Caller::*;
+
+/// Arguments a row needs, resolved against the seeded data.
+#[derive(Clone, Copy, Debug)]
+enum Args {
+    None,
+    /// Northwind's client Fabrikam.
+    FabrikamClient,
+    /// Contoso's client Olympia Tools.
+    OlympiaClient,
+}
+
+struct Row {
+    endpoint: &'static str,
+    args: Args,
+    expect: &'static [(Caller, u16)],
+}
+
+const EVERY_MEMBER_OF_NORTHWIND: [&str; 5] = [NW_OWNER, NW_MANAGER, NW_SALES, NW_SUPPORT, NW_VIEWER];
+
+fn table() -> Vec<Row> {
+    vec![
+        Row {
+            endpoint: "whoami",
+            args: Args::None,
+            expect: &[(Anonymous, 200), (User(ADMIN), 200), (User(NW_VIEWER), 200), (User(FABRIKAM_OWNER), 200)],
+        },
+        Row {
+            endpoint: "admin/partners",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 200),
+                (User(NW_OWNER), 403),
+                (User(NW_MANAGER), 403),
+                (User(NW_VIEWER), 403),
+                (User(CONTOSO_OWNER), 403),
+                (User(FABRIKAM_OWNER), 403),
+            ],
+        },
+        Row {
+            endpoint: "partner/overview",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_OWNER), 200),
+                (User(NW_MANAGER), 200),
+                (User(NW_SALES), 200),
+                (User(NW_SUPPORT), 200),
+                (User(NW_VIEWER), 200),
+                (User(CONTOSO_OWNER), 200),
+                (User(FABRIKAM_OWNER), 403),
+            ],
+        },
+        Row {
+            endpoint: "partner/client",
+            args: Args::FabrikamClient,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_OWNER), 200),
+                (User(NW_VIEWER), 200),
+                // Another partner's member gets "not found", exactly as for a made-up id.
+                (User(CONTOSO_OWNER), 404),
+                (User(FABRIKAM_OWNER), 403),
+            ],
+        },
+        Row {
+            endpoint: "partner/client",
+            args: Args::OlympiaClient,
+            expect: &[(User(NW_OWNER), 404), (User(NW_SUPPORT), 404), (User(CONTOSO_OWNER), 200)],
+        },
+        Row {
+            endpoint: "app/account",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_OWNER), 403),
+                (User(NW_VIEWER), 403),
+                (User(FABRIKAM_OWNER), 200),
+            ],
+        },
+    ]
+}
+
+#[sqlx::test]
+async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let fabrikam = app.client_id("fabrikam").await.to_string();
+    let olympia = app.client_id("olympia-tools").await.to_string();
+
+    let mut cookies: HashMap<&str, String> = HashMap::new();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for row in table() {
+        let form: Vec<(&str, &str)> = match row.args {
+            Args::None => vec![],
+            Args::FabrikamClient => vec![("client_id", fabrikam.as_str())],
+            Args::OlympiaClient => vec![("client_id", olympia.as_str())],
+        };
+        for (caller, expected) in row.expect {
+            let cookie = match caller {
+                Anonymous => None,
+                User(email) => {
+                    if !cookies.contains_key(email) {
+                        cookies.insert(email, app.sign_in(email).await);
+                    }
+                    cookies.get(email).cloned()
+                }
+            };
+            let reply = app.call(cookie.as_deref(), row.endpoint, &form).await;
+            checked += 1;
+            if reply.status.as_u16() != *expected {
+                failures.push(format!(
+                    "{} {:?} as {caller:?}: expected {expected}, got {} ({})",
+                    row.endpoint, row.args, reply.status, reply.body
+                ));
+            }
+            if reply.status.is_client_error() {
+                assert!(
+                    !reply.body.contains("sqlx") && !reply.body.to_lowercase().contains("select "),
+                    "error bodies carry no internals: {}",
+                    reply.body
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked >= 30, "the table covers {checked} cases");
+}
+
+#[sqlx::test]
+async fn every_member_sees_their_own_partner_and_no_other(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    for email in EVERY_MEMBER_OF_NORTHWIND {
+        let cookie = app.sign_in(email).await;
+        let reply = app.call(Some(&cookie), "partner/overview", &[]).await;
+        assert_eq!(reply.status, 200);
+        let overview: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(overview["name"], "Northwind", "{email}");
+        assert_eq!(overview["active_clients"], 26, "{email}");
+    }
+    let cookie = app.sign_in(CONTOSO_OWNER).await;
+    let reply = app.call(Some(&cookie), "partner/overview", &[]).await;
+    let overview: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(overview["name"], "Contoso");
+    let names: Vec<&str> = overview["recent_clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["company_name"].as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"Fabrikam"), "no Northwind client in Contoso's overview: {names:?}");
+}
+
+#[sqlx::test]
+async fn a_client_user_sees_only_their_own_account(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let cookie = app.sign_in(FABRIKAM_OWNER).await;
+    let reply = app.call(Some(&cookie), "app/account", &[]).await;
+    assert_eq!(reply.status, 200);
+    let account: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(account["company_name"], "Fabrikam");
+    assert_eq!(account["plan_name"], "Professional");
+    assert_eq!(account["status"], "Active");
+    assert_eq!(account["monthly_price"], "299.00");
+    assert_eq!(account["reseller_name"], "Northwind");
+}
+
+#[sqlx::test]
+async fn changes_of_role_or_standing_apply_at_the_next_call(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let admin = app.sign_in(ADMIN).await;
+    assert_eq!(app.call(Some(&admin), "admin/partners", &[]).await.status, 200);
+    sqlx::query("update users set is_admin = false where email = $1")
+        .bind(ADMIN)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.call(Some(&admin), "admin/partners", &[]).await.status, 401, "no role left at all");
+
+    let owner = app.sign_in(NW_OWNER).await;
+    assert_eq!(app.call(Some(&owner), "partner/overview", &[]).await.status, 200);
+    sqlx::query("update partners set status = 'suspended' where slug = 'northwind'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.call(Some(&owner), "partner/overview", &[]).await.status, 403);
+
+    sqlx::query("update partners set status = 'frozen' where slug = 'northwind'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.call(Some(&owner), "partner/overview", &[]).await.status, 200, "frozen partners can read");
+
+    sqlx::query("update users set disabled_at = now() where email = $1")
+        .bind(NW_OWNER)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.call(Some(&owner), "partner/overview", &[]).await.status, 401);
+}

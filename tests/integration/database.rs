@@ -1,0 +1,124 @@
+//! Database rules: the append-only audit log, tenancy constraints, the demo seed.
+
+use partner_portal::{
+    auth::{
+        model::{PartnerStatus, PrincipalKind, Role},
+        queries::load_principal,
+    },
+    demo::{seed_demo, DemoSeedError},
+    partners::model::Tier,
+};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[sqlx::test]
+async fn the_audit_log_refuses_update_delete_and_truncate(pool: PgPool) {
+    sqlx::query("insert into audit_log (action) values ('test.event')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for statement in [
+        "update audit_log set action = 'test.changed'",
+        "delete from audit_log",
+        "truncate audit_log",
+    ] {
+        let error = sqlx::query(statement).execute(&pool).await.unwrap_err();
+        assert!(error.to_string().contains("append-only"), "{statement}: {error}");
+    }
+    let rows: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'test.event'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[sqlx::test]
+async fn a_client_user_cannot_be_attached_across_partners(pool: PgPool) {
+    seed_demo(&pool).await.unwrap();
+    // Fabrikam belongs to Northwind; claiming it under Contoso breaks the composite key.
+    let result = sqlx::query(
+        "insert into client_users (partner_id, client_id, user_id)
+         select (select id from partners where slug = 'contoso'),
+                (select id from clients where slug = 'fabrikam'),
+                (select id from users where email = 'admin@demo.test')",
+    )
+    .execute(&pool)
+    .await;
+    assert!(result.is_err(), "cross-partner client user refused");
+}
+
+#[sqlx::test]
+async fn demo_seed_creates_the_documented_accounts_once(pool: PgPool) {
+    assert!(seed_demo(&pool).await.unwrap(), "first seed adds data");
+    let counts = || async {
+        let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&pool).await.unwrap();
+        let clients: i64 = sqlx::query_scalar("select count(*) from clients").fetch_one(&pool).await.unwrap();
+        let members: i64 = sqlx::query_scalar("select count(*) from partner_members").fetch_one(&pool).await.unwrap();
+        (users, clients, members)
+    };
+    // 1 admin + 5 Northwind members + 1 Contoso owner + one owner for each of 35 clients.
+    assert_eq!(counts().await, (42, 35, 6));
+    assert!(!seed_demo(&pool).await.unwrap(), "second seed adds nothing");
+    assert_eq!(counts().await, (42, 35, 6));
+
+    let per_partner: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "select p.slug, p.tier::text, count(*) filter (where c.status = 'active'), count(c.id)
+         from partners p join clients c on c.partner_id = p.id group by p.slug, p.tier order by p.slug",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(per_partner[0].0, "contoso");
+    assert_eq!(per_partner[0].3, 5);
+    assert_eq!(per_partner[1].0, "northwind");
+    assert_eq!(per_partner[1].3, 30);
+    // The seeded tiers agree with the program rules for their active client counts.
+    for (slug, tier, active, _) in &per_partner {
+        assert_eq!(tier, Tier::for_active_clients(*active).slug(), "{slug} has {active} active clients");
+    }
+    let fabrikam: (String, String) =
+        sqlx::query_as("select plan, status::text from clients where slug = 'fabrikam'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(fabrikam, ("professional".into(), "active".into()));
+}
+
+#[sqlx::test]
+async fn demo_seed_refuses_a_database_with_real_users(pool: PgPool) {
+    sqlx::query("insert into users (email, display_name) values ('ceo@realcompany.com', 'Real Person')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let error = seed_demo(&pool).await.unwrap_err();
+    assert!(matches!(error, DemoSeedError::RealUsersPresent(1)), "{error}");
+    let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&pool).await.unwrap();
+    assert_eq!(users, 1, "nothing was added");
+}
+
+#[sqlx::test]
+async fn principals_are_read_fresh_with_role_and_partner_status(pool: PgPool) {
+    seed_demo(&pool).await.unwrap();
+    let id: Uuid = sqlx::query_scalar("select id from users where email = 'sales@northwind.demo.test'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let me = load_principal(&pool, id).await.unwrap().unwrap();
+    assert!(matches!(me.kind, PrincipalKind::Member { role: Role::Sales, partner_status: PartnerStatus::Active, .. }));
+
+    sqlx::query("update partner_members set role = 'viewer' where user_id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let me = load_principal(&pool, id).await.unwrap().unwrap();
+    assert!(matches!(me.kind, PrincipalKind::Member { role: Role::Viewer, .. }), "demotion seen at once");
+
+    sqlx::query("update users set disabled_at = now() where id = $1")
+        .bind(id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(load_principal(&pool, id).await.unwrap().is_none(), "disabled users are nobody");
+    assert!(load_principal(&pool, Uuid::new_v4()).await.unwrap().is_none());
+}

@@ -1,0 +1,65 @@
+//! The embedded PostgreSQL: created on first start, reused on the next, stopped on close.
+
+use std::{net::TcpListener, os::unix::fs::PermissionsExt};
+
+use partner_portal::{config::DatabaseSettings, db::Database};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn embedded_cluster_is_created_reused_and_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    // The cluster may run as the postgres user, who must be able to reach the folder.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let port = free_port();
+    let settings = DatabaseSettings {
+        url: None,
+        data_dir: dir.path().join("data"),
+        embedded_port: port,
+        max_connections: 2,
+    };
+
+    let db = Database::open(&settings).await.expect("embedded PostgreSQL starts");
+    assert!(db.created, "first start creates the cluster");
+    let tables: i64 = sqlx::query_scalar(
+        "select count(*) from information_schema.tables where table_name in ('users', 'partners', 'audit_log')",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(tables, 3, "migrated at start-up");
+    sqlx::query("insert into users (email, display_name) values ('kept@demo.test', 'Kept')")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    db.close().await;
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the server stopped with the portal"
+    );
+
+    let db = Database::open(&settings).await.expect("embedded PostgreSQL restarts");
+    assert!(!db.created, "the second start reuses the cluster");
+    let kept: i64 = sqlx::query_scalar("select count(*) from users where email = 'kept@demo.test'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 1, "data survives a restart");
+    db.close().await;
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}
+
+#[tokio::test]
+async fn an_unreachable_database_url_is_one_clear_message() {
+    let settings = DatabaseSettings {
+        url: Some(format!("postgres://portal:hunter2@127.0.0.1:{}/portal", free_port())),
+        data_dir: "unused".into(),
+        embedded_port: 1,
+        max_connections: 1,
+    };
+    let error = Database::open(&settings).await.err().expect("no server there");
+    assert!(error.starts_with("Could not connect to the database at DATABASE_URL"), "{error}");
+    assert!(!error.contains("hunter2"), "no password in messages: {error}");
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real router, sessions and server functions over a real PostgreSQL
+//! (a fresh migrated database per test, made by `#[sqlx::test]` from DATABASE_URL).
+#![cfg(feature = "ssr")]
+#![allow(dead_code)]
+
+mod authorization;
+mod common;
+mod database;
+mod embedded_postgres;
+mod pages;
+mod sign_in;

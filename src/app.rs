@@ -63,6 +63,13 @@ pub fn App() -> impl IntoView {
     );
     provide_context(AuthActions { login, logout });
     provide_context(CurrentUser(me));
+    // Effects run only in the browser, after hydration: a marker that the page is live,
+    // which the browser tests wait for before they interact.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/partner-portal.css" />

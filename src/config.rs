@@ -104,10 +104,13 @@ impl Settings {
         file_text: &str,
         env: &HashMap<String, String>,
     ) -> Result<Self, ConfigError> {
-        let table: toml::Table = file_text.parse().map_err(|e: toml::de::Error| ConfigError::File {
-            path: file_name.to_string(),
-            reason: e.message().to_string(),
-        })?;
+        let table: toml::Table =
+            file_text
+                .parse()
+                .map_err(|e: toml::de::Error| ConfigError::File {
+                    path: file_name.to_string(),
+                    reason: e.message().to_string(),
+                })?;
         let source = Source {
             file_name,
             table: &table,
@@ -117,8 +120,16 @@ impl Settings {
         let smtp_url: String = source.get("mail.smtp_url", "PORTAL_SMTP_URL", String::new())?;
         let settings = Settings {
             site: SiteSettings {
-                addr: source.get("site.addr", "LEPTOS_SITE_ADDR", "127.0.0.1:3000".parse().unwrap())?,
-                root: source.get("site.root", "LEPTOS_SITE_ROOT", PathBuf::from("target/site"))?,
+                addr: source.get(
+                    "site.addr",
+                    "LEPTOS_SITE_ADDR",
+                    "127.0.0.1:3000".parse().unwrap(),
+                )?,
+                root: source.get(
+                    "site.root",
+                    "LEPTOS_SITE_ROOT",
+                    PathBuf::from("target/site"),
+                )?,
                 env: source.get("site.env", "LEPTOS_ENV", RunEnv::Dev)?,
                 public_url: source.get(
                     "site.public_url",
@@ -128,8 +139,16 @@ impl Settings {
             },
             database: DatabaseSettings {
                 url: Some(url).filter(|u| !u.trim().is_empty()),
-                data_dir: source.get("database.data_dir", "PORTAL_DATA_DIR", PathBuf::from("data"))?,
-                embedded_port: source.get("database.embedded_port", "PORTAL_EMBEDDED_PORT", 54329)?,
+                data_dir: source.get(
+                    "database.data_dir",
+                    "PORTAL_DATA_DIR",
+                    PathBuf::from("data"),
+                )?,
+                embedded_port: source.get(
+                    "database.embedded_port",
+                    "PORTAL_EMBEDDED_PORT",
+                    54329,
+                )?,
                 max_connections: source.get(
                     "database.max_connections",
                     "PORTAL_DB_MAX_CONNECTIONS",
@@ -137,7 +156,11 @@ impl Settings {
                 )?,
             },
             session: SessionSettings {
-                idle_minutes: source.get("session.idle_minutes", "PORTAL_SESSION_IDLE_MINUTES", 480)?,
+                idle_minutes: source.get(
+                    "session.idle_minutes",
+                    "PORTAL_SESSION_IDLE_MINUTES",
+                    480,
+                )?,
             },
             mail: MailSettings {
                 from: source.get(
@@ -156,11 +179,19 @@ impl Settings {
     fn check(&self, source: &Source) -> Result<(), ConfigError> {
         let url = &self.site.public_url;
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(source.invalid("site.public_url", "PORTAL_PUBLIC_URL", "must start with http:// or https://"));
+            return Err(source.invalid(
+                "site.public_url",
+                "PORTAL_PUBLIC_URL",
+                "must start with http:// or https://",
+            ));
         }
         if let Some(db) = &self.database.url {
             if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
-                return Err(source.invalid("database.url", "DATABASE_URL", "must be a postgres:// URL"));
+                return Err(source.invalid(
+                    "database.url",
+                    "DATABASE_URL",
+                    "must be a postgres:// URL",
+                ));
             }
         }
         if !(1..=7 * 24 * 60).contains(&self.session.idle_minutes) {
@@ -264,7 +295,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -282,7 +316,10 @@ mod tests {
         let text = include_str!("../Leptos.toml");
         let s = Settings::from_sources("Leptos.toml", text, &env(&[])).unwrap();
         assert_eq!(s.site.env, RunEnv::Dev);
-        assert_eq!(s.database.url, None, "the shipped file uses the embedded database");
+        assert_eq!(
+            s.database.url, None,
+            "the shipped file uses the embedded database"
+        );
     }
 
     #[test]
@@ -291,7 +328,10 @@ mod tests {
         let s = Settings::from_sources(
             "Leptos.toml",
             file,
-            &env(&[("LEPTOS_SITE_ADDR", "127.0.0.1:4000"), ("DATABASE_URL", "postgres://x@y/z")]),
+            &env(&[
+                ("LEPTOS_SITE_ADDR", "127.0.0.1:4000"),
+                ("DATABASE_URL", "postgres://x@y/z"),
+            ]),
         )
         .unwrap();
         assert_eq!(s.site.addr, "127.0.0.1:4000".parse().unwrap());
@@ -303,12 +343,22 @@ mod tests {
         let err = Settings::from_sources("Leptos.toml", "[site]\naddr = \"nowhere\"\n", &env(&[]))
             .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("`site.addr`") && text.contains("Leptos.toml"), "{text}");
+        assert!(
+            text.contains("`site.addr`") && text.contains("Leptos.toml"),
+            "{text}"
+        );
 
-        let err = Settings::from_sources("Leptos.toml", "", &env(&[("PORTAL_EMBEDDED_PORT", "99999")]))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`database.embedded_port`") && err.contains("PORTAL_EMBEDDED_PORT"), "{err}");
+        let err = Settings::from_sources(
+            "Leptos.toml",
+            "",
+            &env(&[("PORTAL_EMBEDDED_PORT", "99999")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("`database.embedded_port`") && err.contains("PORTAL_EMBEDDED_PORT"),
+            "{err}"
+        );
 
         let err = Settings::from_sources("Leptos.toml", "", &env(&[("LEPTOS_ENV", "staging")]))
             .unwrap_err()
@@ -318,7 +368,10 @@ mod tests {
         let err = Settings::from_sources("Leptos.toml", "", &env(&[("DATABASE_URL", "mysql://x")]))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("`database.url`") && err.contains("DATABASE_URL"), "{err}");
+        assert!(
+            err.contains("`database.url`") && err.contains("DATABASE_URL"),
+            "{err}"
+        );
 
         let err = Settings::from_sources("Leptos.toml", "[session]\nidle_minutes = 0\n", &env(&[]))
             .unwrap_err()
@@ -334,9 +387,15 @@ mod tests {
 
     #[test]
     fn https_public_url_means_secure_cookies() {
-        let s = Settings::from_sources("f", "", &env(&[("PORTAL_PUBLIC_URL", "https://partners.example.com")])).unwrap();
+        let s = Settings::from_sources(
+            "f",
+            "",
+            &env(&[("PORTAL_PUBLIC_URL", "https://partners.example.com")]),
+        )
+        .unwrap();
         assert!(s.site.is_https());
-        let err = Settings::from_sources("f", "", &env(&[("PORTAL_PUBLIC_URL", "ftp://x")])).unwrap_err();
+        let err =
+            Settings::from_sources("f", "", &env(&[("PORTAL_PUBLIC_URL", "ftp://x")])).unwrap_err();
         assert!(err.to_string().contains("`site.public_url`"));
     }
 }

@@ -68,7 +68,10 @@ async fn main() -> std::process::ExitCode {
         let sweeper = tokio::spawn(sweep_expired_sessions(database.pool.clone()));
         println!("Partner Portal is running at {}", settings.site.public_url);
         if let Err(error) = http::serve(http::router(state), settings.site.addr).await {
-            eprintln!("partner-portal: cannot serve on {}: {error}", settings.site.addr);
+            eprintln!(
+                "partner-portal: cannot serve on {}: {error}",
+                settings.site.addr
+            );
             status = ExitCode::FAILURE;
         }
         sweeper.abort();

@@ -8,7 +8,10 @@ use crate::error::AppError;
 /// All partners, for admins.
 #[server(endpoint = "admin/partners")]
 pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
-    use crate::{auth::{model::Perm, require}, state::pool};
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
 
     require(Perm::Admin).await?;
     Ok(super::queries::list_partners(&pool()?).await?)

@@ -7,7 +7,10 @@ use uuid::Uuid;
 /// A partner member's role inside their partner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "member_role", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "ssr",
+    sqlx(type_name = "member_role", rename_all = "lowercase")
+)]
 pub enum Role {
     Owner,
     Manager,
@@ -17,7 +20,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Owner, Role::Manager, Role::Sales, Role::Support, Role::Viewer];
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Manager,
+        Role::Sales,
+        Role::Support,
+        Role::Viewer,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -33,7 +42,10 @@ impl Role {
 /// A partner's standing in the program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "partner_status", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "ssr",
+    sqlx(type_name = "partner_status", rename_all = "lowercase")
+)]
 pub enum PartnerStatus {
     Active,
     /// Members cannot sign in.
@@ -97,7 +109,9 @@ impl Role {
             Perm::PartnerRead => true,
             Perm::EditClients => matches!(self, Owner | Manager | Sales),
             Perm::Impersonate => matches!(self, Owner | Manager | Support),
-            Perm::Commissions | Perm::Branding | Perm::PartnerAudit => matches!(self, Owner | Manager),
+            Perm::Commissions | Perm::Branding | Perm::PartnerAudit => {
+                matches!(self, Owner | Manager)
+            }
             Perm::Team | Perm::ApiKeys => self == Owner,
             Perm::Admin | Perm::ClientPortal | Perm::ClientAdmin => false,
         }
@@ -146,7 +160,9 @@ impl Principal {
     /// permissions need a client user.
     pub fn check(&self, perm: Perm) -> Result<(), Refusal> {
         match &self.kind {
-            PrincipalKind::Admin => (perm == Perm::Admin).then_some(()).ok_or(Refusal::NotPermitted),
+            PrincipalKind::Admin => (perm == Perm::Admin)
+                .then_some(())
+                .ok_or(Refusal::NotPermitted),
             PrincipalKind::Member {
                 role,
                 partner_status,
@@ -177,9 +193,8 @@ impl Principal {
     pub fn partner_id(&self) -> Option<Uuid> {
         match &self.kind {
             PrincipalKind::Admin => None,
-            PrincipalKind::Member { partner_id, .. } | PrincipalKind::ClientUser { partner_id, .. } => {
-                Some(*partner_id)
-            }
+            PrincipalKind::Member { partner_id, .. }
+            | PrincipalKind::ClientUser { partner_id, .. } => Some(*partner_id),
         }
     }
 
@@ -269,7 +284,10 @@ mod tests {
             }
         }
         for role in Role::ALL {
-            assert!(!role.allows(Perm::Admin), "{role:?} must not reach the admin area");
+            assert!(
+                !role.allows(Perm::Admin),
+                "{role:?} must not reach the admin area"
+            );
             assert!(!role.allows(Perm::ClientPortal));
         }
     }
@@ -277,11 +295,17 @@ mod tests {
     #[test]
     fn suspended_partners_can_do_nothing_and_frozen_ones_only_read() {
         let suspended = member(Role::Owner, PartnerStatus::Suspended);
-        assert_eq!(suspended.check(Perm::PartnerRead), Err(Refusal::PartnerInactive));
+        assert_eq!(
+            suspended.check(Perm::PartnerRead),
+            Err(Refusal::PartnerInactive)
+        );
         let frozen = member(Role::Owner, PartnerStatus::Frozen);
         assert!(frozen.has(Perm::PartnerRead));
         assert!(frozen.has(Perm::Commissions));
-        assert_eq!(frozen.check(Perm::EditClients), Err(Refusal::PartnerInactive));
+        assert_eq!(
+            frozen.check(Perm::EditClients),
+            Err(Refusal::PartnerInactive)
+        );
         assert_eq!(frozen.check(Perm::Team), Err(Refusal::PartnerInactive));
     }
 
@@ -328,8 +352,18 @@ mod tests {
     #[test]
     fn next_paths_stay_on_this_site() {
         assert_eq!(safe_next_path("/admin"), Some("/admin"));
-        assert_eq!(safe_next_path("/partner/clients?page=2"), Some("/partner/clients?page=2"));
-        for bad in ["//evil.test", "/\\evil.test", "https://evil.test", "evil", "", "/a\nb"] {
+        assert_eq!(
+            safe_next_path("/partner/clients?page=2"),
+            Some("/partner/clients?page=2")
+        );
+        for bad in [
+            "//evil.test",
+            "/\\evil.test",
+            "https://evil.test",
+            "evil",
+            "",
+            "/a\nb",
+        ] {
             assert_eq!(safe_next_path(bad), None, "{bad:?}");
         }
     }

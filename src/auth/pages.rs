@@ -13,8 +13,13 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || login.value().get().and_then(Result::err);
     let fields = move || error().and_then(|e| e.fields().cloned());
-    let kept_email = move || fields().and_then(|f| f.kept("email").map(str::to_string)).unwrap_or_default();
-    let field_message = move |name: &'static str| fields().and_then(|f| f.message(name).map(str::to_string));
+    let kept_email = move || {
+        fields()
+            .and_then(|f| f.kept("email").map(str::to_string))
+            .unwrap_or_default()
+    };
+    let field_message =
+        move |name: &'static str| fields().and_then(|f| f.message(name).map(str::to_string));
     let form_message = move || {
         error().map(|e| match e.fields() {
             Some(f) if f.form.is_none() => "Please correct the highlighted fields.".to_string(),

@@ -29,7 +29,9 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 
 fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(argon2().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Hashes a new password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`).
@@ -49,7 +51,9 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let matches = match PasswordHash::new(&phc) {
-            Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
             Err(error) => {
                 tracing::error!(%error, "stored password hash is malformed");
                 false
@@ -73,16 +77,34 @@ mod tests {
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
         let hash = hash_password("correct horse battery".into()).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await.unwrap());
-        assert!(!verify_password("wrong horse battery".into(), Some(hash.clone())).await.unwrap());
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            verify_password("correct horse battery".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
         // Same password, new salt: different hash.
-        assert_ne!(hash, hash_password("correct horse battery".into()).await.unwrap());
+        assert_ne!(
+            hash,
+            hash_password("correct horse battery".into()).await.unwrap()
+        );
     }
 
     #[tokio::test]
     async fn unknown_accounts_never_verify() {
         assert!(!verify_password("anything".into(), None).await.unwrap());
-        assert!(!verify_password("x".into(), Some("not a phc string".into())).await.unwrap());
+        assert!(
+            !verify_password("x".into(), Some("not a phc string".into()))
+                .await
+                .unwrap()
+        );
     }
 }

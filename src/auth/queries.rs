@@ -53,9 +53,12 @@ pub async fn load_principal(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option
     };
     let kind = if row.is_admin {
         PrincipalKind::Admin
-    } else if let (Some(partner_id), Some(role), Some(partner_name), Some(partner_status)) =
-        (row.member_partner_id, row.role, row.partner_name, row.partner_status)
-    {
+    } else if let (Some(partner_id), Some(role), Some(partner_name), Some(partner_status)) = (
+        row.member_partner_id,
+        row.role,
+        row.partner_name,
+        row.partner_status,
+    ) {
         PrincipalKind::Member {
             partner_id,
             partner_name,
@@ -110,9 +113,12 @@ pub async fn record_failure(pool: &PgPool, keys: &[String]) -> sqlx::Result<()> 
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("insert into login_failures (key) select unnest($1::text[])", keys)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "insert into login_failures (key) select unnest($1::text[])",
+        keys
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await
 }
 

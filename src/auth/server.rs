@@ -74,7 +74,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             entry.actor = Some(account.id);
             audit::record(&pool, entry).await?;
         }
-        return Err(AppError::Validation(FieldErrors::form(SIGN_IN_FAILED).keep("email", email)));
+        return Err(AppError::Validation(
+            FieldErrors::form(SIGN_IN_FAILED).keep("email", email),
+        ));
     };
     if let PrincipalKind::Member {
         partner_status: PartnerStatus::Suspended,
@@ -119,7 +121,11 @@ pub async fn logout() -> Result<(), AppError> {
     let session = session().await?;
     if let Some(me) = me {
         let addr = client_addr().await;
-        audit::record(&pool()?, AuditEntry::by(&me, Action::SignOut).from_addr(addr)).await?;
+        audit::record(
+            &pool()?,
+            AuditEntry::by(&me, Action::SignOut).from_addr(addr),
+        )
+        .await?;
     }
     session.flush().await?;
     leptos_axum::redirect("/");

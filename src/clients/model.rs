@@ -8,7 +8,10 @@ use uuid::Uuid;
 /// A client's subscription status: ACTIVE <-> SUSPENDED, either -> CANCELED.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "subscription_status", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "ssr",
+    sqlx(type_name = "subscription_status", rename_all = "lowercase")
+)]
 pub enum SubscriptionStatus {
     Active,
     Suspended,

@@ -7,7 +7,10 @@ use uuid::Uuid;
 
 use super::{model::ClientDetail, server::get_client};
 use crate::{
-    components::{format::{date, money}, loaded},
+    components::{
+        format::{date, money},
+        loaded,
+    },
     error::AppError,
 };
 
@@ -17,7 +20,9 @@ pub fn ClientDetailPage() -> impl IntoView {
     let client = Resource::new(
         move || params.read().get("id"),
         |id| async move {
-            let id = id.and_then(|id| id.parse::<Uuid>().ok()).ok_or(AppError::NotFound)?;
+            let id = id
+                .and_then(|id| id.parse::<Uuid>().ok())
+                .ok_or(AppError::NotFound)?;
             get_client(id).await
         },
     );

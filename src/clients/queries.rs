@@ -7,7 +7,11 @@ use super::model::{ClientDetail, SubscriptionStatus};
 
 /// The client `client_id` if it belongs to `partner_id`; another partner's client is `None`,
 /// exactly as if it did not exist.
-pub async fn find(pool: &PgPool, partner_id: Uuid, client_id: Uuid) -> sqlx::Result<Option<ClientDetail>> {
+pub async fn find(
+    pool: &PgPool,
+    partner_id: Uuid,
+    client_id: Uuid,
+) -> sqlx::Result<Option<ClientDetail>> {
     sqlx::query_as!(
         ClientDetail,
         r#"select c.id, c.company_name, c.contact_name, c.contact_email,

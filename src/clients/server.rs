@@ -9,7 +9,10 @@ use crate::error::AppError;
 /// One of the caller's partner's clients.
 #[server(endpoint = "partner/client")]
 pub async fn get_client(client_id: Uuid) -> Result<ClientDetail, AppError> {
-    use crate::{auth::{model::Perm, require}, state::pool};
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
 
     let me = require(Perm::PartnerRead).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;

@@ -6,7 +6,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// `1234.5` -> `$1,234.50`. Money is rounded half-even to cents for display only.
 pub fn money(amount: Decimal) -> String {
     let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "-" } else { "" };
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
     let text = format!("{:.2}", rounded.abs());
     let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
     format!("{sign}${}.{cents}", group_thousands(whole))

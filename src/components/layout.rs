@@ -21,7 +21,9 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
 pub fn role_line(me: &Principal) -> String {
     match &me.kind {
         PrincipalKind::Admin => "Program admin".into(),
-        PrincipalKind::Member { role, partner_name, .. } => format!("{} at {partner_name}", role.label()),
+        PrincipalKind::Member {
+            role, partner_name, ..
+        } => format!("{} at {partner_name}", role.label()),
         PrincipalKind::ClientUser { client_name, .. } => client_name.clone(),
     }
 }

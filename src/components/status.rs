@@ -20,7 +20,10 @@ pub fn set_status(code: u16) {
 
 /// The sign-in page, with a way back to where the visitor was going.
 pub fn login_path_back_to(path_and_query: &str) -> String {
-    format!("/login?next={}", leptos_router::location::Url::escape(path_and_query))
+    format!(
+        "/login?next={}",
+        leptos_router::location::Url::escape(path_and_query)
+    )
 }
 
 /// The current path with its query string, e.g. `/partner/clients?page=2`.

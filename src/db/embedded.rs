@@ -36,7 +36,8 @@ impl EmbeddedPostgres {
         let run_as = unprivileged_user()?;
         let cluster_dir = data_dir.join("postgres");
         let password_file = data_dir.join("postgres.password");
-        fs::create_dir_all(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        fs::create_dir_all(data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
 
         let created = !cluster_dir.join("PG_VERSION").exists();
         if created {
@@ -79,7 +80,14 @@ impl EmbeddedPostgres {
             return;
         }
         let result = self
-            .pg_ctl(&["stop", "-D", &self.cluster_dir.to_string_lossy(), "-m", "fast", "-w"])
+            .pg_ctl(&[
+                "stop",
+                "-D",
+                &self.cluster_dir.to_string_lossy(),
+                "-m",
+                "fast",
+                "-w",
+            ])
             .await;
         match result {
             Ok(_) => tracing::info!("embedded PostgreSQL stopped"),
@@ -115,7 +123,16 @@ impl EmbeddedPostgres {
         .await
         .map_err(|e| {
             let tail = fs::read_to_string(&log)
-                .map(|text| text.lines().rev().take(5).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join(" | "))
+                .map(|text| {
+                    text.lines()
+                        .rev()
+                        .take(5)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                })
                 .unwrap_or_default();
             format!("pg_ctl start failed on port {}: {e} {tail}", self.port)
         })
@@ -126,7 +143,9 @@ impl EmbeddedPostgres {
             "postgres://{SUPERUSER}:{}@127.0.0.1:{}/postgres",
             self.password, self.port
         );
-        let pool = super::connect(&admin_url, 1).await.map_err(|e| e.to_string())?;
+        let pool = super::connect(&admin_url, 1)
+            .await
+            .map_err(|e| e.to_string())?;
         sqlx::query(&format!("create database {DATABASE}"))
             .execute(&pool)
             .await
@@ -148,8 +167,10 @@ async fn init_cluster(
     run_as: Option<(u32, u32)>,
 ) -> Result<(), String> {
     let password = random_password();
-    fs::create_dir_all(cluster_dir).map_err(|e| format!("cannot create {}: {e}", cluster_dir.display()))?;
-    fs::set_permissions(cluster_dir, fs::Permissions::from_mode(0o700)).map_err(|e| e.to_string())?;
+    fs::create_dir_all(cluster_dir)
+        .map_err(|e| format!("cannot create {}: {e}", cluster_dir.display()))?;
+    fs::set_permissions(cluster_dir, fs::Permissions::from_mode(0o700))
+        .map_err(|e| e.to_string())?;
     // initdb reads the password from a file, readable only by the cluster's owner and
     // removed as soon as initdb is done.
     let pwfile = cluster_dir.with_extension("pwfile");
@@ -182,14 +203,19 @@ async fn init_cluster(
         return Err(format!("initdb failed: {e}"));
     }
     fs::write(password_file, &password).map_err(|e| e.to_string())?;
-    fs::set_permissions(password_file, fs::Permissions::from_mode(0o600)).map_err(|e| e.to_string())?;
+    fs::set_permissions(password_file, fs::Permissions::from_mode(0o600))
+        .map_err(|e| e.to_string())?;
     tracing::info!(dir = %cluster_dir.display(), "created the embedded PostgreSQL cluster");
     Ok(())
 }
 
 async fn run(program: &Path, args: &[&str], run_as: Option<(u32, u32)>) -> Result<(), String> {
     let mut command = Command::new(program);
-    command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     // Children must not inherit a working folder the postgres user cannot enter.
     command.current_dir("/");
     if let Some((uid, gid)) = run_as {
@@ -204,7 +230,13 @@ async fn run(program: &Path, args: &[&str], run_as: Option<(u32, u32)>) -> Resul
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
-        Err(format!("{} exited with {}: {} {}", program.display(), output.status, stderr.trim(), stdout.trim()))
+        Err(format!(
+            "{} exited with {}: {} {}",
+            program.display(),
+            output.status,
+            stderr.trim(),
+            stdout.trim()
+        ))
     }
 }
 
@@ -229,14 +261,11 @@ pub fn find_server_binaries() -> Result<PathBuf, String> {
         })
         .collect();
     candidates.sort();
-    candidates
-        .pop()
-        .map(|(_, bin)| bin)
-        .ok_or_else(|| {
-            "initdb and pg_ctl were found neither on PATH nor under /usr/lib/postgresql/*/bin \
+    candidates.pop().map(|(_, bin)| bin).ok_or_else(|| {
+        "initdb and pg_ctl were found neither on PATH nor under /usr/lib/postgresql/*/bin \
              (install the PostgreSQL server, e.g. `apt-get install postgresql`)"
-                .to_string()
-        })
+            .to_string()
+    })
 }
 
 /// When running as root, the uid/gid of the `postgres` system user to run the cluster as.
@@ -246,7 +275,9 @@ fn unprivileged_user() -> Result<Option<(u32, u32)>, String> {
     }
     match nix::unistd::User::from_name("postgres") {
         Ok(Some(user)) => Ok(Some((user.uid.as_raw(), user.gid.as_raw()))),
-        _ => Err("PostgreSQL cannot run as root and there is no `postgres` user to run it as".into()),
+        _ => {
+            Err("PostgreSQL cannot run as root and there is no `postgres` user to run it as".into())
+        }
     }
 }
 
@@ -257,5 +288,9 @@ fn chown(path: &Path, uid: u32, gid: u32) -> Result<(), String> {
 
 fn random_password() -> String {
     use rand::{distributions::Alphanumeric, Rng};
-    rand::thread_rng().sample_iter(&Alphanumeric).take(32).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect()
 }

@@ -61,7 +61,11 @@ impl Database {
             }
             return Err(format!("Database migration failed: {error}"));
         }
-        Ok(Self { pool, embedded, created })
+        Ok(Self {
+            pool,
+            embedded,
+            created,
+        })
     }
 
     /// Closes the pool and stops the embedded cluster, if this process started it.
@@ -99,8 +103,14 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://portal:s3cret@127.0.0.1:5432/portal"), "postgres://portal@127.0.0.1:5432/portal");
-        assert_eq!(redact("postgres://postgres@localhost/db"), "postgres://postgres@localhost/db");
+        assert_eq!(
+            redact("postgres://portal:s3cret@127.0.0.1:5432/portal"),
+            "postgres://portal@127.0.0.1:5432/portal"
+        );
+        assert_eq!(
+            redact("postgres://postgres@localhost/db"),
+            "postgres://postgres@localhost/db"
+        );
         assert_eq!(redact("postgres://localhost/db"), "postgres://localhost/db");
     }
 }

@@ -30,26 +30,55 @@ pub enum DemoSeedError {
 const DEMO_EMAIL_SQL: &str = "email like '%@demo.test' or email like '%.demo.test'";
 
 const NORTHWIND_CLIENTS: [&str; 30] = [
-    "Fabrikam", "Adventure Works", "Alpine Ski House", "Bellows College", "Blue Yonder Airlines",
-    "City Power & Light", "Coho Winery", "Consolidated Messenger", "A. Datum", "Fourth Coffee",
-    "Graphic Design Institute", "Humongous Insurance", "Lamna Healthcare", "Lucerne Publishing",
-    "Margie's Travel", "Munson's Pickles", "Nod Publishers", "Proseware", "Relecloud",
-    "School of Fine Art", "Southridge Video", "Tailspin Toys", "Trey Research", "VanArsdel",
-    "Wide World Importers", "Wingtip Toys", "Woodgrove Bank", "Best For You Organics",
-    "Liberty's Delightful Bakery", "First Up Consultants",
+    "Fabrikam",
+    "Adventure Works",
+    "Alpine Ski House",
+    "Bellows College",
+    "Blue Yonder Airlines",
+    "City Power & Light",
+    "Coho Winery",
+    "Consolidated Messenger",
+    "A. Datum",
+    "Fourth Coffee",
+    "Graphic Design Institute",
+    "Humongous Insurance",
+    "Lamna Healthcare",
+    "Lucerne Publishing",
+    "Margie's Travel",
+    "Munson's Pickles",
+    "Nod Publishers",
+    "Proseware",
+    "Relecloud",
+    "School of Fine Art",
+    "Southridge Video",
+    "Tailspin Toys",
+    "Trey Research",
+    "VanArsdel",
+    "Wide World Importers",
+    "Wingtip Toys",
+    "Woodgrove Bank",
+    "Best For You Organics",
+    "Liberty's Delightful Bakery",
+    "First Up Consultants",
 ];
 
 const CONTOSO_CLIENTS: [&str; 5] = [
-    "Olympia Tools", "Kestrel Labs", "Pinecrest Dental", "Harbor Logistics", "Redwood Legal",
+    "Olympia Tools",
+    "Kestrel Labs",
+    "Pinecrest Dental",
+    "Harbor Logistics",
+    "Redwood Legal",
 ];
 
 const PLANS: [&str; 3] = ["starter", "professional", "enterprise"];
 
 /// Seeds the demo data into `pool`'s database. Returns whether anything was added.
 pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
-    let real: i64 = sqlx::query_scalar(&format!("select count(*) from users where not ({DEMO_EMAIL_SQL})"))
-        .fetch_one(pool)
-        .await?;
+    let real: i64 = sqlx::query_scalar(&format!(
+        "select count(*) from users where not ({DEMO_EMAIL_SQL})"
+    ))
+    .fetch_one(pool)
+    .await?;
     if real > 0 {
         return Err(DemoSeedError::RealUsersPresent(real));
     }
@@ -61,8 +90,12 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
 
     let mut tx = pool.begin().await?;
     // Concurrent seeders (two servers starting at once) take turns.
-    sqlx::query("select pg_advisory_xact_lock(7411)").execute(&mut *tx).await?;
-    let before: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&mut *tx).await?;
+    sqlx::query("select pg_advisory_xact_lock(7411)")
+        .execute(&mut *tx)
+        .await?;
+    let before: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&mut *tx)
+        .await?;
 
     upsert_user(&mut tx, "admin@demo.test", "Avery Admin", &hash, true).await?;
 
@@ -75,11 +108,25 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         ("viewer", "Victor Viewer", Role::Viewer),
     ];
     for (local, name, role) in members {
-        let user = upsert_user(&mut tx, &format!("{local}@northwind.demo.test"), name, &hash, false).await?;
+        let user = upsert_user(
+            &mut tx,
+            &format!("{local}@northwind.demo.test"),
+            name,
+            &hash,
+            false,
+        )
+        .await?;
         add_member(&mut tx, northwind, user, role).await?;
     }
     let contoso = upsert_partner(&mut tx, "contoso", "Contoso", Tier::Bronze).await?;
-    let user = upsert_user(&mut tx, "owner@contoso.demo.test", "Chloe Contoso", &hash, false).await?;
+    let user = upsert_user(
+        &mut tx,
+        "owner@contoso.demo.test",
+        "Chloe Contoso",
+        &hash,
+        false,
+    )
+    .await?;
     add_member(&mut tx, contoso, user, Role::Owner).await?;
 
     for (i, name) in NORTHWIND_CLIENTS.iter().enumerate() {
@@ -94,15 +141,24 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         add_client(&mut tx, northwind, name, plan, status, &hash, i).await?;
     }
     for (i, name) in CONTOSO_CLIENTS.iter().enumerate() {
-        let status = if i == 4 { SubscriptionStatus::Suspended } else { SubscriptionStatus::Active };
+        let status = if i == 4 {
+            SubscriptionStatus::Suspended
+        } else {
+            SubscriptionStatus::Active
+        };
         add_client(&mut tx, contoso, name, PLANS[i % 3], status, &hash, i).await?;
     }
 
-    let after: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&mut *tx).await?;
+    let after: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&mut *tx)
+        .await?;
     let added = after > before;
     if added {
-        let entry = AuditEntry::system(Action::DemoSeeded).detail(serde_json::json!({ "users": after - before }));
-        audit::record(&mut *tx, entry).await.map_err(|_| DemoSeedError::Audit)?;
+        let entry = AuditEntry::system(Action::DemoSeeded)
+            .detail(serde_json::json!({ "users": after - before }));
+        audit::record(&mut *tx, entry)
+            .await
+            .map_err(|_| DemoSeedError::Audit)?;
     }
     tx.commit().await?;
     Ok(added)
@@ -142,7 +198,12 @@ async fn upsert_user(
     .await
 }
 
-async fn upsert_partner(tx: &mut Transaction<'_, Postgres>, slug: &str, name: &str, tier: Tier) -> sqlx::Result<Uuid> {
+async fn upsert_partner(
+    tx: &mut Transaction<'_, Postgres>,
+    slug: &str,
+    name: &str,
+    tier: Tier,
+) -> sqlx::Result<Uuid> {
     sqlx::query_scalar!(
         r#"insert into partners (slug, name, tier) values ($1, $2, $3)
            on conflict (slug) do update set slug = excluded.slug
@@ -155,7 +216,12 @@ async fn upsert_partner(tx: &mut Transaction<'_, Postgres>, slug: &str, name: &s
     .await
 }
 
-async fn add_member(tx: &mut Transaction<'_, Postgres>, partner: Uuid, user: Uuid, role: Role) -> sqlx::Result<()> {
+async fn add_member(
+    tx: &mut Transaction<'_, Postgres>,
+    partner: Uuid,
+    user: Uuid,
+    role: Role,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "insert into partner_members (partner_id, user_id, role) values ($1, $2, $3)
          on conflict do nothing",

@@ -49,19 +49,28 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(settings.site.is_https())
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(settings.session.idle_minutes)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            settings.session.idle_minutes,
+        )));
 
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
         .layer(middleware::from_fn(api_status::status_from_app_error))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site_writes))
-        .layer(middleware::from_fn_with_state(settings, security::security_headers))
+        .layer(middleware::from_fn_with_state(
+            settings,
+            security::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -71,9 +80,12 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(app: Router, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use crate::config::{RunEnv, Settings};
 
 /// For responses that are not pages (JSON, files): nothing may be loaded or framed.
-const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const DEFAULT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// Whether a state-changing request comes from this site. Browsers send `Sec-Fetch-Site`
 /// (and `Origin` on POST); a request with neither is not from a browser and carries no
@@ -39,7 +40,10 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
 
 /// Refuses cross-site requests that could change state (anything but GET, HEAD, OPTIONS).
 pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && !is_same_origin(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
@@ -51,7 +55,11 @@ pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response 
 /// response's nonce (Leptos puts it on its hydration script).
 pub fn page_csp(nonce: &str, env: RunEnv) -> String {
     // In development cargo-leptos's live reload talks over a websocket.
-    let connect = if env == RunEnv::Dev { "'self' ws:" } else { "'self'" };
+    let connect = if env == RunEnv::Dev {
+        "'self' ws:"
+    } else {
+        "'self'"
+    };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src {connect}; \
@@ -76,7 +84,11 @@ pub fn provide_page_csp() {
 }
 
 /// Headers on every response. A page's own CSP (with its nonce) wins over the default.
-pub async fn security_headers(State(settings): State<Arc<Settings>>, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(settings): State<Arc<Settings>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
@@ -89,13 +101,19 @@ pub async fn security_headers(State(settings): State<Arc<Settings>>, request: Re
     set(header::X_FRAME_OPTIONS, "DENY");
     // Same-origin referrers are kept: forms without JavaScript return to their page by it.
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
-    set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
     set(
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=(), payment=()",
     );
     if settings.site.is_https() {
-        set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
     }
     response
 }
@@ -114,13 +132,31 @@ mod tests {
 
     #[test]
     fn same_origin_requests_pass_and_cross_site_ones_do_not() {
-        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
         assert!(is_same_origin(&headers(&[("sec-fetch-site", "none")])));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(is_same_origin(&headers(&[("origin", "http://portal.test:3000"), ("host", "portal.test:3000")])));
-        assert!(!is_same_origin(&headers(&[("origin", "http://evil.test"), ("host", "portal.test:3000")])));
-        assert!(!is_same_origin(&headers(&[("origin", "null"), ("host", "portal.test")])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        assert!(is_same_origin(&headers(&[
+            ("origin", "http://portal.test:3000"),
+            ("host", "portal.test:3000")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "http://evil.test"),
+            ("host", "portal.test:3000")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "null"),
+            ("host", "portal.test")
+        ])));
         // Sec-Fetch-Site wins over a matching Origin.
         assert!(!is_same_origin(&headers(&[
             ("sec-fetch-site", "cross-site"),

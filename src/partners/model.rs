@@ -9,7 +9,10 @@ use crate::auth::model::PartnerStatus;
 /// A partner's tier, set by its count of active clients at each monthly close.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "partner_tier", rename_all = "lowercase"))]
+#[cfg_attr(
+    feature = "ssr",
+    sqlx(type_name = "partner_tier", rename_all = "lowercase")
+)]
 pub enum Tier {
     Bronze,
     Silver,
@@ -129,13 +132,20 @@ mod tests {
             (10_000, Tier::Platinum),
         ];
         for (clients, tier) in cases {
-            assert_eq!(Tier::for_active_clients(clients), tier, "{clients} active clients");
+            assert_eq!(
+                Tier::for_active_clients(clients),
+                tier,
+                "{clients} active clients"
+            );
         }
     }
 
     #[test]
     fn rates_caps_and_order() {
-        let rates: Vec<String> = Tier::ALL.iter().map(|t| t.commission_rate().to_string()).collect();
+        let rates: Vec<String> = Tier::ALL
+            .iter()
+            .map(|t| t.commission_rate().to_string())
+            .collect();
         assert_eq!(rates, ["0.15", "0.20", "0.25", "0.30"]);
         let caps: Vec<Option<i64>> = Tier::ALL.iter().map(|t| t.client_cap()).collect();
         assert_eq!(caps, [Some(25), Some(50), Some(100), None]);

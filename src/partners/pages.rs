@@ -23,7 +23,13 @@ fn PartnerOverviewView(overview: PartnerOverview) -> impl IntoView {
     let cap = overview
         .tier
         .client_cap()
-        .map(|cap| format!("{} of {} client places used", count(overview.open_clients), count(cap)))
+        .map(|cap| {
+            format!(
+                "{} of {} client places used",
+                count(overview.open_clients),
+                count(cap)
+            )
+        })
         .unwrap_or_else(|| format!("{} clients, no cap", count(overview.open_clients)));
     let recent = if overview.recent_clients.is_empty() {
         view! { <p class="empty">"No clients yet."</p> }.into_any()

@@ -8,7 +8,10 @@ use crate::error::AppError;
 /// The caller's own partner: name, tier and client counts.
 #[server(endpoint = "partner/overview")]
 pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
-    use crate::{auth::{model::Perm, require}, state::pool};
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
 
     let me = require(Perm::PartnerRead).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;

@@ -6,7 +6,11 @@ use uuid::Uuid;
 use super::model::ClientAccount;
 use crate::clients::model::SubscriptionStatus;
 
-pub async fn account(pool: &PgPool, partner_id: Uuid, client_id: Uuid) -> sqlx::Result<Option<ClientAccount>> {
+pub async fn account(
+    pool: &PgPool,
+    partner_id: Uuid,
+    client_id: Uuid,
+) -> sqlx::Result<Option<ClientAccount>> {
     sqlx::query_as!(
         ClientAccount,
         r#"select c.company_name, pl.name as plan_name, c.status as "status: SubscriptionStatus",

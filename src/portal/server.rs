@@ -9,12 +9,20 @@ use crate::error::AppError;
 #[server(endpoint = "app/account")]
 pub async fn my_account() -> Result<ClientAccount, AppError> {
     use crate::{
-        auth::{model::{Perm, PrincipalKind}, require},
+        auth::{
+            model::{Perm, PrincipalKind},
+            require,
+        },
         state::pool,
     };
 
     let me = require(Perm::ClientPortal).await?;
-    let PrincipalKind::ClientUser { partner_id, client_id, .. } = me.kind else {
+    let PrincipalKind::ClientUser {
+        partner_id,
+        client_id,
+        ..
+    } = me.kind
+    else {
         return Err(AppError::Forbidden);
     };
     super::queries::account(&pool()?, partner_id, client_id)

@@ -30,14 +30,20 @@ struct Row {
     expect: &'static [(Caller, u16)],
 }
 
-const EVERY_MEMBER_OF_NORTHWIND: [&str; 5] = [NW_OWNER, NW_MANAGER, NW_SALES, NW_SUPPORT, NW_VIEWER];
+const EVERY_MEMBER_OF_NORTHWIND: [&str; 5] =
+    [NW_OWNER, NW_MANAGER, NW_SALES, NW_SUPPORT, NW_VIEWER];
 
 fn table() -> Vec<Row> {
     vec![
         Row {
             endpoint: "whoami",
             args: Args::None,
-            expect: &[(Anonymous, 200), (User(ADMIN), 200), (User(NW_VIEWER), 200), (User(FABRIKAM_OWNER), 200)],
+            expect: &[
+                (Anonymous, 200),
+                (User(ADMIN), 200),
+                (User(NW_VIEWER), 200),
+                (User(FABRIKAM_OWNER), 200),
+            ],
         },
         Row {
             endpoint: "admin/partners",
@@ -83,7 +89,11 @@ fn table() -> Vec<Row> {
         Row {
             endpoint: "partner/client",
             args: Args::OlympiaClient,
-            expect: &[(User(NW_OWNER), 404), (User(NW_SUPPORT), 404), (User(CONTOSO_OWNER), 200)],
+            expect: &[
+                (User(NW_OWNER), 404),
+                (User(NW_SUPPORT), 404),
+                (User(CONTOSO_OWNER), 200),
+            ],
         },
         Row {
             endpoint: "app/account",
@@ -141,7 +151,12 @@ async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPoo
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(checked >= 30, "the table covers {checked} cases");
 }
 
@@ -166,7 +181,10 @@ async fn every_member_sees_their_own_partner_and_no_other(pool: PgPool) {
         .iter()
         .map(|c| c["company_name"].as_str().unwrap())
         .collect();
-    assert!(!names.contains(&"Fabrikam"), "no Northwind client in Contoso's overview: {names:?}");
+    assert!(
+        !names.contains(&"Fabrikam"),
+        "no Northwind client in Contoso's overview: {names:?}"
+    );
 }
 
 #[sqlx::test]
@@ -187,32 +205,52 @@ async fn a_client_user_sees_only_their_own_account(pool: PgPool) {
 async fn changes_of_role_or_standing_apply_at_the_next_call(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
-    assert_eq!(app.call(Some(&admin), "admin/partners", &[]).await.status, 200);
+    assert_eq!(
+        app.call(Some(&admin), "admin/partners", &[]).await.status,
+        200
+    );
     sqlx::query("update users set is_admin = false where email = $1")
         .bind(ADMIN)
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(app.call(Some(&admin), "admin/partners", &[]).await.status, 401, "no role left at all");
+    assert_eq!(
+        app.call(Some(&admin), "admin/partners", &[]).await.status,
+        401,
+        "no role left at all"
+    );
 
     let owner = app.sign_in(NW_OWNER).await;
-    assert_eq!(app.call(Some(&owner), "partner/overview", &[]).await.status, 200);
+    assert_eq!(
+        app.call(Some(&owner), "partner/overview", &[]).await.status,
+        200
+    );
     sqlx::query("update partners set status = 'suspended' where slug = 'northwind'")
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(app.call(Some(&owner), "partner/overview", &[]).await.status, 403);
+    assert_eq!(
+        app.call(Some(&owner), "partner/overview", &[]).await.status,
+        403
+    );
 
     sqlx::query("update partners set status = 'frozen' where slug = 'northwind'")
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(app.call(Some(&owner), "partner/overview", &[]).await.status, 200, "frozen partners can read");
+    assert_eq!(
+        app.call(Some(&owner), "partner/overview", &[]).await.status,
+        200,
+        "frozen partners can read"
+    );
 
     sqlx::query("update users set disabled_at = now() where email = $1")
         .bind(NW_OWNER)
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(app.call(Some(&owner), "partner/overview", &[]).await.status, 401);
+    assert_eq!(
+        app.call(Some(&owner), "partner/overview", &[]).await.status,
+        401
+    );
 }

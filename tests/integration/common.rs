@@ -67,7 +67,9 @@ impl Reply {
     }
 
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 }
 
@@ -84,7 +86,10 @@ impl TestApp {
             leptos_options: leptos_options(&settings),
             settings: Arc::new(settings),
         };
-        Self { router: router(state), pool }
+        Self {
+            router: router(state),
+            pool,
+        }
     }
 
     pub async fn send(&self, mut request: Request<Body>, peer: SocketAddr) -> Reply {
@@ -102,7 +107,8 @@ impl TestApp {
 
     /// Calls a server function the way the Leptos client does (form-encoded POST).
     pub async fn call(&self, cookie: Option<&str>, endpoint: &str, form: &[(&str, &str)]) -> Reply {
-        self.call_from(cookie, endpoint, form, default_peer(), &[]).await
+        self.call_from(cookie, endpoint, form, default_peer(), &[])
+            .await
     }
 
     pub async fn call_from(
@@ -123,7 +129,8 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         let body = form_encode(form);
-        self.send(request.body(Body::from(body)).unwrap(), peer).await
+        self.send(request.body(Body::from(body)).unwrap(), peer)
+            .await
     }
 
     /// A page, as a browser navigation would ask for it.
@@ -132,14 +139,28 @@ impl TestApp {
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        self.send(request.body(Body::empty()).unwrap(), default_peer()).await
+        self.send(request.body(Body::empty()).unwrap(), default_peer())
+            .await
     }
 
     /// Signs in with the demo password and returns the session cookie.
     pub async fn sign_in(&self, email: &str) -> String {
-        let reply = self.call(None, "login", &[("email", email), ("password", DEMO_PASSWORD)]).await;
-        assert_eq!(reply.status, StatusCode::OK, "sign-in of {email} failed: {}", reply.body);
-        reply.session_cookie().expect("sign-in sets a session cookie")
+        let reply = self
+            .call(
+                None,
+                "login",
+                &[("email", email), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in of {email} failed: {}",
+            reply.body
+        );
+        reply
+            .session_cookie()
+            .expect("sign-in sets a session cookie")
     }
 
     pub async fn client_id(&self, slug: &str) -> Uuid {
@@ -170,7 +191,9 @@ pub fn form_encode(pairs: &[(&str, &str)]) -> String {
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -23,12 +23,16 @@ async fn the_audit_log_refuses_update_delete_and_truncate(pool: PgPool) {
         "truncate audit_log",
     ] {
         let error = sqlx::query(statement).execute(&pool).await.unwrap_err();
-        assert!(error.to_string().contains("append-only"), "{statement}: {error}");
+        assert!(
+            error.to_string().contains("append-only"),
+            "{statement}: {error}"
+        );
     }
-    let rows: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'test.event'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let rows: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'test.event'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(rows, 1);
 }
 
@@ -51,9 +55,18 @@ async fn a_client_user_cannot_be_attached_across_partners(pool: PgPool) {
 async fn demo_seed_creates_the_documented_accounts_once(pool: PgPool) {
     assert!(seed_demo(&pool).await.unwrap(), "first seed adds data");
     let counts = || async {
-        let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&pool).await.unwrap();
-        let clients: i64 = sqlx::query_scalar("select count(*) from clients").fetch_one(&pool).await.unwrap();
-        let members: i64 = sqlx::query_scalar("select count(*) from partner_members").fetch_one(&pool).await.unwrap();
+        let users: i64 = sqlx::query_scalar("select count(*) from users")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let clients: i64 = sqlx::query_scalar("select count(*) from clients")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let members: i64 = sqlx::query_scalar("select count(*) from partner_members")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         (users, clients, members)
     };
     // 1 admin + 5 Northwind members + 1 Contoso owner + one owner for each of 35 clients.
@@ -74,7 +87,11 @@ async fn demo_seed_creates_the_documented_accounts_once(pool: PgPool) {
     assert_eq!(per_partner[1].3, 30);
     // The seeded tiers agree with the program rules for their active client counts.
     for (slug, tier, active, _) in &per_partner {
-        assert_eq!(tier, Tier::for_active_clients(*active).slug(), "{slug} has {active} active clients");
+        assert_eq!(
+            tier,
+            Tier::for_active_clients(*active).slug(),
+            "{slug} has {active} active clients"
+        );
     }
     let fabrikam: (String, String) =
         sqlx::query_as("select plan, status::text from clients where slug = 'fabrikam'")
@@ -86,25 +103,41 @@ async fn demo_seed_creates_the_documented_accounts_once(pool: PgPool) {
 
 #[sqlx::test]
 async fn demo_seed_refuses_a_database_with_real_users(pool: PgPool) {
-    sqlx::query("insert into users (email, display_name) values ('ceo@realcompany.com', 'Real Person')")
-        .execute(&pool)
+    sqlx::query(
+        "insert into users (email, display_name) values ('ceo@realcompany.com', 'Real Person')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let error = seed_demo(&pool).await.unwrap_err();
+    assert!(
+        matches!(error, DemoSeedError::RealUsersPresent(1)),
+        "{error}"
+    );
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&pool)
         .await
         .unwrap();
-    let error = seed_demo(&pool).await.unwrap_err();
-    assert!(matches!(error, DemoSeedError::RealUsersPresent(1)), "{error}");
-    let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&pool).await.unwrap();
     assert_eq!(users, 1, "nothing was added");
 }
 
 #[sqlx::test]
 async fn principals_are_read_fresh_with_role_and_partner_status(pool: PgPool) {
     seed_demo(&pool).await.unwrap();
-    let id: Uuid = sqlx::query_scalar("select id from users where email = 'sales@northwind.demo.test'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let id: Uuid =
+        sqlx::query_scalar("select id from users where email = 'sales@northwind.demo.test'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let me = load_principal(&pool, id).await.unwrap().unwrap();
-    assert!(matches!(me.kind, PrincipalKind::Member { role: Role::Sales, partner_status: PartnerStatus::Active, .. }));
+    assert!(matches!(
+        me.kind,
+        PrincipalKind::Member {
+            role: Role::Sales,
+            partner_status: PartnerStatus::Active,
+            ..
+        }
+    ));
 
     sqlx::query("update partner_members set role = 'viewer' where user_id = $1")
         .bind(id)
@@ -112,13 +145,28 @@ async fn principals_are_read_fresh_with_role_and_partner_status(pool: PgPool) {
         .await
         .unwrap();
     let me = load_principal(&pool, id).await.unwrap().unwrap();
-    assert!(matches!(me.kind, PrincipalKind::Member { role: Role::Viewer, .. }), "demotion seen at once");
+    assert!(
+        matches!(
+            me.kind,
+            PrincipalKind::Member {
+                role: Role::Viewer,
+                ..
+            }
+        ),
+        "demotion seen at once"
+    );
 
     sqlx::query("update users set disabled_at = now() where id = $1")
         .bind(id)
         .execute(&pool)
         .await
         .unwrap();
-    assert!(load_principal(&pool, id).await.unwrap().is_none(), "disabled users are nobody");
-    assert!(load_principal(&pool, Uuid::new_v4()).await.unwrap().is_none());
+    assert!(
+        load_principal(&pool, id).await.unwrap().is_none(),
+        "disabled users are nobody"
+    );
+    assert!(load_principal(&pool, Uuid::new_v4())
+        .await
+        .unwrap()
+        .is_none());
 }

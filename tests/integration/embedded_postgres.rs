@@ -5,7 +5,11 @@ use std::{net::TcpListener, os::unix::fs::PermissionsExt};
 use partner_portal::{config::DatabaseSettings, db::Database};
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[tokio::test]
@@ -21,7 +25,9 @@ async fn embedded_cluster_is_created_reused_and_stopped() {
         max_connections: 2,
     };
 
-    let db = Database::open(&settings).await.expect("embedded PostgreSQL starts");
+    let db = Database::open(&settings)
+        .await
+        .expect("embedded PostgreSQL starts");
     assert!(db.created, "first start creates the cluster");
     let tables: i64 = sqlx::query_scalar(
         "select count(*) from information_schema.tables where table_name in ('users', 'partners', 'audit_log')",
@@ -40,7 +46,9 @@ async fn embedded_cluster_is_created_reused_and_stopped() {
         "the server stopped with the portal"
     );
 
-    let db = Database::open(&settings).await.expect("embedded PostgreSQL restarts");
+    let db = Database::open(&settings)
+        .await
+        .expect("embedded PostgreSQL restarts");
     assert!(!db.created, "the second start reuses the cluster");
     let kept: i64 = sqlx::query_scalar("select count(*) from users where email = 'kept@demo.test'")
         .fetch_one(&db.pool)
@@ -54,12 +62,24 @@ async fn embedded_cluster_is_created_reused_and_stopped() {
 #[tokio::test]
 async fn an_unreachable_database_url_is_one_clear_message() {
     let settings = DatabaseSettings {
-        url: Some(format!("postgres://portal:hunter2@127.0.0.1:{}/portal", free_port())),
+        url: Some(format!(
+            "postgres://portal:hunter2@127.0.0.1:{}/portal",
+            free_port()
+        )),
         data_dir: "unused".into(),
         embedded_port: 1,
         max_connections: 1,
     };
-    let error = Database::open(&settings).await.err().expect("no server there");
-    assert!(error.starts_with("Could not connect to the database at DATABASE_URL"), "{error}");
-    assert!(!error.contains("hunter2"), "no password in messages: {error}");
+    let error = Database::open(&settings)
+        .await
+        .err()
+        .expect("no server there");
+    assert!(
+        error.starts_with("Could not connect to the database at DATABASE_URL"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("hunter2"),
+        "no password in messages: {error}"
+    );
 }

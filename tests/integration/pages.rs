@@ -10,35 +10,84 @@ async fn the_landing_page_renders_with_tiers_and_the_hydration_script(pool: PgPo
     let app = TestApp::new(pool).await;
     let reply = app.get_page(None, "/").await;
     assert_eq!(reply.status, StatusCode::OK);
-    for text in ["Bronze", "Silver", "Gold", "Platinum", "15%", "30%", "Unlimited", "href=\"/apply\"", "href=\"/login\""] {
+    for text in [
+        "Bronze",
+        "Silver",
+        "Gold",
+        "Platinum",
+        "15%",
+        "30%",
+        "Unlimited",
+        "href=\"/apply\"",
+        "href=\"/login\"",
+    ] {
         assert!(reply.body.contains(text), "landing page shows {text}");
     }
-    assert!(reply.body.contains("/pkg/partner-portal.js"), "hydration script is referenced");
+    assert!(
+        reply.body.contains("/pkg/partner-portal.js"),
+        "hydration script is referenced"
+    );
 
     // The inline hydration script carries the nonce that the CSP allows, and nothing else is
     // allowed to run inline.
-    let csp = reply.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    let csp = reply
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
     assert!(nonce.len() >= 16, "{csp}");
-    assert!(reply.body.contains(&format!("nonce=\"{nonce}\"")), "the script has the header's nonce");
+    assert!(
+        reply.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the script has the header's nonce"
+    );
     assert!(csp.contains("frame-ancestors 'none'"));
-    assert!(!csp.contains("'unsafe-inline' 'wasm") && !csp.contains("script-src 'self' 'unsafe-inline'"));
-    assert_eq!(reply.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert!(
+        !csp.contains("'unsafe-inline' 'wasm")
+            && !csp.contains("script-src 'self' 'unsafe-inline'")
+    );
+    assert_eq!(
+        reply.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
     assert_eq!(reply.headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
-    assert_eq!(reply.headers.get(header::REFERRER_POLICY).unwrap(), "strict-origin-when-cross-origin");
+    assert_eq!(
+        reply.headers.get(header::REFERRER_POLICY).unwrap(),
+        "strict-origin-when-cross-origin"
+    );
 
     let again = app.get_page(None, "/").await;
-    let other = again.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    let other = again
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert_ne!(csp, other, "a fresh nonce per response");
 }
 
 #[sqlx::test]
 async fn anonymous_visitors_are_sent_to_sign_in_and_back(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    for (path, next) in [("/admin", "%2Fadmin"), ("/partner", "%2Fpartner"), ("/app", "%2Fapp")] {
+    for (path, next) in [
+        ("/admin", "%2Fadmin"),
+        ("/partner", "%2Fpartner"),
+        ("/app", "%2Fapp"),
+    ] {
         let reply = app.get_page(None, path).await;
         assert_eq!(reply.status, StatusCode::FOUND, "{path}");
-        assert_eq!(reply.location(), Some(format!("/login?next={next}").as_str()), "{path}");
+        assert_eq!(
+            reply.location(),
+            Some(format!("/login?next={next}").as_str()),
+            "{path}"
+        );
     }
 }
 
@@ -62,7 +111,13 @@ async fn each_area_renders_for_its_people_and_refuses_others_with_403(pool: PgPo
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Fabrikam") && page.body.contains("Professional"));
 
-    for (cookie, path) in [(&owner, "/admin"), (&client, "/admin"), (&client, "/partner"), (&admin, "/app"), (&owner, "/app")] {
+    for (cookie, path) in [
+        (&owner, "/admin"),
+        (&client, "/admin"),
+        (&client, "/partner"),
+        (&admin, "/app"),
+        (&owner, "/app"),
+    ] {
         let page = app.get_page(Some(cookie), path).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
         assert!(page.body.contains("You do not have access"), "{path}");
@@ -74,15 +129,21 @@ async fn another_partners_client_page_is_not_found(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let fabrikam = app.client_id("fabrikam").await;
     let owner = app.sign_in(NW_VIEWER).await;
-    let page = app.get_page(Some(&owner), &format!("/partner/clients/{fabrikam}")).await;
+    let page = app
+        .get_page(Some(&owner), &format!("/partner/clients/{fabrikam}"))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Fabrikam") && page.body.contains("$299.00"));
 
     let contoso = app.sign_in(CONTOSO_OWNER).await;
-    let page = app.get_page(Some(&contoso), &format!("/partner/clients/{fabrikam}")).await;
+    let page = app
+        .get_page(Some(&contoso), &format!("/partner/clients/{fabrikam}"))
+        .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(!page.body.contains("Fabrikam"));
-    let page = app.get_page(Some(&contoso), "/partner/clients/not-a-uuid").await;
+    let page = app
+        .get_page(Some(&contoso), "/partner/clients/not-a-uuid")
+        .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
 
@@ -94,9 +155,15 @@ async fn unknown_pages_are_404_and_operators_have_health_checks(pool: PgPool) {
     assert!(page.body.contains("Page not found"));
 
     let health = app.get_page(None, "/healthz").await;
-    assert_eq!((health.status, health.body.as_str()), (StatusCode::OK, "ok"));
+    assert_eq!(
+        (health.status, health.body.as_str()),
+        (StatusCode::OK, "ok")
+    );
     let ready = app.get_page(None, "/readyz").await;
-    assert_eq!((ready.status, ready.body.as_str()), (StatusCode::OK, "ready"));
+    assert_eq!(
+        (ready.status, ready.body.as_str()),
+        (StatusCode::OK, "ready")
+    );
 }
 
 #[sqlx::test]
@@ -106,5 +173,9 @@ async fn readiness_fails_when_the_database_is_gone(pool: PgPool) {
     let ready = app.get_page(None, "/readyz").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
     let health = app.get_page(None, "/healthz").await;
-    assert_eq!(health.status, StatusCode::OK, "liveness does not depend on the database");
+    assert_eq!(
+        health.status,
+        StatusCode::OK,
+        "liveness does not depend on the database"
+    );
 }

@@ -14,8 +14,18 @@ fn peer(last: u8) -> std::net::SocketAddr {
 #[sqlx::test]
 async fn sign_in_lands_each_kind_of_user_in_its_area(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    for (email, home) in [(ADMIN, "/admin"), (NW_SALES, "/partner"), (FABRIKAM_OWNER, "/app")] {
-        let reply = app.call(None, "login", &[("email", email), ("password", DEMO_PASSWORD)]).await;
+    for (email, home) in [
+        (ADMIN, "/admin"),
+        (NW_SALES, "/partner"),
+        (FABRIKAM_OWNER, "/app"),
+    ] {
+        let reply = app
+            .call(
+                None,
+                "login",
+                &[("email", email), ("password", DEMO_PASSWORD)],
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{email}: {}", reply.body);
         assert_eq!(reply.location(), Some(home), "{email}");
         let cookie = reply.set_cookie_header().unwrap();
@@ -32,13 +42,27 @@ async fn a_safe_next_path_is_followed_and_an_unsafe_one_is_not(pool: PgPool) {
     let login = |next: &'static str| {
         let app = &app;
         async move {
-            app.call(None, "login", &[("email", NW_OWNER), ("password", DEMO_PASSWORD), ("next", next)])
-                .await
+            app.call(
+                None,
+                "login",
+                &[
+                    ("email", NW_OWNER),
+                    ("password", DEMO_PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await
         }
     };
-    assert_eq!(login("/partner/clients?page=2").await.location(), Some("/partner/clients?page=2"));
+    assert_eq!(
+        login("/partner/clients?page=2").await.location(),
+        Some("/partner/clients?page=2")
+    );
     assert_eq!(login("//evil.test/x").await.location(), Some("/partner"));
-    assert_eq!(login("https://evil.test").await.location(), Some("/partner"));
+    assert_eq!(
+        login("https://evil.test").await.location(),
+        Some("/partner")
+    );
 }
 
 #[sqlx::test]
@@ -47,12 +71,19 @@ async fn the_session_id_changes_at_sign_in_and_the_old_one_dies(pool: PgPool) {
     let first = app.sign_in(NW_VIEWER).await;
     // Signing in again from the same browser (as someone else) must not keep the old id.
     let reply = app
-        .call(Some(&first), "login", &[("email", NW_OWNER), ("password", DEMO_PASSWORD)])
+        .call(
+            Some(&first),
+            "login",
+            &[("email", NW_OWNER), ("password", DEMO_PASSWORD)],
+        )
         .await;
     let second = reply.session_cookie().expect("a new cookie");
     assert_ne!(first, second, "session id cycled");
     let me = app.call(Some(&first), "whoami", &[]).await;
-    assert_eq!(me.body, "null", "the old session id no longer signs anyone in");
+    assert_eq!(
+        me.body, "null",
+        "the old session id no longer signs anyone in"
+    );
     let me = app.call(Some(&second), "whoami", &[]).await;
     assert!(me.body.contains(NW_OWNER), "{}", me.body);
 }
@@ -65,8 +96,16 @@ async fn sign_out_ends_the_session_and_is_audited(pool: PgPool) {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.location(), Some("/"));
     let expired = reply.set_cookie_header().expect("the cookie is expired");
-    assert!(expired.contains("Max-Age=0") || expired.contains("max-age=0"), "{expired}");
-    assert_eq!(app.call(Some(&cookie), "partner/overview", &[]).await.status, 401);
+    assert!(
+        expired.contains("Max-Age=0") || expired.contains("max-age=0"),
+        "{expired}"
+    );
+    assert_eq!(
+        app.call(Some(&cookie), "partner/overview", &[])
+            .await
+            .status,
+        401
+    );
     assert_eq!(app.audit_count("auth.sign_out").await, 1);
     let sessions: i64 = sqlx::query_scalar("select count(*) from tower_sessions.session")
         .fetch_one(&app.pool)
@@ -78,9 +117,22 @@ async fn sign_out_ends_the_session_and_is_audited(pool: PgPool) {
 #[sqlx::test]
 async fn wrong_password_and_unknown_account_get_the_same_answer(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let wrong = app.call(None, "login", &[("email", NW_OWNER), ("password", "not-the-password")]).await;
+    let wrong = app
+        .call(
+            None,
+            "login",
+            &[("email", NW_OWNER), ("password", "not-the-password")],
+        )
+        .await;
     let unknown = app
-        .call(None, "login", &[("email", "nobody@northwind.demo.test"), ("password", "not-the-password")])
+        .call(
+            None,
+            "login",
+            &[
+                ("email", "nobody@northwind.demo.test"),
+                ("password", "not-the-password"),
+            ],
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(unknown.status, wrong.status);
@@ -90,14 +142,27 @@ async fn wrong_password_and_unknown_account_get_the_same_answer(pool: PgPool) {
         unknown.body.replace("nobody@northwind.demo.test", "E"),
         "same message, same shape"
     );
-    assert!(wrong.session_cookie().is_none(), "no session for a failed sign-in");
-    assert_eq!(app.audit_count("auth.sign_in_failed").await, 1, "known account's failure is audited");
+    assert!(
+        wrong.session_cookie().is_none(),
+        "no session for a failed sign-in"
+    );
+    assert_eq!(
+        app.audit_count("auth.sign_in_failed").await,
+        1,
+        "known account's failure is audited"
+    );
 }
 
 #[sqlx::test]
 async fn empty_fields_are_named_and_the_email_is_kept(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let reply = app.call(None, "login", &[("email", "  Owner@Northwind.demo.test "), ("password", "")]).await;
+    let reply = app
+        .call(
+            None,
+            "login",
+            &[("email", "  Owner@Northwind.demo.test "), ("password", "")],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
     let fields = &error["Validation"];
@@ -112,7 +177,13 @@ async fn suspended_partners_members_cannot_sign_in(pool: PgPool) {
         .execute(&app.pool)
         .await
         .unwrap();
-    let reply = app.call(None, "login", &[("email", CONTOSO_OWNER), ("password", DEMO_PASSWORD)]).await;
+    let reply = app
+        .call(
+            None,
+            "login",
+            &[("email", CONTOSO_OWNER), ("password", DEMO_PASSWORD)],
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.body.contains("suspended"), "{}", reply.body);
     assert!(reply.session_cookie().is_none());
@@ -124,19 +195,42 @@ async fn an_account_is_locked_after_five_failures_even_with_the_right_password(p
     for i in 0..5 {
         // From different addresses: the per-account limit must hold on its own.
         let reply = app
-            .call_from(None, "login", &[("email", NW_MANAGER), ("password", "guess")], peer(i), &[])
+            .call_from(
+                None,
+                "login",
+                &[("email", NW_MANAGER), ("password", "guess")],
+                peer(i),
+                &[],
+            )
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let reply = app
-        .call_from(None, "login", &[("email", NW_MANAGER), ("password", DEMO_PASSWORD)], peer(9), &[])
+        .call_from(
+            None,
+            "login",
+            &[("email", NW_MANAGER), ("password", DEMO_PASSWORD)],
+            peer(9),
+            &[],
+        )
         .await;
-    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        reply.body
+    );
     // Other accounts are not affected.
     assert_eq!(
-        app.call_from(None, "login", &[("email", NW_OWNER), ("password", DEMO_PASSWORD)], peer(9), &[])
-            .await
-            .status,
+        app.call_from(
+            None,
+            "login",
+            &[("email", NW_OWNER), ("password", DEMO_PASSWORD)],
+            peer(9),
+            &[]
+        )
+        .await
+        .status,
         StatusCode::OK
     );
 }
@@ -149,7 +243,13 @@ async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(pool: Pg
         let email = format!("guess{i}@northwind.demo.test");
         let forged = format!("203.0.113.{i}");
         let reply = app
-            .call_from(None, "login", &[("email", &email), ("password", "x")], attacker, &[("x-forwarded-for", &forged)])
+            .call_from(
+                None,
+                "login",
+                &[("email", &email), ("password", "x")],
+                attacker,
+                &[("x-forwarded-for", &forged)],
+            )
             .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -162,10 +262,21 @@ async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(pool: Pg
             &[("x-forwarded-for", "198.51.100.7")],
         )
         .await;
-    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        reply.body
+    );
     // Someone else, from another address, signs in as usual.
     let reply = app
-        .call_from(None, "login", &[("email", NW_OWNER), ("password", DEMO_PASSWORD)], peer(7), &[])
+        .call_from(
+            None,
+            "login",
+            &[("email", NW_OWNER), ("password", DEMO_PASSWORD)],
+            peer(7),
+            &[],
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
 }
@@ -179,43 +290,83 @@ async fn cross_site_posts_are_refused_even_with_a_valid_session(pool: PgPool) {
         vec![("origin", "http://evil.test"), ("host", "127.0.0.1:3000")],
     ] {
         let reply = app
-            .call_from(Some(&cookie), "admin/partners", &[], default_peer(), &headers)
+            .call_from(
+                Some(&cookie),
+                "admin/partners",
+                &[],
+                default_peer(),
+                &headers,
+            )
             .await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{headers:?}");
         assert!(reply.body.contains("Cross-site"));
         let reply = app
-            .call_from(None, "login", &[("email", ADMIN), ("password", DEMO_PASSWORD)], default_peer(), &headers)
+            .call_from(
+                None,
+                "login",
+                &[("email", ADMIN), ("password", DEMO_PASSWORD)],
+                default_peer(),
+                &headers,
+            )
             .await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "login CSRF refused too: {headers:?}");
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "login CSRF refused too: {headers:?}"
+        );
     }
-    let same_site = [("sec-fetch-site", "same-origin"), ("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")];
+    let same_site = [
+        ("sec-fetch-site", "same-origin"),
+        ("origin", "http://127.0.0.1:3000"),
+        ("host", "127.0.0.1:3000"),
+    ];
     let reply = app
-        .call_from(Some(&cookie), "admin/partners", &[], default_peer(), &same_site)
+        .call_from(
+            Some(&cookie),
+            "admin/partners",
+            &[],
+            default_peer(),
+            &same_site,
+        )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
 }
 
 #[sqlx::test]
 async fn a_form_post_without_javascript_redirects_back_with_the_error(pool: PgPool) {
-    use axum::{body::Body, http::{header, Request}};
+    use axum::{
+        body::Body,
+        http::{header, Request},
+    };
     let app = TestApp::new(pool).await;
     let request = Request::post("/api/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://127.0.0.1:3000/login?next=%2Fadmin")
-        .body(Body::from(form_encode(&[("email", ADMIN), ("password", "nope"), ("next", "/admin")])))
+        .body(Body::from(form_encode(&[
+            ("email", ADMIN),
+            ("password", "nope"),
+            ("next", "/admin"),
+        ])))
         .unwrap();
     let reply = app.send(request, default_peer()).await;
     assert_eq!(reply.status, StatusCode::FOUND);
     let location = reply.location().unwrap();
-    assert!(location.starts_with("http://127.0.0.1:3000/login?next=%2Fadmin&__path="), "{location}");
+    assert!(
+        location.starts_with("http://127.0.0.1:3000/login?next=%2Fadmin&__path="),
+        "{location}"
+    );
     assert!(location.contains("__err="), "{location}");
 
     let request = Request::post("/api/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://127.0.0.1:3000/login?next=%2Fadmin")
-        .body(Body::from(form_encode(&[("email", ADMIN), ("password", DEMO_PASSWORD), ("next", "/admin")])))
+        .body(Body::from(form_encode(&[
+            ("email", ADMIN),
+            ("password", DEMO_PASSWORD),
+            ("next", "/admin"),
+        ])))
         .unwrap();
     let reply = app.send(request, default_peer()).await;
     assert_eq!(reply.status, StatusCode::FOUND);

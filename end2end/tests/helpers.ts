@@ -1,0 +1,36 @@
+import { expect, Page, TestInfo } from "@playwright/test";
+
+export const PASSWORD = "demo-password-2026";
+
+export const ACCOUNTS = {
+  admin: "admin@demo.test",
+  owner: "owner@northwind.demo.test",
+  sales: "sales@northwind.demo.test",
+  viewer: "viewer@northwind.demo.test",
+  contoso: "owner@contoso.demo.test",
+  client: "owner@fabrikam.demo.test",
+};
+
+export function jsEnabled(testInfo: TestInfo): boolean {
+  return testInfo.project.name === "js";
+}
+
+/** Waits until the WebAssembly has taken over the page (with JavaScript on). */
+export async function ready(page: Page, testInfo: TestInfo) {
+  if (jsEnabled(testInfo)) {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+}
+
+/** Fills in and submits the sign-in form on the current page. */
+export async function signIn(page: Page, testInfo: TestInfo, email: string, password = PASSWORD) {
+  await ready(page, testInfo);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export async function signInFromLoginPage(page: Page, testInfo: TestInfo, email: string) {
+  await page.goto("/login");
+  await signIn(page, testInfo, email);
+}

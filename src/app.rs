@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
+    hooks::use_location,
     path, SsrMode,
 };
 
@@ -13,7 +14,7 @@ use crate::{
     auth::{
         model::{Perm, Principal},
         pages::LoginPage,
-        server::{whoami, Login, Logout},
+        server::{whoami, Logout},
     },
     clients::pages::ClientDetailPage,
     components::{layout::SiteHeader, AreaGate, NotFoundPage},
@@ -23,14 +24,14 @@ use crate::{
     portal::pages::ClientHomePage,
 };
 
-/// The signed-in user (or `None`), refetched whenever someone signs in or out.
+/// The signed-in user (or `None`), read again at each navigation and after signing out, so
+/// that the frame follows sign-ins and changes of role.
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Result<Option<Principal>, AppError>>);
 
-/// The sign-in and sign-out actions, shared by the header and the sign-in page.
+/// The sign-out action of the header.
 #[derive(Clone, Copy)]
 pub struct AuthActions {
-    pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
 }
 
@@ -55,13 +56,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let login = ServerAction::<Login>::new();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/partner-portal.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Partner Portal".to_string() } else { format!("{title} · Partner Portal") }
+        } />
+        <Router>
+            <Frame />
+        </Router>
+    }
+}
+
+/// Everything inside the router: the current user, the header and the routes.
+#[component]
+fn Frame() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
+    let location = use_location();
     let me = Resource::new(
-        move || (login.version().get(), logout.version().get()),
+        move || (location.pathname.get(), logout.version().get()),
         |_| whoami(),
     );
-    provide_context(AuthActions { login, logout });
+    provide_context(AuthActions { logout });
     provide_context(CurrentUser(me));
     // Effects run only in the browser, after hydration: a marker that the page is live,
     // which the browser tests wait for before they interact.
@@ -72,41 +88,34 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/partner-portal.css" />
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-        <Title formatter=|title: String| {
-            if title.is_empty() { "Partner Portal".to_string() } else { format!("{title} · Partner Portal") }
-        } />
-        <Router>
-            <SiteHeader />
-            <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <ParentRoute
-                        path=path!("/admin")
-                        view=|| view! { <AreaGate perm=Perm::Admin /> }
-                        ssr=SsrMode::Async
-                    >
-                        <Route path=path!("") view=AdminHomePage />
-                    </ParentRoute>
-                    <ParentRoute
-                        path=path!("/partner")
-                        view=|| view! { <AreaGate perm=Perm::PartnerRead /> }
-                        ssr=SsrMode::Async
-                    >
-                        <Route path=path!("") view=PartnerHomePage />
-                        <Route path=path!("/clients/:id") view=ClientDetailPage />
-                    </ParentRoute>
-                    <ParentRoute
-                        path=path!("/app")
-                        view=|| view! { <AreaGate perm=Perm::ClientPortal /> }
-                        ssr=SsrMode::Async
-                    >
-                        <Route path=path!("") view=ClientHomePage />
-                    </ParentRoute>
-                </Routes>
-            </main>
-        </Router>
+        <SiteHeader />
+        <main id="main" tabindex="-1">
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute
+                    path=path!("/admin")
+                    view=|| view! { <AreaGate perm=Perm::Admin /> }
+                    ssr=SsrMode::Async
+                >
+                    <Route path=path!("") view=AdminHomePage />
+                </ParentRoute>
+                <ParentRoute
+                    path=path!("/partner")
+                    view=|| view! { <AreaGate perm=Perm::PartnerRead /> }
+                    ssr=SsrMode::Async
+                >
+                    <Route path=path!("") view=PartnerHomePage />
+                    <Route path=path!("/clients/:id") view=ClientDetailPage />
+                </ParentRoute>
+                <ParentRoute
+                    path=path!("/app")
+                    view=|| view! { <AreaGate perm=Perm::ClientPortal /> }
+                    ssr=SsrMode::Async
+                >
+                    <Route path=path!("") view=ClientHomePage />
+                </ParentRoute>
+            </Routes>
+        </main>
     }
 }

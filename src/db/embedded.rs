@@ -38,6 +38,9 @@ impl EmbeddedPostgres {
         let password_file = data_dir.join("postgres.password");
         fs::create_dir_all(data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        if let Some((uid, gid)) = run_as {
+            check_reachable(data_dir, uid, gid)?;
+        }
 
         let created = !cluster_dir.join("PG_VERSION").exists();
         if created {
@@ -279,6 +282,34 @@ fn unprivileged_user() -> Result<Option<(u32, u32)>, String> {
             Err("PostgreSQL cannot run as root and there is no `postgres` user to run it as".into())
         }
     }
+}
+
+/// The postgres user must be able to walk down to the data folder; a clone under /root,
+/// for example, is closed to it. Say so plainly instead of letting initdb fail obscurely.
+fn check_reachable(dir: &Path, uid: u32, gid: u32) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    for ancestor in dir.ancestors().skip(1) {
+        let Ok(meta) = fs::metadata(ancestor) else {
+            continue;
+        };
+        let mode = meta.mode();
+        let can_enter = if meta.uid() == uid {
+            mode & 0o100 != 0
+        } else if meta.gid() == gid {
+            mode & 0o010 != 0
+        } else {
+            mode & 0o001 != 0
+        };
+        if !can_enter {
+            return Err(format!(
+                "the postgres user cannot enter {} (needed to reach {}); set PORTAL_DATA_DIR to a \
+                 folder it can reach, e.g. /var/tmp/partner-portal",
+                ancestor.display(),
+                dir.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn chown(path: &Path, uid: u32, gid: u32) -> Result<(), String> {

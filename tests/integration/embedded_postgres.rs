@@ -83,3 +83,31 @@ async fn an_unreachable_database_url_is_one_clear_message() {
         "no password in messages: {error}"
     );
 }
+
+#[tokio::test]
+async fn a_data_folder_the_postgres_user_cannot_reach_is_explained() {
+    if !nix_is_root() {
+        return; // Only root hands the cluster to the postgres user.
+    }
+    let dir = tempfile::tempdir().unwrap(); // mode 0700, owned by root
+    let settings = DatabaseSettings {
+        url: None,
+        data_dir: dir.path().join("data"),
+        embedded_port: free_port(),
+        max_connections: 1,
+    };
+    let error = Database::open(&settings)
+        .await
+        .err()
+        .expect("unreachable folder refused");
+    assert!(
+        error.contains("cannot enter") && error.contains("PORTAL_DATA_DIR"),
+        "{error}"
+    );
+}
+
+fn nix_is_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
+}

@@ -89,7 +89,8 @@ async fn a_data_folder_the_postgres_user_cannot_reach_is_explained() {
     if !nix_is_root() {
         return; // Only root hands the cluster to the postgres user.
     }
-    let dir = tempfile::tempdir().unwrap(); // mode 0700, owned by root
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     let settings = DatabaseSettings {
         url: None,
         data_dir: dir.path().join("data"),

@@ -9,6 +9,7 @@ use std::{
     os::unix::fs::PermissionsExt,
     path::{Path, PathBuf},
     process::Stdio,
+    sync::atomic::{AtomicBool, Ordering},
 };
 
 use tokio::process::Command;
@@ -26,6 +27,7 @@ pub struct EmbeddedPostgres {
     run_as: Option<(u32, u32)>,
     /// Whether this process started the server (and so stops it).
     started_here: bool,
+    stopped: AtomicBool,
 }
 
 impl EmbeddedPostgres {
@@ -57,6 +59,7 @@ impl EmbeddedPostgres {
             password,
             run_as,
             started_here: false,
+            stopped: AtomicBool::new(false),
         };
         if cluster.is_running().await {
             tracing::info!(dir = %cluster.cluster_dir.display(), "embedded PostgreSQL already running; reusing it");
@@ -79,7 +82,7 @@ impl EmbeddedPostgres {
 
     /// Stops the server if this process started it (fast shutdown: sessions end, data stays).
     pub async fn stop(&self) {
-        if !self.started_here {
+        if !self.started_here || self.stopped.swap(true, Ordering::SeqCst) {
             return;
         }
         let result = self
@@ -96,6 +99,18 @@ impl EmbeddedPostgres {
             Ok(_) => tracing::info!("embedded PostgreSQL stopped"),
             Err(e) => tracing::error!("embedded PostgreSQL did not stop cleanly: {e}"),
         }
+    }
+
+    fn stop_args(&self) -> [String; 6] {
+        [
+            "stop",
+            "-D",
+            &self.cluster_dir.to_string_lossy(),
+            "-m",
+            "fast",
+            "-w",
+        ]
+        .map(String::from)
     }
 
     async fn is_running(&self) -> bool {
@@ -159,6 +174,27 @@ impl EmbeddedPostgres {
 
     async fn pg_ctl(&self, args: &[&str]) -> Result<(), String> {
         run(&self.bin_dir.join("pg_ctl"), args, self.run_as).await
+    }
+}
+
+/// A cluster this process started is never left running, even when `stop` was not reached
+/// (a panic, an early return): dropping it stops the server, blocking briefly.
+impl Drop for EmbeddedPostgres {
+    fn drop(&mut self) {
+        if !self.started_here || self.stopped.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let mut command = std::process::Command::new(self.bin_dir.join("pg_ctl"));
+        command
+            .args(self.stop_args())
+            .current_dir("/")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some((uid, gid)) = self.run_as {
+            std::os::unix::process::CommandExt::uid(&mut command, uid);
+            std::os::unix::process::CommandExt::gid(&mut command, gid);
+        }
+        let _ = command.status();
     }
 }
 

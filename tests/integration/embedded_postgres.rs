@@ -57,6 +57,16 @@ async fn embedded_cluster_is_created_reused_and_stopped() {
     assert_eq!(kept, 1, "data survives a restart");
     db.close().await;
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+
+    // Forgetting to close (a panic, an early return) still stops the server.
+    let db = Database::open(&settings)
+        .await
+        .expect("starts a third time");
+    drop(db);
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "dropping the database stops the server it started"
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,10 @@ use leptos_router::{
 
 use crate::{
     admin::pages::AdminHomePage,
+    applications::pages::{
+        ApplicationDetailPage, ApplicationQueuePage, ApplicationStatsPage, ApplyPage,
+        ApplyThanksPage,
+    },
     auth::{
         model::{Perm, Principal},
         pages::LoginPage,
@@ -19,6 +23,7 @@ use crate::{
     clients::pages::ClientDetailPage,
     components::{layout::SiteHeader, AreaGate, NotFoundPage},
     error::AppError,
+    invitations::pages::InvitePage,
     landing::LandingPage,
     partners::pages::PartnerHomePage,
     portal::pages::ClientHomePage,
@@ -93,12 +98,18 @@ fn Frame() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/apply") view=ApplyPage ssr=SsrMode::Async />
+                <Route path=path!("/apply/thanks") view=ApplyThanksPage ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                 <ParentRoute
                     path=path!("/admin")
                     view=|| view! { <AreaGate perm=Perm::Admin /> }
                     ssr=SsrMode::Async
                 >
                     <Route path=path!("") view=AdminHomePage />
+                    <Route path=path!("/applications") view=ApplicationQueuePage />
+                    <Route path=path!("/applications/stats") view=ApplicationStatsPage />
+                    <Route path=path!("/applications/:id") view=ApplicationDetailPage />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/partner")

@@ -53,7 +53,9 @@ pub struct SessionSettings {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MailSettings {
     pub from: String,
+    /// `smtp://[user:password@]host[:port]`; `None` writes messages into `dir` instead.
     pub smtp_url: Option<String>,
+    pub dir: PathBuf,
 }
 
 impl SiteSettings {
@@ -169,6 +171,7 @@ impl Settings {
                     "Partner Portal <no-reply@portal.demo.test>".to_string(),
                 )?,
                 smtp_url: Some(smtp_url).filter(|u| !u.trim().is_empty()),
+                dir: source.get("mail.dir", "PORTAL_MAIL_DIR", PathBuf::from("data/mail"))?,
             },
         };
         settings.check(&source)?;
@@ -193,6 +196,22 @@ impl Settings {
                     "must be a postgres:// URL",
                 ));
             }
+        }
+        if let Some(smtp) = &self.mail.smtp_url {
+            if !smtp.starts_with("smtp://") {
+                return Err(source.invalid(
+                    "mail.smtp_url",
+                    "PORTAL_SMTP_URL",
+                    "must be an smtp:// URL",
+                ));
+            }
+        }
+        if !self.mail.from.contains('@') {
+            return Err(source.invalid(
+                "mail.from",
+                "PORTAL_MAIL_FROM",
+                "must contain an e-mail address",
+            ));
         }
         if !(1..=7 * 24 * 60).contains(&self.session.idle_minutes) {
             return Err(source.invalid(

@@ -6,11 +6,13 @@
 
 pub mod admin;
 pub mod app;
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod components;
 pub mod error;
+pub mod invitations;
 pub mod landing;
 pub mod partners;
 pub mod portal;
@@ -23,6 +25,8 @@ pub mod db;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod http;
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -66,6 +66,14 @@ async fn main() -> std::process::ExitCode {
             leptos_options: http::leptos_options(&settings),
         };
         let sweeper = tokio::spawn(sweep_expired_sessions(database.pool.clone()));
+        let mailer = match start_mail_delivery(&settings, database.pool.clone()) {
+            Ok(handle) => handle,
+            Err(error) => {
+                eprintln!("partner-portal: {error}");
+                database.close().await;
+                return ExitCode::from(2);
+            }
+        };
         println!("Partner Portal is running at {}", settings.site.public_url);
         if let Err(error) = http::serve(http::router(state), settings.site.addr).await {
             eprintln!(
@@ -75,9 +83,31 @@ async fn main() -> std::process::ExitCode {
             status = ExitCode::FAILURE;
         }
         sweeper.abort();
+        mailer.abort();
     }
     database.close().await;
     status
+}
+
+/// Starts the background task that delivers the e-mail outbox.
+#[cfg(feature = "ssr")]
+fn start_mail_delivery(
+    settings: &partner_portal::config::Settings,
+    pool: sqlx::PgPool,
+) -> Result<tokio::task::JoinHandle<()>, String> {
+    use partner_portal::{config::absolute, mail};
+    let mut mail_settings = settings.mail.clone();
+    mail_settings.dir = absolute(&mail_settings.dir);
+    let transport = mail::MailTransport::from_settings(&mail_settings)?;
+    let from = settings
+        .mail
+        .from
+        .parse()
+        .map_err(|e| format!("invalid setting `mail.from`: {e}"))?;
+    if mail_settings.smtp_url.is_none() {
+        tracing::info!(dir = %mail_settings.dir.display(), "no SMTP server set: e-mail is written to files");
+    }
+    Ok(tokio::spawn(mail::run_delivery(pool, transport, from)))
 }
 
 /// Deletes expired sessions from the store every few minutes.

@@ -30,3 +30,13 @@ pub fn pool() -> Result<PgPool, AppError> {
             AppError::Internal
         })
 }
+
+/// The settings, from the state the router provides.
+pub fn settings() -> Result<Arc<Settings>, AppError> {
+    use_context::<AppState>()
+        .map(|state| state.settings)
+        .ok_or_else(|| {
+            tracing::error!("AppState is not in the reactive context");
+            AppError::Internal
+        })
+}

@@ -13,6 +13,15 @@ pub enum Action {
     SignInFailed,
     SignOut,
     DemoSeeded,
+    ApplicationSubmitted,
+    ApplicationNoted,
+    ApplicationReviewStarted,
+    ApplicationApproved,
+    ApplicationRejected,
+    ApplicationReopened,
+    PartnerCreated,
+    InvitationCreated,
+    InvitationAccepted,
 }
 
 impl Action {
@@ -22,6 +31,15 @@ impl Action {
             Action::SignInFailed => "auth.sign_in_failed",
             Action::SignOut => "auth.sign_out",
             Action::DemoSeeded => "demo.seeded",
+            Action::ApplicationSubmitted => "application.submitted",
+            Action::ApplicationNoted => "application.noted",
+            Action::ApplicationReviewStarted => "application.review_started",
+            Action::ApplicationApproved => "application.approved",
+            Action::ApplicationRejected => "application.rejected",
+            Action::ApplicationReopened => "application.reopened",
+            Action::PartnerCreated => "partner.created",
+            Action::InvitationCreated => "invitation.created",
+            Action::InvitationAccepted => "invitation.accepted",
         }
     }
 }

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::server::Login;
+use crate::components::form::{field_error, kept_value, FormErrorSummary};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -14,20 +15,13 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || login.value().get().and_then(Result::err);
-    let fields = move || error().and_then(|e| e.fields().cloned());
-    let kept_email = move || {
-        fields()
-            .and_then(|f| f.kept("email").map(str::to_string))
-            .unwrap_or_default()
+    let invalid = move |field: &'static str| {
+        error()
+            .and_then(|e| e.fields().map(|f| f.message(field).is_some()))
+            .unwrap_or(false)
+            .to_string()
     };
-    let field_message =
-        move |name: &'static str| fields().and_then(|f| f.message(name).map(str::to_string));
-    let form_message = move || {
-        error().map(|e| match e.fields() {
-            Some(f) if f.form.is_none() => "Please correct the highlighted fields.".to_string(),
-            _ => e.to_string(),
-        })
-    };
+
     view! {
         <Title text="Sign in" />
         <section class="auth-card" aria-labelledby="login-title">
@@ -35,9 +29,7 @@ pub fn LoginPage() -> impl IntoView {
             <p class="muted">"For program admins, partner teams and client users."</p>
             <ActionForm action=login attr:novalidate="true">
                 <input type="hidden" name="next" value=next />
-                {move || form_message().map(|message| view! {
-                    <p class="form-error" role="alert" id="login-error">{message}</p>
-                })}
+                <FormErrorSummary error=Signal::derive(error) />
                 <div class="field">
                     <label for="email">"Email"</label>
                     <input
@@ -47,12 +39,11 @@ pub fn LoginPage() -> impl IntoView {
                         autocomplete="username"
                         required
                         autofocus
-                        prop:value=kept_email
-                        value=kept_email
-                        aria-invalid=move || field_message("email").is_some().to_string()
-                        aria-describedby=move || field_message("email").map(|_| "email-error")
+                        prop:value=move || kept_value(error(), "email")
+                        value=move || kept_value(error(), "email")
+                        aria-invalid=move || invalid("email")
                     />
-                    {move || field_message("email").map(|m| view! { <p class="field-error" id="email-error">{m}</p> })}
+                    {move || field_error(error(), "email")}
                 </div>
                 <div class="field">
                     <label for="password">"Password"</label>
@@ -62,10 +53,9 @@ pub fn LoginPage() -> impl IntoView {
                         type="password"
                         autocomplete="current-password"
                         required
-                        aria-invalid=move || field_message("password").is_some().to_string()
-                        aria-describedby=move || field_message("password").map(|_| "password-error")
+                        aria-invalid=move || invalid("password")
                     />
-                    {move || field_message("password").map(|m| view! { <p class="field-error" id="password-error">{m}</p> })}
+                    {move || field_error(error(), "password")}
                 </div>
                 <button type="submit" class="button button-wide" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}

@@ -64,3 +64,57 @@ impl AttemptKeys {
         Ok(queries::clear_failures(pool, &self.account).await?)
     }
 }
+
+/// A limit on how often one client address may do something (e.g. submit an application).
+pub struct AddressLimit {
+    pub action: &'static str,
+    pub max: i64,
+    pub window_minutes: i32,
+}
+
+impl AddressLimit {
+    fn key(&self, addr: Option<IpAddr>) -> String {
+        format!(
+            "{}:{}",
+            self.action,
+            addr.map(|a| a.to_string())
+                .unwrap_or_else(|| "unknown".into())
+        )
+    }
+
+    /// Refuses when `addr` has used up the limit.
+    pub async fn check(&self, pool: &PgPool, addr: Option<IpAddr>) -> Result<(), AppError> {
+        let key = self.key(addr);
+        let used = sqlx::query_scalar!(
+            r#"select count(*) as "count!" from rate_limit_hits
+               where key = $1 and hit_at > now() - make_interval(mins => $2)"#,
+            key,
+            self.window_minutes
+        )
+        .fetch_one(pool)
+        .await?;
+        if used >= self.max {
+            tracing::warn!(%key, "rate limit hit");
+            return Err(AppError::TooManyRequests(format!(
+                "Too many requests from your network. Please try again in {} minutes.",
+                self.window_minutes
+            )));
+        }
+        Ok(())
+    }
+
+    /// Counts one use, in the caller's transaction.
+    pub async fn record<'e>(
+        &self,
+        executor: impl sqlx::PgExecutor<'e>,
+        addr: Option<IpAddr>,
+    ) -> Result<(), AppError> {
+        sqlx::query!(
+            "insert into rate_limit_hits (key) values ($1)",
+            self.key(addr)
+        )
+        .execute(executor)
+        .await?;
+        Ok(())
+    }
+}

@@ -11,7 +11,10 @@ use crate::{
 /// The links a principal's navigation shows, in order.
 pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
     match me.kind {
-        PrincipalKind::Admin => vec![("/admin", "Partners")],
+        PrincipalKind::Admin => vec![
+            ("/admin", "Partners"),
+            ("/admin/applications", "Applications"),
+        ],
         PrincipalKind::Member { .. } => vec![("/partner", "Dashboard")],
         PrincipalKind::ClientUser { .. } => vec![("/app", "My account")],
     }

@@ -1,5 +1,6 @@
 //! Demo data: people a visitor can sign in as, partners and their clients.
 
-mod seed;
+mod applications;
+pub(crate) mod seed;
 
 pub use seed::{seed_demo, DemoSeedError, DEMO_PASSWORD};

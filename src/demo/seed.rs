@@ -97,7 +97,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         .fetch_one(&mut *tx)
         .await?;
 
-    upsert_user(&mut tx, "admin@demo.test", "Avery Admin", &hash, true).await?;
+    let admin = upsert_user(&mut tx, "admin@demo.test", "Avery Admin", &hash, true).await?;
 
     let northwind = upsert_partner(&mut tx, "northwind", "Northwind", Tier::Gold).await?;
     let members = [
@@ -148,6 +148,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         };
         add_client(&mut tx, contoso, name, PLANS[i % 3], status, &hash, i).await?;
     }
+
+    super::applications::seed_applications(&mut tx, admin).await?;
 
     let after: i64 = sqlx::query_scalar("select count(*) from users")
         .fetch_one(&mut *tx)

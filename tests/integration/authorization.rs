@@ -22,6 +22,14 @@ enum Args {
     FabrikamClient,
     /// Contoso's client Olympia Tools.
     OlympiaClient,
+    /// A demo application.
+    Application,
+    /// A note on a demo application.
+    ApplicationNote,
+    /// Approving a demo application.
+    ApproveApplication,
+    /// The first page of the review queue.
+    QueueFirstPage,
 }
 
 struct Row {
@@ -29,6 +37,18 @@ struct Row {
     args: Args,
     expect: &'static [(Caller, u16)],
 }
+
+/// Admin functions: everyone else is refused.
+const ADMIN_ONLY: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(NW_OWNER), 403),
+    (User(NW_MANAGER), 403),
+    (User(NW_SALES), 403),
+    (User(NW_VIEWER), 403),
+    (User(CONTOSO_OWNER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(ADMIN), 200),
+];
 
 const EVERY_MEMBER_OF_NORTHWIND: [&str; 5] =
     [NW_OWNER, NW_MANAGER, NW_SALES, NW_SUPPORT, NW_VIEWER];
@@ -96,6 +116,40 @@ fn table() -> Vec<Row> {
             ],
         },
         Row {
+            endpoint: "admin/applications",
+            args: Args::QueueFirstPage,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/application",
+            args: Args::Application,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/application/note",
+            args: Args::ApplicationNote,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/applications/stats",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/application/decide",
+            args: Args::ApproveApplication,
+            // Refused callers first: the admin's approval then really happens.
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_OWNER), 403),
+                (User(NW_MANAGER), 403),
+                (User(NW_VIEWER), 403),
+                (User(CONTOSO_OWNER), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(ADMIN), 200),
+            ],
+        },
+        Row {
             endpoint: "app/account",
             args: Args::None,
             expect: &[
@@ -114,6 +168,13 @@ async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPoo
     let app = TestApp::new(pool).await;
     let fabrikam = app.client_id("fabrikam").await.to_string();
     let olympia = app.client_id("olympia-tools").await.to_string();
+    let application: uuid::Uuid = sqlx::query_scalar(
+        "select id from partner_applications where status = 'pending' order by reference limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let application = application.to_string();
 
     let mut cookies: HashMap<&str, String> = HashMap::new();
     let mut failures = Vec::new();
@@ -123,6 +184,14 @@ async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPoo
             Args::None => vec![],
             Args::FabrikamClient => vec![("client_id", fabrikam.as_str())],
             Args::OlympiaClient => vec![("client_id", olympia.as_str())],
+            Args::Application => vec![("id", application.as_str())],
+            Args::ApplicationNote => vec![("id", application.as_str()), ("body", "A note")],
+            Args::ApproveApplication => vec![("id", application.as_str()), ("action", "approve")],
+            Args::QueueFirstPage => vec![
+                ("query[sort]", "Submitted"),
+                ("query[ascending]", "false"),
+                ("query[page]", "1"),
+            ],
         };
         for (caller, expected) in row.expect {
             let cookie = match caller {

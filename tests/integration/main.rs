@@ -3,9 +3,12 @@
 #![cfg(feature = "ssr")]
 #![allow(dead_code)]
 
+mod applications;
 mod authorization;
 mod common;
 mod database;
 mod embedded_postgres;
+mod mail;
 mod pages;
 mod sign_in;
+mod smtp_sink;

@@ -1,0 +1,689 @@
+//! Partner applications: what an applicant submits, how it is checked, and the review
+//! state machine (DESIGN.md section 2). Pure data and functions, shared with the browser.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{error::FieldErrors, partners::model::Tier};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "ssr",
+    sqlx(type_name = "application_status", rename_all = "lowercase")
+)]
+pub enum ApplicationStatus {
+    Pending,
+    Reviewing,
+    Approved,
+    Rejected,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [ApplicationStatus; 4] = [
+        Self::Pending,
+        Self::Reviewing,
+        Self::Approved,
+        Self::Rejected,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Reviewing => "In review",
+            Self::Approved => "Approved",
+            Self::Rejected => "Rejected",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Reviewing => "reviewing",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pending | Self::Reviewing)
+    }
+
+    /// PENDING -> REVIEWING -> APPROVED | REJECTED, PENDING straight to a decision, and a
+    /// decision back to REVIEWING only by an explicit reopen.
+    pub fn can_move_to(self, to: ApplicationStatus) -> bool {
+        use ApplicationStatus::*;
+        matches!(
+            (self, to),
+            (Pending, Reviewing | Approved | Rejected)
+                | (Reviewing, Approved | Rejected)
+                | (Approved | Rejected, Reviewing)
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "ssr",
+    sqlx(type_name = "partnership_type", rename_all = "lowercase")
+)]
+pub enum PartnershipType {
+    Reseller,
+    Referral,
+    Technology,
+}
+
+impl PartnershipType {
+    pub const ALL: [PartnershipType; 3] = [Self::Reseller, Self::Referral, Self::Technology];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Reseller => "Reseller",
+            Self::Referral => "Referral",
+            Self::Technology => "Technology",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Reseller => "reseller",
+            Self::Referral => "referral",
+            Self::Technology => "technology",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "company_size"))]
+pub enum CompanySize {
+    #[cfg_attr(feature = "ssr", sqlx(rename = "1-10"))]
+    S1To10,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "11-50"))]
+    S11To50,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "51-200"))]
+    S51To200,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "201-500"))]
+    S201To500,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "501+"))]
+    S501Plus,
+}
+
+impl CompanySize {
+    pub const ALL: [CompanySize; 5] = [
+        Self::S1To10,
+        Self::S11To50,
+        Self::S51To200,
+        Self::S201To500,
+        Self::S501Plus,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::S1To10 => "1-10",
+            Self::S11To50 => "11-50",
+            Self::S51To200 => "51-200",
+            Self::S201To500 => "201-500",
+            Self::S501Plus => "501+",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.label() == label)
+    }
+}
+
+/// The application form exactly as submitted: every field is text, so that nothing the
+/// applicant typed is lost when something is wrong.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationInput {
+    pub company_name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub website: String,
+    pub partnership_type: String,
+    pub company_size: String,
+    pub industry: String,
+    pub current_solutions: String,
+    pub target_market: String,
+    pub motivation: String,
+    pub additional_info: String,
+}
+
+/// A checked application, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApplication {
+    pub company_name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: Option<String>,
+    pub website: Option<String>,
+    pub partnership_type: PartnershipType,
+    pub company_size: CompanySize,
+    pub industry: String,
+    pub current_solutions: Option<String>,
+    pub target_market: Option<String>,
+    pub motivation: String,
+    pub additional_info: Option<String>,
+}
+
+/// Length limits, in characters, shown in the form and enforced by the server.
+pub mod limits {
+    pub const NAME: usize = 200;
+    pub const EMAIL: usize = 254;
+    pub const PHONE: usize = 40;
+    pub const WEBSITE: usize = 300;
+    pub const INDUSTRY: usize = 100;
+    pub const SHORT_TEXT: usize = 2000;
+    pub const LONG_TEXT: usize = 4000;
+    pub const MOTIVATION_MIN: usize = 20;
+}
+
+/// The form's field names, in order, for keeping what was typed.
+pub const FIELDS: [&str; 12] = [
+    "company_name",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "website",
+    "partnership_type",
+    "company_size",
+    "industry",
+    "current_solutions",
+    "target_market",
+    "motivation",
+    "additional_info",
+];
+
+impl ApplicationInput {
+    pub fn get(&self, field: &str) -> &str {
+        match field {
+            "company_name" => &self.company_name,
+            "contact_name" => &self.contact_name,
+            "contact_email" => &self.contact_email,
+            "contact_phone" => &self.contact_phone,
+            "website" => &self.website,
+            "partnership_type" => &self.partnership_type,
+            "company_size" => &self.company_size,
+            "industry" => &self.industry,
+            "current_solutions" => &self.current_solutions,
+            "target_market" => &self.target_market,
+            "motivation" => &self.motivation,
+            "additional_info" => &self.additional_info,
+            _ => "",
+        }
+    }
+
+    /// Sets `field` to `value` (for the form's live checks).
+    pub fn set(&mut self, field: &str, value: String) {
+        let slot = match field {
+            "company_name" => &mut self.company_name,
+            "contact_name" => &mut self.contact_name,
+            "contact_email" => &mut self.contact_email,
+            "contact_phone" => &mut self.contact_phone,
+            "website" => &mut self.website,
+            "partnership_type" => &mut self.partnership_type,
+            "company_size" => &mut self.company_size,
+            "industry" => &mut self.industry,
+            "current_solutions" => &mut self.current_solutions,
+            "target_market" => &mut self.target_market,
+            "motivation" => &mut self.motivation,
+            "additional_info" => &mut self.additional_info,
+            _ => return,
+        };
+        *slot = value;
+    }
+
+    /// Checks every field and returns the clean application, or every problem at once with
+    /// the input kept.
+    pub fn validate(&self) -> Result<NewApplication, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let company_name = required(
+            &mut errors,
+            "company_name",
+            &self.company_name,
+            limits::NAME,
+            "your company's name",
+        );
+        let contact_name = required(
+            &mut errors,
+            "contact_name",
+            &self.contact_name,
+            limits::NAME,
+            "a contact name",
+        );
+        let contact_email = self.contact_email.trim().to_lowercase();
+        if let Err(message) = check_email(&contact_email) {
+            errors.add("contact_email", message);
+        }
+        let contact_phone = optional(
+            &mut errors,
+            "contact_phone",
+            &self.contact_phone,
+            limits::PHONE,
+        );
+        if let Some(phone) = &contact_phone {
+            if let Err(message) = check_phone(phone) {
+                errors.add("contact_phone", message);
+            }
+        }
+        let website = optional(&mut errors, "website", &self.website, limits::WEBSITE);
+        if let Some(site) = &website {
+            if let Err(message) = check_https_url(site) {
+                errors.add("website", message);
+            }
+        }
+        let partnership_type = PartnershipType::from_slug(self.partnership_type.trim());
+        if partnership_type.is_none() {
+            errors.add("partnership_type", "Choose a partnership type.");
+        }
+        let company_size = CompanySize::from_label(self.company_size.trim());
+        if company_size.is_none() {
+            errors.add("company_size", "Choose your company's size.");
+        }
+        let industry = required(
+            &mut errors,
+            "industry",
+            &self.industry,
+            limits::INDUSTRY,
+            "your industry",
+        );
+        let current_solutions = optional(
+            &mut errors,
+            "current_solutions",
+            &self.current_solutions,
+            limits::SHORT_TEXT,
+        );
+        let target_market = optional(
+            &mut errors,
+            "target_market",
+            &self.target_market,
+            limits::SHORT_TEXT,
+        );
+        let motivation = required(
+            &mut errors,
+            "motivation",
+            &self.motivation,
+            limits::LONG_TEXT,
+            "why you want to partner with us",
+        );
+        if !motivation.is_empty() && motivation.chars().count() < limits::MOTIVATION_MIN {
+            errors.add(
+                "motivation",
+                format!(
+                    "Tell us a little more (at least {} characters).",
+                    limits::MOTIVATION_MIN
+                ),
+            );
+        }
+        let additional_info = optional(
+            &mut errors,
+            "additional_info",
+            &self.additional_info,
+            limits::LONG_TEXT,
+        );
+
+        match (errors.is_empty(), partnership_type, company_size) {
+            (true, Some(partnership_type), Some(company_size)) => Ok(NewApplication {
+                company_name,
+                contact_name,
+                contact_email,
+                contact_phone,
+                website,
+                partnership_type,
+                company_size,
+                industry,
+                current_solutions,
+                target_market,
+                motivation,
+                additional_info,
+            }),
+            _ => Err(self.keep_all(errors)),
+        }
+    }
+
+    /// Adds every field's value to `errors`, so that the form comes back as it was sent.
+    pub fn keep_all(&self, errors: FieldErrors) -> FieldErrors {
+        FIELDS
+            .iter()
+            .fold(errors, |errors, field| errors.keep(field, self.get(field)))
+    }
+}
+
+fn required(errors: &mut FieldErrors, field: &str, value: &str, max: usize, what: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.add(field, format!("Enter {what}."));
+    } else if value.chars().count() > max {
+        errors.add(field, format!("Use at most {max} characters."));
+    }
+    value.to_string()
+}
+
+fn optional(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> Option<String> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        errors.add(field, format!("Use at most {max} characters."));
+    }
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// A practical e-mail check: one `@`, a non-empty local part, a domain with a dot, no spaces
+/// or control characters, within length limits.
+pub fn check_email(email: &str) -> Result<(), &'static str> {
+    if email.is_empty() {
+        return Err("Enter an e-mail address.");
+    }
+    if email.chars().count() > limits::EMAIL {
+        return Err("That e-mail address is too long.");
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err("Enter an e-mail address like name@company.com.");
+    };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(
+                    c,
+                    '<' | '>' | '(' | ')' | ',' | ';' | ':' | '"' | '[' | ']' | '\\'
+                )
+        });
+    if local_ok && domain_ok {
+        Ok(())
+    } else {
+        Err("Enter an e-mail address like name@company.com.")
+    }
+}
+
+/// Phone numbers: digits with the usual separators, 6 to 20 digits.
+pub fn check_phone(phone: &str) -> Result<(), &'static str> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if allowed && (6..=20).contains(&digits) {
+        Ok(())
+    } else {
+        Err("Enter a phone number with 6 to 20 digits, e.g. +1 555 010 0199.")
+    }
+}
+
+/// Websites must be https URLs with a host.
+pub fn check_https_url(url: &str) -> Result<(), &'static str> {
+    let Some(rest) = url.strip_prefix("https://") else {
+        return Err("Enter a web address starting with https://.");
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_ok = host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && !host.contains('@')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.:".contains(c));
+    let no_spaces = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if host_ok && no_spaces {
+        Ok(())
+    } else {
+        Err("Enter a web address like https://www.example.com.")
+    }
+}
+
+/// One row of the review queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationRow {
+    pub id: Uuid,
+    pub reference: String,
+    pub company_name: String,
+    pub contact_email: String,
+    pub partnership_type: PartnershipType,
+    pub status: ApplicationStatus,
+    pub submitted_at: DateTime<Utc>,
+    /// Whole days since submission, computed by the server (so that both renderings agree).
+    pub age_days: i64,
+}
+
+/// Everything about one application, for its detail page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationDetail {
+    pub id: Uuid,
+    pub reference: String,
+    pub company_name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: Option<String>,
+    pub website: Option<String>,
+    pub partnership_type: PartnershipType,
+    pub company_size: CompanySize,
+    pub industry: String,
+    pub current_solutions: Option<String>,
+    pub target_market: Option<String>,
+    pub motivation: String,
+    pub additional_info: Option<String>,
+    pub status: ApplicationStatus,
+    pub submitted_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+    pub partner_id: Option<Uuid>,
+    pub notes: Vec<ApplicationNote>,
+    pub history: Vec<StatusChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationNote {
+    pub id: Uuid,
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub from_status: Option<ApplicationStatus>,
+    pub to_status: ApplicationStatus,
+    pub changed_by: Option<String>,
+    pub changed_at: DateTime<Utc>,
+    pub reason: Option<String>,
+}
+
+/// The decision an admin takes on an application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Decision {
+    StartReview,
+    Approve(Tier),
+    Reject,
+    Reopen,
+}
+
+impl Decision {
+    pub fn target(self) -> ApplicationStatus {
+        match self {
+            Decision::StartReview | Decision::Reopen => ApplicationStatus::Reviewing,
+            Decision::Approve(_) => ApplicationStatus::Approved,
+            Decision::Reject => ApplicationStatus::Rejected,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ApplicationInput {
+        ApplicationInput {
+            company_name: "Acme Cloud Ltd".into(),
+            contact_name: "Ada Lovelace".into(),
+            contact_email: "Ada@Acme.example".into(),
+            contact_phone: "+44 20 7946 0000".into(),
+            website: "https://acme.example".into(),
+            partnership_type: "reseller".into(),
+            company_size: "11-50".into(),
+            industry: "Software".into(),
+            current_solutions: String::new(),
+            target_market: "UK mid-market".into(),
+            motivation: "We resell SaaS to 200 clients and want to add yours.".into(),
+            additional_info: String::new(),
+        }
+    }
+
+    fn error_for(input: ApplicationInput, field: &str) -> String {
+        let errors = input.validate().unwrap_err();
+        errors
+            .message(field)
+            .unwrap_or_else(|| panic!("no error for {field}: {errors:?}"))
+            .to_string()
+    }
+
+    #[test]
+    fn a_complete_application_is_accepted_and_tidied() {
+        let app = valid().validate().unwrap();
+        assert_eq!(app.contact_email, "ada@acme.example");
+        assert_eq!(app.partnership_type, PartnershipType::Reseller);
+        assert_eq!(app.company_size, CompanySize::S11To50);
+        assert_eq!(
+            app.current_solutions, None,
+            "blank optional fields are None"
+        );
+    }
+
+    #[test]
+    fn each_required_field_is_named_when_missing() {
+        for field in [
+            "company_name",
+            "contact_name",
+            "contact_email",
+            "industry",
+            "motivation",
+            "partnership_type",
+            "company_size",
+        ] {
+            let mut input = valid();
+            match field {
+                "company_name" => input.company_name = "  ".into(),
+                "contact_name" => input.contact_name.clear(),
+                "contact_email" => input.contact_email.clear(),
+                "industry" => input.industry.clear(),
+                "motivation" => input.motivation.clear(),
+                "partnership_type" => input.partnership_type.clear(),
+                _ => input.company_size.clear(),
+            }
+            error_for(input, field);
+        }
+    }
+
+    #[test]
+    fn lengths_are_limited_in_characters() {
+        let fields = [
+            "company_name",
+            "contact_name",
+            "industry",
+            "current_solutions",
+            "target_market",
+            "motivation",
+            "additional_info",
+            "contact_phone",
+        ];
+        for field in fields {
+            let mut input = valid();
+            input.set(field, "é".repeat(4001));
+            assert!(error_for(input, field).contains("at most"), "{field}");
+        }
+    }
+
+    #[test]
+    fn bad_emails_phones_urls_and_choices_are_refused() {
+        for email in [
+            "ada",
+            "ada@",
+            "@acme.example",
+            "ada@acme",
+            "ada @acme.example",
+            "ada@acme..example",
+            "a<b>@acme.example",
+        ] {
+            let mut input = valid();
+            input.contact_email = email.into();
+            error_for(input, "contact_email");
+        }
+        for phone in ["12345", "call me", "+1 555 0100 0100 0100 0100 0"] {
+            let mut input = valid();
+            input.contact_phone = phone.into();
+            error_for(input, "contact_phone");
+        }
+        for url in [
+            "http://acme.example",
+            "javascript:alert(1)",
+            "https://",
+            "https://acme",
+            "https://user@acme.example",
+            "https://acme.example/a b",
+        ] {
+            let mut input = valid();
+            input.website = url.into();
+            error_for(input, "website");
+        }
+        let mut input = valid();
+        input.partnership_type = "franchise".into();
+        error_for(input, "partnership_type");
+        let mut input = valid();
+        input.company_size = "10000".into();
+        error_for(input, "company_size");
+        let mut input = valid();
+        input.motivation = "Because.".into();
+        assert!(error_for(input, "motivation").contains("at least"));
+    }
+
+    #[test]
+    fn every_error_keeps_what_was_typed() {
+        let mut input = valid();
+        input.contact_email = "not an email".into();
+        let errors = input.validate().unwrap_err();
+        assert_eq!(errors.kept("contact_email"), Some("not an email"));
+        assert_eq!(errors.kept("company_name"), Some("Acme Cloud Ltd"));
+        assert_eq!(errors.kept("motivation"), Some(valid().motivation.as_str()));
+        assert_eq!(errors.fields.len(), 1, "only the bad field is flagged");
+    }
+
+    #[test]
+    fn the_state_machine_allows_only_the_designed_moves() {
+        use ApplicationStatus::*;
+        let allowed = [
+            (Pending, Reviewing),
+            (Pending, Approved),
+            (Pending, Rejected),
+            (Reviewing, Approved),
+            (Reviewing, Rejected),
+            (Approved, Reviewing),
+            (Rejected, Reviewing),
+        ];
+        for from in ApplicationStatus::ALL {
+            for to in ApplicationStatus::ALL {
+                assert_eq!(
+                    from.can_move_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Decisions on applications, each in one transaction with its history row, audit rows and
+//! e-mail. Approval also onboards the partner: the partner, the owner's invitation and the
+//! welcome e-mail exist together or not at all.
+
+use uuid::Uuid;
+
+use super::{emails, model::Decision, queries};
+use crate::{
+    audit::{self, Action, AuditEntry},
+    auth::model::{Principal, Role},
+    error::{AppError, FieldErrors},
+    invitations::{queries as invitations, token},
+    mail,
+    partners::{model::Tier, queries as partners},
+    state::{pool, settings},
+};
+
+/// Longest rejection or reopening reason.
+pub const REASON_MAX_CHARS: usize = 2000;
+
+/// Reads the decision from the form; a rejection needs a reason.
+pub fn parse_decision(
+    action: &str,
+    tier: Option<&str>,
+    reason: Option<&str>,
+) -> Result<Decision, AppError> {
+    let reason = reason.map(str::trim).unwrap_or_default();
+    let mut errors = FieldErrors::new();
+    if reason.chars().count() > REASON_MAX_CHARS {
+        errors.add(
+            "reason",
+            format!("Use at most {REASON_MAX_CHARS} characters."),
+        );
+    }
+    let decision = match action {
+        "start_review" => Decision::StartReview,
+        "reopen" => Decision::Reopen,
+        "reject" => {
+            if reason.is_empty() {
+                errors.add(
+                    "reason",
+                    "Give the applicant a reason; it goes into their e-mail.",
+                );
+            }
+            Decision::Reject
+        }
+        "approve" => match tier
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .unwrap_or("bronze")
+        {
+            "bronze" => Decision::Approve(Tier::Bronze),
+            "silver" => Decision::Approve(Tier::Silver),
+            "gold" => Decision::Approve(Tier::Gold),
+            "platinum" => Decision::Approve(Tier::Platinum),
+            _ => {
+                errors.add("tier", "Choose a tier.");
+                Decision::Approve(Tier::Bronze)
+            }
+        },
+        _ => return Err(AppError::BadRequest),
+    };
+    errors.keep("reason", reason).into_result()?;
+    Ok(decision)
+}
+
+/// Applies `decision` to application `id` on behalf of `me`.
+pub async fn decide(
+    me: &Principal,
+    id: Uuid,
+    decision: Decision,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let settings = settings()?;
+    let mut tx = pool()?.begin().await?;
+    let app = queries::lock(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let to = decision.target();
+    let allowed = app.status.can_move_to(to)
+        && match decision {
+            Decision::StartReview => app.status == super::model::ApplicationStatus::Pending,
+            Decision::Reopen => !app.status.is_open(),
+            Decision::Approve(_) | Decision::Reject => app.status.is_open(),
+        };
+    if !allowed {
+        return Err(AppError::Conflict(format!(
+            "This application is {}; that action is not possible now.",
+            app.status.label().to_lowercase()
+        )));
+    }
+
+    let mut partner_id = None;
+    let mut invitation_link = None;
+    if let Decision::Approve(tier) = decision {
+        let already: Option<Uuid> = sqlx::query_scalar!(
+            "select partner_id from partner_applications where id = $1",
+            id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if already.is_some() {
+            return Err(AppError::Conflict(
+                "This application already became a partner; manage it from the partner list."
+                    .into(),
+            ));
+        }
+        let (partner, slug) =
+            partners::create(&mut tx, &app.company_name, app.partnership_type, tier).await?;
+        let (invite_token, invite_hash) = token::new_token();
+        let invitation = invitations::create(
+            &mut tx,
+            &invite_hash,
+            &app.contact_email,
+            partner,
+            Role::Owner,
+            Some(me.user_id),
+        )
+        .await?;
+        audit::record(
+            &mut *tx,
+            AuditEntry::by(me, Action::PartnerCreated)
+                .target("partner", partner)
+                .detail(
+                    serde_json::json!({ "slug": slug, "tier": tier.slug(), "application": id }),
+                ),
+        )
+        .await?;
+        let mut invited = AuditEntry::by(me, Action::InvitationCreated)
+            .target("invitation", invitation)
+            .detail(serde_json::json!({ "email": app.contact_email, "role": "owner" }));
+        invited.partner_id = Some(partner);
+        audit::record(&mut *tx, invited).await?;
+        partner_id = Some(partner);
+        invitation_link = Some(format!(
+            "{}/invite/{invite_token}",
+            settings.site.public_url
+        ));
+    }
+
+    let rejection_reason = (decision == Decision::Reject).then_some(reason).flatten();
+    queries::set_status(&mut tx, id, to, rejection_reason, partner_id).await?;
+    queries::record_change(&mut tx, id, Some(app.status), to, Some(me.user_id), reason).await?;
+    let action = match decision {
+        Decision::StartReview => Action::ApplicationReviewStarted,
+        Decision::Approve(_) => Action::ApplicationApproved,
+        Decision::Reject => Action::ApplicationRejected,
+        Decision::Reopen => Action::ApplicationReopened,
+    };
+    let mut entry = AuditEntry::by(me, action).target("application", id).detail(
+        serde_json::json!({ "from": app.status.slug(), "to": to.slug(), "reason": reason }),
+    );
+    entry.partner_id = partner_id;
+    audit::record(&mut *tx, entry).await?;
+    let mut email = emails::status_changed(
+        &app.contact_email,
+        &app.contact_name,
+        &app.reference,
+        to,
+        reason,
+        invitation_link.as_deref(),
+    );
+    email.partner_id = partner_id;
+    mail::enqueue(&mut *tx, &email).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_are_read_from_the_form() {
+        assert_eq!(
+            parse_decision("approve", None, None).unwrap(),
+            Decision::Approve(Tier::Bronze)
+        );
+        assert_eq!(
+            parse_decision("approve", Some("gold"), None).unwrap(),
+            Decision::Approve(Tier::Gold)
+        );
+        assert_eq!(
+            parse_decision("start_review", None, None).unwrap(),
+            Decision::StartReview
+        );
+        assert_eq!(
+            parse_decision("reopen", None, Some("new info")).unwrap(),
+            Decision::Reopen
+        );
+        assert_eq!(
+            parse_decision("reject", None, Some("Not a fit")).unwrap(),
+            Decision::Reject
+        );
+        let error = parse_decision("reject", None, Some("   ")).unwrap_err();
+        assert!(error.fields().unwrap().message("reason").is_some());
+        let error = parse_decision("approve", Some("diamond"), None).unwrap_err();
+        assert!(error.fields().unwrap().message("tier").is_some());
+        assert_eq!(
+            parse_decision("delete", None, None).unwrap_err(),
+            AppError::BadRequest
+        );
+        assert!(parse_decision("reject", None, Some(&"x".repeat(2001))).is_err());
+    }
+}

@@ -1,0 +1,67 @@
+//! `/invite/:token`: set a password and join.
+
+use leptos::{either::EitherOf3, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::server::{get_invitation, AcceptInvitation};
+use crate::components::{
+    form::{field_error, kept_value, FormErrorSummary},
+    loaded,
+};
+
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let invitation = Resource::new(token, get_invitation);
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let errors = move || accept.value().get().and_then(Result::err);
+
+    view! {
+        <Title text="Join your partner team" />
+        <section class="auth-card" aria-labelledby="invite-title">
+            {loaded(invitation, move |found| match found {
+                Err(problem) => EitherOf3::A(view! {
+                    <h1 id="invite-title">"This link cannot be used"</h1>
+                    <p class="form-error" role="alert">{problem.message()}</p>
+                    <p><a href="/login">"Go to sign in"</a></p>
+                }),
+                Ok(invitation) if accept.value().get().is_some_and(|r| r.is_ok()) => EitherOf3::B(view! {
+                    <h1 id="invite-title">"Welcome to " {invitation.partner_name}</h1>
+                    <p><a href="/partner">"Open your dashboard"</a></p>
+                }),
+                Ok(invitation) => EitherOf3::C(view! {
+                    <h1 id="invite-title">"Join " {invitation.partner_name.clone()}</h1>
+                    <p class="muted">
+                        "You are invited as " {invitation.role.label().to_lowercase()} " with "
+                        <strong>{invitation.email.clone()}</strong> ". Choose a password to finish."
+                    </p>
+                    <ActionForm action=accept>
+                        <input type="hidden" name="token" value=token />
+                        <FormErrorSummary error=Signal::derive(errors) />
+                        <div class="field">
+                            <label for="display_name">"Your name"</label>
+                            <input id="display_name" name="display_name" autocomplete="name" required
+                                value=move || kept_value(errors(), "display_name") />
+                            {move || field_error(errors(), "display_name")}
+                        </div>
+                        <div class="field">
+                            <label for="password">"Password"</label>
+                            <input id="password" name="password" type="password" autocomplete="new-password" required
+                                aria-describedby="password-help" />
+                            <p class="help" id="password-help">"At least 12 characters; a passphrase works well."</p>
+                            {move || field_error(errors(), "password")}
+                        </div>
+                        <div class="field">
+                            <label for="password_confirm">"Repeat password"</label>
+                            <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required />
+                            {move || field_error(errors(), "password_confirm")}
+                        </div>
+                        <button type="submit" class="button button-wide">"Set password and join"</button>
+                    </ActionForm>
+                }),
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,128 @@
+//! SQL for invitations.
+
+use sqlx::{PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use super::model::{InvitationProblem, InvitationView, INVITATION_DAYS};
+use crate::auth::model::Role;
+
+pub async fn create(
+    tx: &mut Transaction<'_, Postgres>,
+    token_hash: &[u8],
+    email: &str,
+    partner_id: Uuid,
+    role: Role,
+    invited_by: Option<Uuid>,
+) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar!(
+        "insert into invitations (token_hash, email, partner_id, role, invited_by, expires_at)
+         values ($1, $2, $3, $4, $5, now() + make_interval(days => $6))
+         returning id",
+        token_hash,
+        email,
+        partner_id,
+        role as Role,
+        invited_by,
+        INVITATION_DAYS as i32
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// An invitation that can still be accepted, with its row locked when `tx` is given.
+pub struct OpenInvitation {
+    pub id: Uuid,
+    pub email: String,
+    pub partner_id: Uuid,
+    pub partner_name: String,
+    pub role: Role,
+}
+
+pub async fn find(
+    pool: &PgPool,
+    token_hash: &[u8],
+) -> sqlx::Result<Result<InvitationView, InvitationProblem>> {
+    let row = sqlx::query!(
+        r#"select i.email, p.name as partner_name, i.role as "role: Role",
+                  i.accepted_at is not null as "used!", i.expires_at < now() as "expired!"
+           from invitations i join partners p on p.id = i.partner_id
+           where i.token_hash = $1"#,
+        token_hash
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        None => Err(InvitationProblem::Unknown),
+        Some(r) if r.used => Err(InvitationProblem::Used),
+        Some(r) if r.expired => Err(InvitationProblem::Expired),
+        Some(r) => Ok(InvitationView {
+            email: r.email,
+            partner_name: r.partner_name,
+            role: r.role,
+        }),
+    })
+}
+
+pub async fn lock_open(
+    tx: &mut Transaction<'_, Postgres>,
+    token_hash: &[u8],
+) -> sqlx::Result<Result<OpenInvitation, InvitationProblem>> {
+    let row = sqlx::query!(
+        r#"select i.id, i.email, i.partner_id, p.name as partner_name, i.role as "role: Role",
+                  i.accepted_at is not null as "used!", i.expires_at < now() as "expired!"
+           from invitations i join partners p on p.id = i.partner_id
+           where i.token_hash = $1
+           for update of i"#,
+        token_hash
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match row {
+        None => Err(InvitationProblem::Unknown),
+        Some(r) if r.used => Err(InvitationProblem::Used),
+        Some(r) if r.expired => Err(InvitationProblem::Expired),
+        Some(r) => Ok(OpenInvitation {
+            id: r.id,
+            email: r.email,
+            partner_id: r.partner_id,
+            partner_name: r.partner_name,
+            role: r.role,
+        }),
+    })
+}
+
+/// Creates the member's account (or refuses if the e-mail is taken) and uses up the invitation.
+pub async fn accept(
+    tx: &mut Transaction<'_, Postgres>,
+    invitation: &OpenInvitation,
+    display_name: &str,
+    password_hash: &str,
+) -> sqlx::Result<Option<Uuid>> {
+    let user = sqlx::query_scalar!(
+        "insert into users (email, display_name, password_hash) values ($1, $2, $3)
+         on conflict (email) do nothing returning id",
+        invitation.email,
+        display_name,
+        password_hash
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    sqlx::query!(
+        "insert into partner_members (partner_id, user_id, role) values ($1, $2, $3)",
+        invitation.partner_id,
+        user,
+        invitation.role as Role
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update invitations set accepted_at = now() where id = $1",
+        invitation.id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(Some(user))
+}

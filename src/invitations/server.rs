@@ -1,0 +1,102 @@
+//! Server functions behind `/invite/:token`.
+
+use leptos::prelude::*;
+
+use super::model::{InvitationProblem, InvitationView};
+use crate::error::AppError;
+
+/// What the invitation behind `token` offers, or why it cannot be used.
+#[server(endpoint = "invitation")]
+pub async fn get_invitation(
+    token: String,
+) -> Result<Result<InvitationView, InvitationProblem>, AppError> {
+    use crate::state::pool;
+
+    // Public by design: holding the token is the permission; it reveals only its own invitation.
+    if !super::token::looks_valid(&token) {
+        return Ok(Err(InvitationProblem::Unknown));
+    }
+    Ok(super::queries::find(&pool()?, &super::token::hash(&token)).await?)
+}
+
+/// Sets a password, creates the account, joins the partner, signs in and goes to `/partner`.
+/// A used, expired or unknown token changes nothing.
+#[server(endpoint = "invitation/accept")]
+pub async fn accept_invitation(
+    token: String,
+    display_name: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        auth::{
+            guard::{client_addr, session, SESSION_USER_ID},
+            model::check_new_password,
+            password::hash_password,
+            rate_limit::AddressLimit,
+        },
+        error::FieldErrors,
+        state::pool,
+    };
+
+    // Guard: holding a valid token, and a per-address limit on attempts.
+    let limit = AddressLimit {
+        action: "invite",
+        max: 20,
+        window_minutes: 15,
+    };
+    let addr = client_addr().await;
+    let pool = pool()?;
+    limit.check(&pool, addr).await?;
+    limit.record(&pool, addr).await?;
+    if !super::token::looks_valid(&token) {
+        return Err(AppError::Validation(FieldErrors::form(
+            InvitationProblem::Unknown.message(),
+        )));
+    }
+
+    let mut tx = pool.begin().await?;
+    let invitation = match super::queries::lock_open(&mut tx, &super::token::hash(&token)).await? {
+        Ok(invitation) => invitation,
+        Err(problem) => return Err(AppError::Validation(FieldErrors::form(problem.message()))),
+    };
+    let display_name = display_name.trim().to_string();
+    let mut errors = FieldErrors::new();
+    if display_name.is_empty() {
+        errors.add("display_name", "Enter your name.");
+    } else if display_name.chars().count() > 200 {
+        errors.add("display_name", "Use at most 200 characters.");
+    }
+    if let Err(message) = check_new_password(&password, &invitation.email) {
+        errors.add("password", message);
+    } else if password != password_confirm {
+        errors.add("password_confirm", "The two passwords differ.");
+    }
+    errors
+        .keep("display_name", display_name.clone())
+        .into_result()?;
+
+    let hash = hash_password(password).await?;
+    let Some(user_id) = super::queries::accept(&mut tx, &invitation, &display_name, &hash).await?
+    else {
+        return Err(AppError::Validation(FieldErrors::form(
+            "An account with this e-mail address already exists. Sign in instead, or ask for an invitation to another address.",
+        )));
+    };
+    let mut entry = AuditEntry::system(Action::InvitationAccepted)
+        .target("invitation", invitation.id)
+        .from_addr(addr)
+        .detail(serde_json::json!({ "role": invitation.role.label() }));
+    entry.actor = Some(user_id);
+    entry.partner_id = Some(invitation.partner_id);
+    audit::record(&mut *tx, entry).await?;
+    tx.commit().await?;
+
+    let session = session().await?;
+    session.cycle_id().await?;
+    session.insert(SESSION_USER_ID, user_id).await?;
+    tracing::info!(partner = %invitation.partner_name, "invitation accepted");
+    leptos_axum::redirect("/partner");
+    Ok(())
+}

@@ -51,6 +51,8 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "target/site",
       PORTAL_PUBLIC_URL: baseURL,
+      // Mail goes to files here; the tests read it (see tests/mail.ts).
+      PORTAL_MAIL_DIR: "target/e2e-mail",
       RUST_LOG: "warn",
     },
   },

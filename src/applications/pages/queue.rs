@@ -118,7 +118,7 @@ fn QueueView(page: QueuePage, query: QueueQuery) -> impl IntoView {
                         <td>{a.contact_email.clone()}</td>
                         <td>{a.partnership_type.label()}</td>
                         <td><span class=format!("status-badge app-{}", a.status.slug())>{a.status.label()}</span></td>
-                        <td>{date(a.submitted_at)}</td>
+                        <td class="nowrap">{date(a.submitted_at)}</td>
                         <td class="num">{age}</td>
                     </tr>
                 }

@@ -1,0 +1,248 @@
+//! Benchmark: the review queue at 100,000 applications (first, deep, filtered and searched
+//! pages) and the throughput of the public submission through the real router.
+//!
+//! Run: `cargo bench --features ssr --bench applications` with PostgreSQL on
+//! 127.0.0.1:5432 (or BENCH_DATABASE_URL pointing at a server where it may create the
+//! `portal_bench` database). Prints medians and 95th percentiles; asserts nothing about time.
+
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use axum::{body::Body, extract::ConnectInfo, http::Request};
+use partner_portal::{
+    applications::{
+        model::ApplicationStatus,
+        queries,
+        queue::{QueueQuery, SortField},
+    },
+    config::Settings,
+    db::{connect, MIGRATOR},
+    demo::seed_demo,
+    http::{leptos_options, router},
+    state::AppState,
+};
+use tower::ServiceExt;
+
+const APPLICATIONS: i64 = 100_000;
+const ROUNDS: usize = 40;
+
+fn summary(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "median {:>7.2} ms   p95 {:>7.2} ms   (n={})",
+        ms(samples[samples.len() / 2]),
+        ms(samples[samples.len() * 95 / 100]),
+        samples.len()
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let server = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = connect(&server, 2).await.expect("bench database server");
+    sqlx::query("drop database if exists portal_bench with (force)")
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query("create database portal_bench")
+        .execute(&admin)
+        .await
+        .unwrap();
+    let url = format!("{}/portal_bench", server.rsplit_once('/').unwrap().0);
+    let pool = connect(&url, 10).await.unwrap();
+    MIGRATOR.run(&pool).await.unwrap();
+    seed_demo(&pool).await.unwrap();
+
+    let started = Instant::now();
+    sqlx::query(
+        "insert into partner_applications
+             (reference, company_name, contact_name, contact_email, partnership_type, company_size,
+              industry, motivation, status, submitted_at)
+         select 'APP-' || upper(lpad(to_hex(n), 8, '0')),
+                'Company ' || n || case n % 7 when 0 then ' Acme' else '' end,
+                'Contact ' || n,
+                'contact' || n || '@bench' || (n % 500) || '.example',
+                (array['reseller', 'referral', 'technology'])[1 + n % 3]::partnership_type,
+                (array['1-10', '11-50', '51-200', '201-500', '501+'])[1 + n % 5]::company_size,
+                'Software',
+                'A bench application with enough words to pass validation.',
+                (array['pending', 'reviewing', 'approved', 'rejected'])[1 + n % 4]::application_status,
+                now() - make_interval(mins => n::int)
+         from generate_series(1, $1) as n",
+    )
+    .bind(APPLICATIONS)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // What autovacuum does to a live table: statistics and the visibility map (index-only scans).
+    sqlx::query("vacuum analyze partner_applications")
+        .execute(&pool)
+        .await
+        .unwrap();
+    println!(
+        "loaded {APPLICATIONS} applications in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let views: Vec<(&str, QueueQuery)> = vec![
+        (
+            "first page, newest first",
+            QueueQuery {
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "page 2,000 (offset 49,975)",
+            QueueQuery {
+                page: 2000,
+                ..Default::default()
+            },
+        ),
+        (
+            "last page (4,002)",
+            QueueQuery {
+                page: 4002,
+                ..Default::default()
+            },
+        ),
+        (
+            "status = pending, page 1",
+            QueueQuery {
+                status: Some(ApplicationStatus::Pending),
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "status = pending, page 900",
+            QueueQuery {
+                status: Some(ApplicationStatus::Pending),
+                page: 900,
+                ..Default::default()
+            },
+        ),
+        (
+            "by company A-Z, page 1,000",
+            QueueQuery {
+                sort: SortField::Company,
+                ascending: true,
+                page: 1000,
+                ..Default::default()
+            },
+        ),
+        (
+            "search \"acme\", page 1",
+            QueueQuery {
+                search: Some("acme".into()),
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "search \"bench42.\", page 1",
+            QueueQuery {
+                search: Some("bench42.".into()),
+                page: 1,
+                ..Default::default()
+            },
+        ),
+    ];
+    println!("\nreview queue (one call = the page plus the tab counts), {ROUNDS} rounds each:");
+    for (name, query) in views {
+        queries::queue(&pool, &query).await.unwrap(); // warm
+        let mut samples = Vec::with_capacity(ROUNDS);
+        for _ in 0..ROUNDS {
+            let t = Instant::now();
+            let page = queries::queue(&pool, &query).await.unwrap();
+            samples.push(t.elapsed());
+            assert!(!page.rows.is_empty(), "{name} returns rows");
+        }
+        println!("  {name:<30} {}", summary(samples));
+    }
+
+    // Submissions through the real router (validation, insert, audit, 2 outbox rows,
+    // rate-limit row), each from its own address so that the per-address limit holds.
+    let settings = Settings::from_sources("bench", "", &HashMap::new()).unwrap();
+    let state = AppState {
+        pool: pool.clone(),
+        leptos_options: leptos_options(&settings),
+        settings: Arc::new(settings),
+    };
+    let app = router(state);
+    let submit = move |n: u32| {
+        let app = app.clone();
+        async move {
+            let body = format!(
+                "company_name=Bench+{n}&contact_name=Ada&contact_email=submit{n}%40bench.example&contact_phone=&website=\
+                 &partnership_type=reseller&company_size=11-50&industry=Software&current_solutions=&target_market=\
+                 &motivation=We+resell+SaaS+to+200+clients+and+want+yours.&additional_info="
+            );
+            let mut request = Request::post("/api/applications/submit")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "application/json")
+                .body(Body::from(body))
+                .unwrap();
+            let peer: SocketAddr =
+                format!("10.{}.{}.{}:4000", n >> 16 & 255, n >> 8 & 255, n & 255)
+                    .parse()
+                    .unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer));
+            let t = Instant::now();
+            let response = app.oneshot(request).await.unwrap();
+            assert!(
+                response.status().is_success(),
+                "submission {n}: {}",
+                response.status()
+            );
+            t.elapsed()
+        }
+    };
+    println!("\nsubmissions through the router:");
+    let mut samples = Vec::new();
+    let t = Instant::now();
+    for n in 0..300 {
+        samples.push(submit(n).await);
+    }
+    let serial = t.elapsed();
+    println!(
+        "  one client:     {:>6.0} per second   {}",
+        300.0 / serial.as_secs_f64(),
+        summary(samples)
+    );
+    let t = Instant::now();
+    let tasks: Vec<_> = (0..8u32)
+        .map(|worker| {
+            let submit = submit.clone();
+            tokio::spawn(async move {
+                let mut samples = Vec::new();
+                for i in 0..100 {
+                    samples.push(submit(10_000 + worker * 1000 + i).await);
+                }
+                samples
+            })
+        })
+        .collect();
+    let mut samples = Vec::new();
+    for task in tasks {
+        samples.extend(task.await.unwrap());
+    }
+    let parallel = t.elapsed();
+    println!(
+        "  8 clients:      {:>6.0} per second   {}",
+        800.0 / parallel.as_secs_f64(),
+        summary(samples)
+    );
+
+    pool.close().await;
+    sqlx::query("drop database if exists portal_bench with (force)")
+        .execute(&admin)
+        .await
+        .unwrap();
+}

@@ -335,39 +335,31 @@ pub struct StatsRows {
 }
 
 pub async fn stats(pool: &PgPool) -> sqlx::Result<StatsRows> {
-    let by_status = sqlx::query!(
-        r#"select s.status::text as "label!", count(a.id) as "count!"
-           from unnest(enum_range(null::application_status)) as s(status)
-           left join partner_applications a on a.status = s.status
-           group by s.status order by s.status"#
+    // Every breakdown in one round trip; each lists all its values, zero counts included.
+    let breakdowns = sqlx::query!(
+        r#"select 'status' as "dimension!", s.value::text as "label!", s.ord as "ord!",
+                  (select count(*) from partner_applications a where a.status = s.value) as "count!"
+           from unnest(enum_range(null::application_status)) with ordinality as s(value, ord)
+           union all
+           select 'type', t.value::text, t.ord,
+                  (select count(*) from partner_applications a where a.partnership_type = t.value)
+           from unnest(enum_range(null::partnership_type)) with ordinality as t(value, ord)
+           union all
+           select 'size', z.value::text, z.ord,
+                  (select count(*) from partner_applications a where a.company_size = z.value)
+           from unnest(enum_range(null::company_size)) with ordinality as z(value, ord)
+           order by 1, 3"#
     )
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.label, r.count))
-    .collect();
-    let by_type = sqlx::query!(
-        r#"select t.kind::text as "label!", count(a.id) as "count!"
-           from unnest(enum_range(null::partnership_type)) as t(kind)
-           left join partner_applications a on a.partnership_type = t.kind
-           group by t.kind order by t.kind"#
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.label, r.count))
-    .collect();
-    let by_size = sqlx::query!(
-        r#"select z.size::text as "label!", count(a.id) as "count!"
-           from unnest(enum_range(null::company_size)) as z(size)
-           left join partner_applications a on a.company_size = z.size
-           group by z.size order by z.size"#
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.label, r.count))
-    .collect();
+    .await?;
+    let breakdown = |dimension: &str| -> Vec<(String, i64)> {
+        breakdowns
+            .iter()
+            .filter(|r| r.dimension == dimension)
+            .map(|r| (r.label.clone(), r.count))
+            .collect()
+    };
+    let (by_status, by_type, by_size) = (breakdown("status"), breakdown("type"), breakdown("size"));
     let per_month = sqlx::query!(
         r#"select to_char(m.month, 'YYYY-MM') as "label!", count(a.id) as "count!"
            from generate_series(date_trunc('month', now()) - interval '11 months',

@@ -49,6 +49,22 @@ async fn application_id(app: &TestApp, email: &str) -> Uuid {
         .unwrap()
 }
 
+/// The token from the welcome e-mail's invitation link.
+async fn invitation_token(app: &TestApp) -> String {
+    let body: String =
+        sqlx::query_scalar("select body_text from email_outbox where subject like 'Welcome%'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    body.split("/invite/")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
@@ -340,20 +356,7 @@ async fn approval_onboards_the_partner_and_the_invitation_signs_the_owner_in(poo
             "{action}"
         );
     }
-    let body: String = sqlx::query_scalar(
-        "select body_text from email_outbox where to_address = 'ada@acme.example' and subject like 'Welcome%'",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let token = body
-        .split("/invite/")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
+    let token = invitation_token(&app).await;
     let stored: Vec<u8> = sqlx::query_scalar("select token_hash from invitations")
         .fetch_one(&app.pool)
         .await
@@ -428,19 +431,7 @@ async fn an_expired_invitation_changes_nothing(pool: PgPool) {
     submit(&app, &form("grace@acme.example"), peer(5)).await;
     let id = application_id(&app, "grace@acme.example").await;
     decide(&app, &admin, id, "approve", &[]).await;
-    let body: String =
-        sqlx::query_scalar("select body_text from email_outbox where subject like 'Welcome%'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    let token = body
-        .split("/invite/")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
+    let token = invitation_token(&app).await;
     sqlx::query("update invitations set expires_at = now() - interval '1 minute'")
         .execute(&app.pool)
         .await

@@ -32,6 +32,11 @@ pub fn date(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y").to_string()
 }
 
+/// A moment, to the minute, in UTC: `21 Nov 2026, 14:05 UTC`.
+pub fn date_time(at: DateTime<Utc>) -> String {
+    at.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
 fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -72,5 +77,14 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(100000), "100,000");
         assert_eq!(count(-1000), "-1,000");
+    }
+
+    #[test]
+    fn dates_read_like_dates() {
+        let at = DateTime::parse_from_rfc3339("2026-11-21T14:05:59Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(date(at), "21 Nov 2026");
+        assert_eq!(date_time(at), "21 Nov 2026, 14:05 UTC");
     }
 }

@@ -28,6 +28,8 @@ enum Args {
     ApplicationNote,
     /// Approving a demo application.
     ApproveApplication,
+    /// Rejecting a demo application.
+    RejectApplication,
     /// The first page of the review queue.
     QueueFirstPage,
 }
@@ -150,6 +152,18 @@ fn table() -> Vec<Row> {
             ],
         },
         Row {
+            endpoint: "admin/application/decide",
+            args: Args::RejectApplication,
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_OWNER), 403),
+                (User(NW_SALES), 403),
+                (User(CONTOSO_OWNER), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(ADMIN), 200),
+            ],
+        },
+        Row {
             endpoint: "app/account",
             args: Args::None,
             expect: &[
@@ -175,6 +189,13 @@ async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPoo
     .await
     .unwrap();
     let application = application.to_string();
+    let second: uuid::Uuid = sqlx::query_scalar(
+        "select id from partner_applications where status = 'pending' order by reference offset 1 limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let second = second.to_string();
 
     let mut cookies: HashMap<&str, String> = HashMap::new();
     let mut failures = Vec::new();
@@ -187,6 +208,11 @@ async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPoo
             Args::Application => vec![("id", application.as_str())],
             Args::ApplicationNote => vec![("id", application.as_str()), ("body", "A note")],
             Args::ApproveApplication => vec![("id", application.as_str()), ("action", "approve")],
+            Args::RejectApplication => vec![
+                ("id", second.as_str()),
+                ("action", "reject"),
+                ("reason", "Not a fit"),
+            ],
             Args::QueueFirstPage => vec![
                 ("query[sort]", "Submitted"),
                 ("query[ascending]", "false"),

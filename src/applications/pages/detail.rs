@@ -13,7 +13,7 @@ use crate::{
     },
     components::{
         form::{field_error, kept_value, FormErrorSummary},
-        format::date,
+        format::{date, date_time},
         loaded,
     },
     error::AppError,
@@ -81,7 +81,7 @@ fn DetailView(
             .iter()
             .map(|n| view! {
                 <li class="timeline-item">
-                    <p class="timeline-meta"><strong>{n.author.clone()}</strong> " · " {date(n.created_at)}</p>
+                    <p class="timeline-meta"><strong>{n.author.clone()}</strong> " · " {date_time(n.created_at)}</p>
                     <p class="prewrap">{n.body.clone()}</p>
                 </li>
             })
@@ -94,7 +94,7 @@ fn DetailView(
         .map(|c| {
             view! {
                 <li>
-                    {date(c.changed_at)} ": "
+                    {date_time(c.changed_at)} ": "
                     {c.from_status.map(|s| format!("{} → ", s.label()))}
                     <strong>{c.to_status.label()}</strong>
                     {c.changed_by.clone().map(|who| format!(" by {who}"))}

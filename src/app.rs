@@ -20,13 +20,13 @@ use crate::{
         pages::LoginPage,
         server::{whoami, Logout},
     },
-    clients::pages::ClientDetailPage,
-    components::{layout::SiteHeader, AreaGate, NotFoundPage},
+    clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
+    components::{banner::ImpersonationBanner, layout::SiteHeader, AreaGate, NotFoundPage},
     error::AppError,
     invitations::pages::InvitePage,
     landing::LandingPage,
     partners::pages::PartnerHomePage,
-    portal::pages::ClientHomePage,
+    portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
 };
 
 /// The signed-in user (or `None`), read again at each navigation and after signing out, so
@@ -93,6 +93,7 @@ fn Frame() -> impl IntoView {
     });
 
     view! {
+        <ImpersonationBanner />
         <SiteHeader />
         <main id="main" tabindex="-1">
             <Routes fallback=|| view! { <NotFoundPage /> }>
@@ -117,6 +118,8 @@ fn Frame() -> impl IntoView {
                     ssr=SsrMode::Async
                 >
                     <Route path=path!("") view=PartnerHomePage />
+                    <Route path=path!("/clients") view=ClientListPage />
+                    <Route path=path!("/clients/new") view=NewClientPage />
                     <Route path=path!("/clients/:id") view=ClientDetailPage />
                 </ParentRoute>
                 <ParentRoute
@@ -125,6 +128,8 @@ fn Frame() -> impl IntoView {
                     ssr=SsrMode::Async
                 >
                     <Route path=path!("") view=ClientHomePage />
+                    <Route path=path!("/users") view=AccountUsersPage />
+                    <Route path=path!("/support-access") view=SupportAccessPage />
                 </ParentRoute>
             </Routes>
         </main>

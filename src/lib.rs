@@ -12,6 +12,7 @@ pub mod auth;
 pub mod clients;
 pub mod components;
 pub mod error;
+pub mod impersonation;
 pub mod invitations;
 pub mod landing;
 pub mod partners;

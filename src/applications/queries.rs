@@ -180,7 +180,7 @@ impl From<QueueRow> for ApplicationRow {
 }
 
 /// `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally.
-fn like_pattern(search: &str) -> String {
+pub fn like_pattern(search: &str) -> String {
     let escaped: String = search
         .to_lowercase()
         .chars()

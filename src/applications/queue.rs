@@ -79,7 +79,7 @@ impl QueueQuery {
         }
         let query: Vec<String> = params
             .into_iter()
-            .map(|(k, v)| format!("{k}={}", urlencode(&v)))
+            .map(|(k, v)| format!("{k}={}", crate::components::format::url_encode(&v)))
             .collect();
         if query.is_empty() {
             "/admin/applications".into()
@@ -107,18 +107,6 @@ impl QueuePage {
     pub fn pages(&self) -> i64 {
         ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -22,6 +22,17 @@ pub enum Action {
     PartnerCreated,
     InvitationCreated,
     InvitationAccepted,
+    ClientCreated,
+    ClientUpdated,
+    ClientStatusChanged,
+    ClientExported,
+    ClientContactUpdated,
+    ClientUserInvited,
+    ClientUserRemoved,
+    ResellerAccessChanged,
+    ImpersonationRequested,
+    ImpersonationStarted,
+    ImpersonationEnded,
 }
 
 impl Action {
@@ -40,6 +51,17 @@ impl Action {
             Action::PartnerCreated => "partner.created",
             Action::InvitationCreated => "invitation.created",
             Action::InvitationAccepted => "invitation.accepted",
+            Action::ClientCreated => "client.created",
+            Action::ClientUpdated => "client.updated",
+            Action::ClientStatusChanged => "client.status_changed",
+            Action::ClientExported => "client.exported",
+            Action::ClientContactUpdated => "client.contact_updated",
+            Action::ClientUserInvited => "client.user_invited",
+            Action::ClientUserRemoved => "client.user_removed",
+            Action::ResellerAccessChanged => "client.reseller_access_changed",
+            Action::ImpersonationRequested => "impersonation.requested",
+            Action::ImpersonationStarted => "impersonation.started",
+            Action::ImpersonationEnded => "impersonation.ended",
         }
     }
 }

@@ -23,13 +23,13 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    /// An entry for something `who` did.
+    /// An entry for something `who` did (with both identities while impersonating).
     pub fn by(who: &Principal, action: Action) -> Self {
         Self {
             action,
             actor: Some(who.user_id),
-            real_user: None,
-            impersonation: None,
+            real_user: who.acting.as_ref().map(|a| a.real_user_id),
+            impersonation: who.acting.as_ref().map(|a| a.impersonation_id),
             partner_id: who.partner_id(),
             target: None,
             client_addr: None,

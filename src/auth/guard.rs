@@ -35,11 +35,27 @@ pub async fn client_addr() -> Option<IpAddr> {
 
 /// The signed-in principal, or `None` for an anonymous caller.
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {
-    let session = session().await?;
+    principal_of(&session().await?, &pool()?).await
+}
+
+/// The principal a session stands for: the signed-in user, or, during an impersonation, the
+/// client user acted as (with the real user recorded in `acting`). The impersonation layer
+/// has already ended an impersonation that is no longer allowed.
+pub async fn principal_of(
+    session: &Session,
+    pool: &sqlx::PgPool,
+) -> Result<Option<Principal>, AppError> {
     let Some(user_id) = session.get::<Uuid>(SESSION_USER_ID).await? else {
         return Ok(None);
     };
-    Ok(queries::load_principal(&pool()?, user_id).await?)
+    if let Some(acting) = crate::impersonation::session::acting(session, pool).await? {
+        let mut client = queries::load_principal(pool, acting.acting_user_id).await?;
+        if let Some(client) = client.as_mut() {
+            client.acting = Some(acting.into_acting());
+            return Ok(Some(client.clone()));
+        }
+    }
+    Ok(queries::load_principal(pool, user_id).await?)
 }
 
 /// Returns the caller if they hold `perm`: `Unauthorized` when nobody is signed in,
@@ -48,7 +64,7 @@ pub async fn require(perm: Perm) -> Result<Principal, AppError> {
     let me = current_principal().await?.ok_or(AppError::Unauthorized)?;
     match me.check(perm) {
         Ok(()) => Ok(me),
-        Err(Refusal::NotPermitted) | Err(Refusal::PartnerInactive) => {
+        Err(Refusal::NotPermitted | Refusal::PartnerInactive | Refusal::Impersonating) => {
             tracing::info!(user = %me.user_id, ?perm, "permission refused");
             Err(AppError::Forbidden)
         }

@@ -126,6 +126,20 @@ pub struct Principal {
     pub email: String,
     pub display_name: String,
     pub kind: PrincipalKind,
+    /// Set while a reseller member acts as this client user ("log in as client").
+    pub acting: Option<Acting>,
+}
+
+/// Who is really acting during an impersonation, and for how long.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acting {
+    pub impersonation_id: Uuid,
+    pub real_user_id: Uuid,
+    pub real_name: String,
+    pub partner_id: Uuid,
+    pub client_id: Uuid,
+    /// Whole minutes left, computed by the server.
+    pub minutes_left: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +166,8 @@ pub enum Refusal {
     NotPermitted,
     /// The partner is suspended or frozen.
     PartnerInactive,
+    /// Not while a reseller is acting as the client (credentials, users, access, API keys).
+    Impersonating,
 }
 
 impl Principal {
@@ -179,6 +195,7 @@ impl Principal {
             }
             PrincipalKind::ClientUser { is_owner, .. } => match perm {
                 Perm::ClientPortal => Ok(()),
+                Perm::ClientAdmin if self.acting.is_some() => Err(Refusal::Impersonating),
                 Perm::ClientAdmin if *is_owner => Ok(()),
                 _ => Err(Refusal::NotPermitted),
             },
@@ -262,6 +279,7 @@ mod tests {
                 partner_status: status,
                 role,
             },
+            acting: None,
         }
     }
 
@@ -335,6 +353,26 @@ mod tests {
         assert!(!client(true).has(Perm::PartnerRead));
         assert!(!client(true).has(Perm::Admin));
         assert_eq!(client(true).home(), "/app");
+
+        let mut acted = client(true);
+        acted.acting = Some(Acting {
+            impersonation_id: Uuid::nil(),
+            real_user_id: Uuid::nil(),
+            real_name: "Sofia".into(),
+            partner_id: Uuid::nil(),
+            client_id: Uuid::nil(),
+            minutes_left: 30,
+        });
+        assert!(
+            acted.has(Perm::ClientPortal),
+            "a reseller sees the client portal"
+        );
+        assert_eq!(
+            acted.check(Perm::ClientAdmin),
+            Err(Refusal::Impersonating),
+            "but cannot manage its users"
+        );
+        assert!(!acted.has(Perm::Impersonate), "and cannot nest");
     }
 
     #[test]

@@ -82,6 +82,7 @@ pub async fn load_principal(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option
         email: row.email,
         display_name: row.display_name,
         kind,
+        acting: None,
     }))
 }
 

@@ -1,4 +1,4 @@
-//! Client accounts as partners see them.
+//! Client accounts as partners see them: status rules, plans, history.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -34,6 +34,51 @@ impl SubscriptionStatus {
             SubscriptionStatus::Canceled => "canceled",
         }
     }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        [Self::Active, Self::Suspended, Self::Canceled]
+            .into_iter()
+            .find(|s| s.slug() == slug)
+    }
+
+    /// ACTIVE <-> SUSPENDED, either -> CANCELED, and a canceled client may be reactivated
+    /// (which counts against the tier's cap again).
+    pub fn can_move_to(self, to: SubscriptionStatus) -> bool {
+        use SubscriptionStatus::*;
+        matches!(
+            (self, to),
+            (Active, Suspended | Canceled) | (Suspended, Active | Canceled) | (Canceled, Active)
+        )
+    }
+
+    /// Whether a move to `to` makes the client count against the cap again.
+    pub fn reopens(self, to: SubscriptionStatus) -> bool {
+        self == SubscriptionStatus::Canceled && to != SubscriptionStatus::Canceled
+    }
+}
+
+/// A plan a client can be on, with its list price per month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanOption {
+    pub code: String,
+    pub name: String,
+    pub monthly_price: Decimal,
+}
+
+/// One change of plan, price or status, as the client's history shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionEvent {
+    pub occurred_at: DateTime<Utc>,
+    pub kind: String,
+    pub actor: Option<String>,
+    /// The reseller member who acted while logged in as the client, if so.
+    pub real_actor: Option<String>,
+    pub from_plan: Option<String>,
+    pub to_plan: Option<String>,
+    pub from_custom_price: Option<Decimal>,
+    pub to_custom_price: Option<Decimal>,
+    pub from_status: Option<SubscriptionStatus>,
+    pub to_status: SubscriptionStatus,
 }
 
 /// One client account, as its reseller sees it.
@@ -43,6 +88,8 @@ pub struct ClientDetail {
     pub company_name: String,
     pub contact_name: String,
     pub contact_email: String,
+    pub contact_phone: Option<String>,
+    pub plan: String,
     pub plan_name: String,
     pub list_price: Decimal,
     pub custom_price: Option<Decimal>,
@@ -50,4 +97,9 @@ pub struct ClientDetail {
     pub status: SubscriptionStatus,
     pub region: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub reseller_access_enabled: bool,
+    pub history: Vec<SubscriptionEvent>,
+    /// What the viewer may do here (the server checks again on every action).
+    pub can_edit: bool,
+    pub can_impersonate: bool,
 }

@@ -1,9 +1,26 @@
-//! SQL for client accounts. Every query is scoped by the caller's partner id.
+//! SQL for client accounts. Every query is scoped by the caller's partner id; writes take the
+//! caller's transaction so that events and audit rows go in with the change.
 
-use sqlx::PgPool;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::{PgPool, Postgres, QueryBuilder, Transaction};
 use uuid::Uuid;
 
-use super::model::{ClientDetail, SubscriptionStatus};
+use super::{
+    input::ClientFields,
+    list::{ClientQuery, ClientRow, ClientSort, PAGE_SIZE},
+    model::{ClientDetail, PlanOption, SubscriptionEvent, SubscriptionStatus},
+};
+use crate::partners::model::Tier;
+
+pub async fn plans(pool: &PgPool) -> sqlx::Result<Vec<PlanOption>> {
+    sqlx::query_as!(
+        PlanOption,
+        "select code, name, monthly_price from plans order by sort_order"
+    )
+    .fetch_all(pool)
+    .await
+}
 
 /// The client `client_id` if it belongs to `partner_id`; another partner's client is `None`,
 /// exactly as if it did not exist.
@@ -12,17 +29,313 @@ pub async fn find(
     partner_id: Uuid,
     client_id: Uuid,
 ) -> sqlx::Result<Option<ClientDetail>> {
-    sqlx::query_as!(
-        ClientDetail,
-        r#"select c.id, c.company_name, c.contact_name, c.contact_email,
+    let Some(c) = sqlx::query!(
+        r#"select c.id, c.company_name, c.contact_name, c.contact_email, c.contact_phone, c.plan,
                   pl.name as plan_name, pl.monthly_price as list_price, c.custom_price,
                   c.billing_owned_by_reseller, c.status as "status: SubscriptionStatus",
-                  c.region, c.created_at as "created_at: chrono::DateTime<chrono::Utc>"
+                  c.region, c.created_at as "created_at: DateTime<Utc>", c.reseller_access_enabled
            from clients c join plans pl on pl.code = c.plan
            where c.partner_id = $1 and c.id = $2"#,
         partner_id,
         client_id
     )
     .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let history = sqlx::query_as!(
+        SubscriptionEvent,
+        r#"select e.occurred_at as "occurred_at: DateTime<Utc>", e.kind,
+                  a.display_name as "actor?", r.display_name as "real_actor?",
+                  e.from_plan, e.to_plan, e.from_custom_price, e.to_custom_price,
+                  e.from_status as "from_status: SubscriptionStatus",
+                  e.to_status as "to_status: SubscriptionStatus"
+           from subscription_events e
+           left join users a on a.id = e.actor_user_id
+           left join users r on r.id = e.real_user_id
+           where e.partner_id = $1 and e.client_id = $2
+           order by e.occurred_at desc, e.id desc"#,
+        partner_id,
+        client_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(ClientDetail {
+        id: c.id,
+        company_name: c.company_name,
+        contact_name: c.contact_name,
+        contact_email: c.contact_email,
+        contact_phone: c.contact_phone,
+        plan: c.plan,
+        plan_name: c.plan_name,
+        list_price: c.list_price,
+        custom_price: c.custom_price,
+        billing_owned_by_reseller: c.billing_owned_by_reseller,
+        status: c.status,
+        region: c.region,
+        created_at: c.created_at,
+        reseller_access_enabled: c.reseller_access_enabled,
+        history,
+        can_edit: false,
+        can_impersonate: false,
+    }))
+}
+
+/// Filters shared by the page and its total, always starting with the partner.
+pub fn filters<'a>(
+    builder: &mut QueryBuilder<'a, Postgres>,
+    partner_id: Uuid,
+    query: &'a ClientQuery,
+) {
+    builder.push(" where c.partner_id = ").push_bind(partner_id);
+    if let Some(status) = query.status {
+        builder.push(" and c.status = ").push_bind(status);
+    }
+    if let Some(plan) = &query.plan {
+        builder.push(" and c.plan = ").push_bind(plan);
+    }
+    if let Some(search) = &query.search {
+        builder
+            .push(" and (lower(c.company_name) || ' ' || lower(c.contact_name) || ' ' || lower(c.contact_email)) like ")
+            .push_bind(crate::applications::queries::like_pattern(search));
+    }
+}
+
+pub async fn list(
+    pool: &PgPool,
+    partner_id: Uuid,
+    query: &ClientQuery,
+) -> sqlx::Result<(Vec<ClientRow>, i64)> {
+    let mut total = QueryBuilder::new("select count(*) from clients c");
+    filters(&mut total, partner_id, query);
+    let total: i64 = total.build_query_scalar().fetch_one(pool).await?;
+
+    let mut page = QueryBuilder::new(
+        "select c.id, c.company_name, c.contact_name, c.contact_email, pl.name as plan_name, \
+         coalesce(c.custom_price, pl.monthly_price) as price, c.status \
+         from clients c join plans pl on pl.code = c.plan",
+    );
+    filters(&mut page, partner_id, query);
+    // The order comes from a closed list, never from the request's text.
+    let dir = if query.descending { "desc" } else { "asc" };
+    page.push(match query.sort {
+        ClientSort::Company => format!(" order by lower(c.company_name) {dir}, c.id {dir}"),
+        ClientSort::Created => format!(" order by c.created_at {dir}, c.id {dir}"),
+        ClientSort::Plan => format!(" order by pl.sort_order {dir}, lower(c.company_name), c.id"),
+        ClientSort::Price => format!(" order by coalesce(c.custom_price, pl.monthly_price) {dir}, lower(c.company_name), c.id"),
+    });
+    page.push(" limit ")
+        .push_bind(PAGE_SIZE)
+        .push(" offset ")
+        .push_bind(query.offset());
+    let rows = page.build_query_as::<ListRow>().fetch_all(pool).await?;
+    Ok((rows.into_iter().map(Into::into).collect(), total))
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: Uuid,
+    company_name: String,
+    contact_name: String,
+    contact_email: String,
+    plan_name: String,
+    price: Decimal,
+    status: SubscriptionStatus,
+}
+
+impl From<ListRow> for ClientRow {
+    fn from(r: ListRow) -> Self {
+        ClientRow {
+            id: r.id,
+            company_name: r.company_name,
+            contact_name: r.contact_name,
+            contact_email: r.contact_email,
+            plan_name: r.plan_name,
+            price: r.price,
+            status: r.status,
+        }
+    }
+}
+
+/// The partner's tier and how many clients count against its cap, with the partner row
+/// locked until the transaction ends: concurrent creates and reactivations take turns, so
+/// the cap cannot be overrun by two requests that each saw one free place.
+pub async fn lock_cap(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+) -> sqlx::Result<(Tier, i64)> {
+    let tier = sqlx::query_scalar!(
+        r#"select tier as "tier: Tier" from partners where id = $1 for update"#,
+        partner_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let open = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from clients where partner_id = $1 and status <> 'canceled'"#,
+        partner_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((tier, open))
+}
+
+pub async fn open_clients(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<(Tier, i64)> {
+    let row = sqlx::query!(
+        r#"select p.tier as "tier: Tier",
+                  (select count(*) from clients c where c.partner_id = p.id and c.status <> 'canceled') as "open!"
+           from partners p where p.id = $1"#,
+        partner_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.tier, row.open))
+}
+
+pub async fn insert(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    fields: &ClientFields,
+) -> sqlx::Result<Uuid> {
+    let base = crate::partners::queries::slug_base(&fields.company_name);
+    for n in 1..10_000 {
+        let slug = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let id = sqlx::query_scalar!(
+            "insert into clients (partner_id, slug, company_name, contact_name, contact_email, contact_phone,
+                                  plan, custom_price, billing_owned_by_reseller, region)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             on conflict (partner_id, slug) do nothing returning id",
+            partner_id,
+            slug,
+            fields.company_name,
+            fields.contact_name,
+            fields.contact_email,
+            fields.contact_phone,
+            fields.plan,
+            fields.custom_price,
+            fields.billing_owned_by_reseller,
+            fields.region
+        )
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(id) = id {
+            return Ok(id);
+        }
+    }
+    Err(sqlx::Error::Protocol("no free client slug".into()))
+}
+
+/// The client's current subscription, locked for a change.
+pub struct Subscription {
+    pub plan: String,
+    pub custom_price: Option<Decimal>,
+    pub status: SubscriptionStatus,
+    pub company_name: String,
+}
+
+pub async fn lock_subscription(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    client_id: Uuid,
+) -> sqlx::Result<Option<Subscription>> {
+    sqlx::query_as!(
+        Subscription,
+        r#"select plan, custom_price, status as "status: SubscriptionStatus", company_name
+           from clients where partner_id = $1 and id = $2 for update"#,
+        partner_id,
+        client_id
+    )
+    .fetch_optional(&mut **tx)
     .await
+}
+
+pub async fn update_fields(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    client_id: Uuid,
+    fields: &ClientFields,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update clients set company_name = $3, contact_name = $4, contact_email = $5, contact_phone = $6,
+                plan = $7, custom_price = $8, billing_owned_by_reseller = $9, region = $10, updated_at = now()
+         where partner_id = $1 and id = $2",
+        partner_id,
+        client_id,
+        fields.company_name,
+        fields.contact_name,
+        fields.contact_email,
+        fields.contact_phone,
+        fields.plan,
+        fields.custom_price,
+        fields.billing_owned_by_reseller,
+        fields.region
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_status(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    client_id: Uuid,
+    status: SubscriptionStatus,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update clients set status = $3, updated_at = now() where partner_id = $1 and id = $2",
+        partner_id,
+        client_id,
+        status as SubscriptionStatus
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An event row: who did it (and, while impersonating, who really did), and what changed.
+pub struct NewEvent<'a> {
+    pub partner_id: Uuid,
+    pub client_id: Uuid,
+    pub actor: Uuid,
+    pub real_user: Option<Uuid>,
+    pub impersonation: Option<Uuid>,
+    pub kind: &'a str,
+    pub from_plan: Option<&'a str>,
+    pub to_plan: &'a str,
+    pub from_custom_price: Option<Decimal>,
+    pub to_custom_price: Option<Decimal>,
+    pub from_status: Option<SubscriptionStatus>,
+    pub to_status: SubscriptionStatus,
+}
+
+pub async fn record_event(
+    tx: &mut Transaction<'_, Postgres>,
+    e: &NewEvent<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into subscription_events
+             (partner_id, client_id, actor_user_id, real_user_id, impersonation_id, kind, from_plan, to_plan,
+              list_price, from_custom_price, to_custom_price, from_status, to_status)
+         select $1, $2, $3, $4, $5, $6, $7, $8, p.monthly_price, $9, $10, $11, $12
+         from plans p where p.code = $8",
+        e.partner_id,
+        e.client_id,
+        e.actor,
+        e.real_user,
+        e.impersonation,
+        e.kind,
+        e.from_plan,
+        e.to_plan,
+        e.from_custom_price,
+        e.to_custom_price,
+        e.from_status as Option<SubscriptionStatus>,
+        e.to_status as SubscriptionStatus
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

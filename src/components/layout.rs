@@ -15,8 +15,17 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             ("/admin", "Partners"),
             ("/admin/applications", "Applications"),
         ],
-        PrincipalKind::Member { .. } => vec![("/partner", "Dashboard")],
-        PrincipalKind::ClientUser { .. } => vec![("/app", "My account")],
+        PrincipalKind::Member { .. } => {
+            vec![("/partner", "Dashboard"), ("/partner/clients", "Clients")]
+        }
+        PrincipalKind::ClientUser { is_owner: true, .. } if me.acting.is_none() => {
+            vec![
+                ("/app", "My account"),
+                ("/app/users", "Users"),
+                ("/app/support-access", "Support access"),
+            ]
+        }
+        PrincipalKind::ClientUser { .. } => vec![("/app", "My account"), ("/app/users", "Users")],
     }
 }
 

@@ -266,6 +266,30 @@ async fn add_client(
     )
     .fetch_one(&mut **tx)
     .await?;
+    // The history behind the status: created, and for some a later change of status.
+    sqlx::query!(
+        "insert into subscription_events (partner_id, client_id, occurred_at, kind, to_plan, list_price, to_status)
+         select c.partner_id, c.id, c.created_at, 'created', c.plan, p.monthly_price, 'active'
+         from clients c join plans p on p.code = c.plan
+         where c.id = $1 and not exists (select 1 from subscription_events e where e.client_id = c.id)",
+        client
+    )
+    .execute(&mut **tx)
+    .await?;
+    if status != SubscriptionStatus::Active {
+        sqlx::query!(
+            "insert into subscription_events
+                 (partner_id, client_id, occurred_at, kind, from_plan, to_plan, list_price, from_status, to_status)
+             select c.partner_id, c.id, c.created_at + interval '1 day', 'status_changed', c.plan, c.plan, p.monthly_price,
+                    'active', c.status
+             from clients c join plans p on p.code = c.plan
+             where c.id = $1
+               and not exists (select 1 from subscription_events e where e.client_id = c.id and e.kind = 'status_changed')",
+            client
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
     let user = upsert_user(tx, &contact, &format!("{name} Owner"), hash, false).await?;
     sqlx::query!(
         "insert into client_users (partner_id, client_id, user_id, is_owner) values ($1, $2, $3, true)

@@ -58,6 +58,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route(
+            "/partner/clients/export.csv",
+            get(crate::clients::export::export_clients),
+        )
+        .route(
+            "/impersonate/{token}",
+            get(crate::impersonation::enter::enter),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -65,6 +73,10 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(middleware::from_fn(api_status::status_from_app_error))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::impersonation::layer::enforce,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site_writes))
         .layer(middleware::from_fn_with_state(

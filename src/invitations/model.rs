@@ -11,7 +11,25 @@ pub const INVITATION_DAYS: i64 = 7;
 pub struct InvitationView {
     pub email: String,
     pub partner_name: String,
-    pub role: Role,
+    /// For a partner member.
+    pub role: Option<Role>,
+    /// For a client's user: the client's company.
+    pub client_name: Option<String>,
+}
+
+impl InvitationView {
+    /// Who the invitee joins, e.g. "Northwind" or "Fabrikam".
+    pub fn joins(&self) -> &str {
+        self.client_name.as_deref().unwrap_or(&self.partner_name)
+    }
+
+    /// "as owner", or "as a user of the account".
+    pub fn as_what(&self) -> String {
+        match self.role {
+            Some(role) => format!("as {}", role.label().to_lowercase()),
+            None => "as a user of the account".into(),
+        }
+    }
 }
 
 /// Why a link cannot be used; each gets its own plain explanation.

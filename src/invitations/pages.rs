@@ -28,13 +28,13 @@ pub fn InvitePage() -> impl IntoView {
                     <p><a href="/login">"Go to sign in"</a></p>
                 }),
                 Ok(invitation) if accept.value().get().is_some_and(|r| r.is_ok()) => EitherOf3::B(view! {
-                    <h1 id="invite-title">"Welcome to " {invitation.partner_name}</h1>
-                    <p><a href="/partner">"Open your dashboard"</a></p>
+                    <h1 id="invite-title">"Welcome to " {invitation.joins().to_string()}</h1>
+                    <p><a href=if invitation.client_name.is_some() { "/app" } else { "/partner" }>"Continue"</a></p>
                 }),
                 Ok(invitation) => EitherOf3::C(view! {
-                    <h1 id="invite-title">"Join " {invitation.partner_name.clone()}</h1>
+                    <h1 id="invite-title">"Join " {invitation.joins().to_string()}</h1>
                     <p class="muted">
-                        "You are invited as " {invitation.role.label().to_lowercase()} " with "
+                        "You are invited " {invitation.as_what()} " with "
                         <strong>{invitation.email.clone()}</strong> ". Choose a password to finish."
                     </p>
                     <ActionForm action=accept>

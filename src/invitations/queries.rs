@@ -35,7 +35,9 @@ pub struct OpenInvitation {
     pub email: String,
     pub partner_id: Uuid,
     pub partner_name: String,
-    pub role: Role,
+    pub role: Option<Role>,
+    pub client_id: Option<Uuid>,
+    pub client_owner: bool,
 }
 
 pub async fn find(
@@ -43,9 +45,10 @@ pub async fn find(
     token_hash: &[u8],
 ) -> sqlx::Result<Result<InvitationView, InvitationProblem>> {
     let row = sqlx::query!(
-        r#"select i.email, p.name as partner_name, i.role as "role: Role",
+        r#"select i.email, p.name as partner_name, i.role as "role: Role", c.company_name as "client_name?",
                   i.accepted_at is not null as "used!", i.expires_at < now() as "expired!"
            from invitations i join partners p on p.id = i.partner_id
+           left join clients c on c.partner_id = i.partner_id and c.id = i.client_id
            where i.token_hash = $1"#,
         token_hash
     )
@@ -59,6 +62,7 @@ pub async fn find(
             email: r.email,
             partner_name: r.partner_name,
             role: r.role,
+            client_name: r.client_name,
         }),
     })
 }
@@ -69,6 +73,7 @@ pub async fn lock_open(
 ) -> sqlx::Result<Result<OpenInvitation, InvitationProblem>> {
     let row = sqlx::query!(
         r#"select i.id, i.email, i.partner_id, p.name as partner_name, i.role as "role: Role",
+                  i.client_id, i.client_owner,
                   i.accepted_at is not null as "used!", i.expires_at < now() as "expired!"
            from invitations i join partners p on p.id = i.partner_id
            where i.token_hash = $1
@@ -87,11 +92,14 @@ pub async fn lock_open(
             partner_id: r.partner_id,
             partner_name: r.partner_name,
             role: r.role,
+            client_id: r.client_id,
+            client_owner: r.client_owner,
         }),
     })
 }
 
-/// Creates the member's account (or refuses if the e-mail is taken) and uses up the invitation.
+/// Creates the account (or refuses if the e-mail is taken), makes it a partner member or a
+/// client's user, and uses up the invitation.
 pub async fn accept(
     tx: &mut Transaction<'_, Postgres>,
     invitation: &OpenInvitation,
@@ -110,14 +118,34 @@ pub async fn accept(
     let Some(user) = user else {
         return Ok(None);
     };
-    sqlx::query!(
-        "insert into partner_members (partner_id, user_id, role) values ($1, $2, $3)",
-        invitation.partner_id,
-        user,
-        invitation.role as Role
-    )
-    .execute(&mut **tx)
-    .await?;
+    match (invitation.client_id, invitation.role) {
+        (Some(client_id), _) => {
+            sqlx::query!(
+                "insert into client_users (partner_id, client_id, user_id, is_owner) values ($1, $2, $3, $4)",
+                invitation.partner_id,
+                client_id,
+                user,
+                invitation.client_owner
+            )
+            .execute(&mut **tx)
+            .await?;
+        }
+        (None, Some(role)) => {
+            sqlx::query!(
+                "insert into partner_members (partner_id, user_id, role) values ($1, $2, $3)",
+                invitation.partner_id,
+                user,
+                role as Role
+            )
+            .execute(&mut **tx)
+            .await?;
+        }
+        (None, None) => {
+            return Err(sqlx::Error::Protocol(
+                "invitation without a role or a client".into(),
+            ))
+        }
+    }
     sqlx::query!(
         "update invitations set accepted_at = now() where id = $1",
         invitation.id

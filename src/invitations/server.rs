@@ -19,7 +19,8 @@ pub async fn get_invitation(
     Ok(super::queries::find(&pool()?, &super::token::hash(&token)).await?)
 }
 
-/// Sets a password, creates the account, joins the partner, signs in and goes to `/partner`.
+/// Sets a password, creates the account, joins the partner (or the client), signs in and goes
+/// to `/partner` (or `/app`).
 /// A used, expired or unknown token changes nothing.
 #[server(endpoint = "invitation/accept")]
 pub async fn accept_invitation(
@@ -87,7 +88,7 @@ pub async fn accept_invitation(
     let mut entry = AuditEntry::system(Action::InvitationAccepted)
         .target("invitation", invitation.id)
         .from_addr(addr)
-        .detail(serde_json::json!({ "role": invitation.role.label() }));
+        .detail(serde_json::json!({ "role": invitation.role.map(|r| r.label()), "client": invitation.client_id }));
     entry.actor = Some(user_id);
     entry.partner_id = Some(invitation.partner_id);
     audit::record(&mut *tx, entry).await?;
@@ -97,6 +98,10 @@ pub async fn accept_invitation(
     session.cycle_id().await?;
     session.insert(SESSION_USER_ID, user_id).await?;
     tracing::info!(partner = %invitation.partner_name, "invitation accepted");
-    leptos_axum::redirect("/partner");
+    leptos_axum::redirect(if invitation.client_id.is_some() {
+        "/app"
+    } else {
+        "/partner"
+    });
     Ok(())
 }

@@ -89,6 +89,26 @@ impl Tier {
         }
     }
 
+    /// What a partner at the cap is told: the tier, its cap, and how to grow.
+    pub fn cap_reached_message(self, open_clients: i64) -> String {
+        let cap = self.client_cap().unwrap_or(i64::MAX);
+        let grow = match self.next() {
+            Some(next) => format!(
+                " Cancel a client you no longer serve, or reach {} active clients for {} ({}).",
+                next.min_active_clients(),
+                next.label(),
+                next.client_cap()
+                    .map(|c| format!("{c} clients"))
+                    .unwrap_or_else(|| "no cap".into())
+            ),
+            None => String::new(),
+        };
+        format!(
+            "Client cap reached: the {} tier allows {cap} clients and you have {open_clients}.{grow}",
+            self.label()
+        )
+    }
+
     /// White-label is on by default from Gold up (an admin switch can override).
     pub fn white_label_by_default(self) -> bool {
         self >= Tier::Gold
@@ -154,5 +174,21 @@ mod tests {
         assert_eq!(Tier::Platinum.next(), None);
         assert!(!Tier::Silver.white_label_by_default());
         assert!(Tier::Gold.white_label_by_default());
+    }
+
+    #[test]
+    fn the_cap_message_names_the_tier_and_the_way_up() {
+        let message = Tier::Bronze.cap_reached_message(25);
+        assert!(
+            message.contains("Bronze tier allows 25 clients and you have 25"),
+            "{message}"
+        );
+        assert!(
+            message.contains("10 active clients for Silver (50 clients)"),
+            "{message}"
+        );
+        assert!(Tier::Gold
+            .cap_reached_message(100)
+            .contains("Platinum (no cap)"));
     }
 }

@@ -14,4 +14,17 @@ pub struct ClientAccount {
     /// otherwise the list price.
     pub monthly_price: Decimal,
     pub reseller_name: String,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+    /// Where the client's users get help: the reseller's owner.
+    pub support_email: Option<String>,
+}
+
+/// A user of the client account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountUser {
+    pub id: uuid::Uuid,
+    pub name: String,
+    pub email: String,
+    pub is_owner: bool,
 }

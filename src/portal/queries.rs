@@ -16,7 +16,9 @@ pub async fn account(
         r#"select c.company_name, pl.name as plan_name, c.status as "status: SubscriptionStatus",
                   case when c.billing_owned_by_reseller and c.custom_price is not null
                        then c.custom_price else pl.monthly_price end as "monthly_price!",
-                  p.name as reseller_name
+                  p.name as reseller_name, c.contact_name, c.contact_phone,
+                  (select u.email from partner_members m join users u on u.id = m.user_id
+                    where m.partner_id = p.id and m.role = 'owner' order by m.created_at limit 1) as support_email
            from clients c
            join plans pl on pl.code = c.plan
            join partners p on p.id = c.partner_id
@@ -25,5 +27,23 @@ pub async fn account(
         client_id
     )
     .fetch_optional(pool)
+    .await
+}
+
+pub async fn users(
+    pool: &PgPool,
+    partner_id: Uuid,
+    client_id: Uuid,
+) -> sqlx::Result<Vec<super::model::AccountUser>> {
+    sqlx::query_as!(
+        super::model::AccountUser,
+        "select u.id, u.display_name as name, u.email, cu.is_owner
+         from client_users cu join users u on u.id = cu.user_id
+         where cu.partner_id = $1 and cu.client_id = $2 and u.disabled_at is null
+         order by cu.is_owner desc, u.display_name",
+        partner_id,
+        client_id
+    )
+    .fetch_all(pool)
     .await
 }

@@ -1,8 +1,11 @@
-//! Server functions of the client portal.
+//! Server functions of the client portal. Every query is scoped by the caller's own client
+//! and partner; managing users needs the client's owner and is refused to a reseller acting
+//! as the client.
 
 use leptos::prelude::*;
+use uuid::Uuid;
 
-use super::model::ClientAccount;
+use super::model::{AccountUser, ClientAccount};
 use crate::error::AppError;
 
 /// The signed-in client user's own account.
@@ -28,4 +31,186 @@ pub async fn my_account() -> Result<ClientAccount, AppError> {
     super::queries::account(&pool()?, partner_id, client_id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Updates the account's contact name and phone. Allowed to a reseller acting as the client
+/// (and audited with both identities).
+#[server(endpoint = "app/account/contact")]
+pub async fn update_contact(contact_name: String, contact_phone: String) -> Result<(), AppError> {
+    use crate::{
+        applications::model::check_phone,
+        audit::{self, Action, AuditEntry},
+        auth::{
+            model::{Perm, PrincipalKind},
+            require,
+        },
+        error::FieldErrors,
+        state::pool,
+    };
+
+    let me = require(Perm::ClientPortal).await?;
+    let PrincipalKind::ClientUser {
+        partner_id,
+        client_id,
+        ..
+    } = me.kind
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let contact_name = contact_name.trim().to_string();
+    let contact_phone = Some(contact_phone.trim().to_string()).filter(|p| !p.is_empty());
+    let mut errors = FieldErrors::new();
+    if contact_name.is_empty() || contact_name.chars().count() > 200 {
+        errors.add(
+            "contact_name",
+            "Enter a contact name (at most 200 characters).",
+        );
+    }
+    if let Some(Err(message)) = contact_phone.as_deref().map(check_phone) {
+        errors.add("contact_phone", message);
+    }
+    errors
+        .keep("contact_name", contact_name.clone())
+        .keep("contact_phone", contact_phone.clone().unwrap_or_default())
+        .into_result()?;
+
+    let mut tx = pool()?.begin().await?;
+    sqlx::query!(
+        "update clients set contact_name = $3, contact_phone = $4, updated_at = now() where partner_id = $1 and id = $2",
+        partner_id,
+        client_id,
+        contact_name,
+        contact_phone
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::ClientContactUpdated)
+            .target("client", client_id)
+            .detail(
+                serde_json::json!({ "contact_name": contact_name, "contact_phone": contact_phone }),
+            ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account's users.
+#[server(endpoint = "app/users")]
+pub async fn list_account_users() -> Result<Vec<AccountUser>, AppError> {
+    use crate::{
+        auth::{
+            model::{Perm, PrincipalKind},
+            require,
+        },
+        state::pool,
+    };
+
+    let me = require(Perm::ClientPortal).await?;
+    let PrincipalKind::ClientUser {
+        partner_id,
+        client_id,
+        ..
+    } = me.kind
+    else {
+        return Err(AppError::Forbidden);
+    };
+    Ok(super::queries::users(&pool()?, partner_id, client_id).await?)
+}
+
+/// Invites a user to the account (the owner only; never while a reseller is acting).
+#[server(endpoint = "app/users/invite")]
+pub async fn invite_account_user(email: String) -> Result<(), AppError> {
+    use crate::{
+        applications::model::check_email,
+        auth::{
+            model::{Perm, PrincipalKind},
+            require,
+        },
+        error::FieldErrors,
+        state::pool,
+    };
+
+    let me = require(Perm::ClientAdmin).await?;
+    let PrincipalKind::ClientUser {
+        partner_id,
+        client_id,
+        ref client_name,
+        ..
+    } = me.kind
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let email = email.trim().to_lowercase();
+    if let Err(message) = check_email(&email) {
+        let mut errors = FieldErrors::new();
+        errors.add("email", message);
+        return Err(AppError::Validation(errors.keep("email", email)));
+    }
+    let mut tx = pool()?.begin().await?;
+    crate::clients::invite::invite_client_user(
+        &mut tx,
+        &me,
+        partner_id,
+        client_id,
+        client_name,
+        &email,
+        false,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a user from the account and disables their sign-in (the owner only; not
+/// themselves; never while a reseller is acting).
+#[server(endpoint = "app/users/remove")]
+pub async fn remove_account_user(user_id: Uuid) -> Result<(), AppError> {
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        auth::{
+            model::{Perm, PrincipalKind},
+            require,
+        },
+        state::pool,
+    };
+
+    let me = require(Perm::ClientAdmin).await?;
+    let PrincipalKind::ClientUser {
+        partner_id,
+        client_id,
+        ..
+    } = me.kind
+    else {
+        return Err(AppError::Forbidden);
+    };
+    if user_id == me.user_id {
+        return Err(AppError::Conflict("You cannot remove yourself.".into()));
+    }
+    let mut tx = pool()?.begin().await?;
+    let removed = sqlx::query_scalar!(
+        "delete from client_users where partner_id = $1 and client_id = $2 and user_id = $3 and not is_owner
+         returning user_id",
+        partner_id,
+        client_id,
+        user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    sqlx::query!(
+        "update users set disabled_at = now() where id = $1",
+        removed
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::ClientUserRemoved).target("user", removed),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,0 +1,60 @@
+//! Inviting a client's users: a single-use link by e-mail, through the outbox.
+
+use sqlx::{Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::{
+    audit::{self, Action, AuditEntry},
+    auth::model::Principal,
+    error::AppError,
+    invitations::{model::INVITATION_DAYS, token},
+    mail::{self, OutgoingEmail},
+    state::settings,
+};
+
+/// Creates an invitation to `client_id` for `email` and queues its e-mail, in `tx`.
+pub async fn invite_client_user(
+    tx: &mut Transaction<'_, Postgres>,
+    by: &Principal,
+    partner_id: Uuid,
+    client_id: Uuid,
+    company: &str,
+    email: &str,
+    owner: bool,
+) -> Result<(), AppError> {
+    let (invite_token, hash) = token::new_token();
+    let invitation = sqlx::query_scalar!(
+        "insert into invitations (token_hash, email, partner_id, client_id, client_owner, invited_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
+         returning id",
+        hash,
+        email,
+        partner_id,
+        client_id,
+        owner,
+        by.user_id,
+        INVITATION_DAYS as i32
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let link = format!("{}/invite/{invite_token}", settings()?.site.public_url);
+    mail::enqueue(
+        &mut **tx,
+        &OutgoingEmail {
+            to: email.to_string(),
+            subject: format!("Your {company} account is ready"),
+            body: format!(
+                "Hello,\n\nAn account for {company} has been set up for you. Choose your password here:\n\n{link}\n\n\
+                 The link works once and for {INVITATION_DAYS} days.\n"
+            ),
+            partner_id: Some(partner_id),
+        },
+    )
+    .await?;
+    let mut entry = AuditEntry::by(by, Action::ClientUserInvited)
+        .target("invitation", invitation)
+        .detail(serde_json::json!({ "client": client_id, "email": email, "owner": owner }));
+    entry.partner_id = Some(partner_id);
+    audit::record(&mut **tx, entry).await?;
+    Ok(())
+}

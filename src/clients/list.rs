@@ -1,0 +1,179 @@
+//! The client list's filters, sort and page, as they appear in the URL.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::model::SubscriptionStatus;
+use crate::partners::model::Tier;
+
+pub const PAGE_SIZE: i64 = 25;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientSort {
+    #[default]
+    Company,
+    Created,
+    Plan,
+    Price,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientQuery {
+    pub status: Option<SubscriptionStatus>,
+    pub plan: Option<String>,
+    pub search: Option<String>,
+    pub sort: ClientSort,
+    /// Company A-Z and plans cheapest first read naturally ascending; dates newest first.
+    pub descending: bool,
+    pub page: i64,
+}
+
+impl ClientQuery {
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        ClientQuery {
+            status: get("status")
+                .as_deref()
+                .and_then(SubscriptionStatus::from_slug),
+            plan: get("plan").filter(|p| {
+                !p.is_empty() && p.len() <= 30 && p.chars().all(|c| c.is_ascii_lowercase())
+            }),
+            search: get("q")
+                .map(|q| q.trim().chars().take(100).collect::<String>())
+                .filter(|q| !q.is_empty()),
+            sort: match get("sort").as_deref() {
+                Some("created") => ClientSort::Created,
+                Some("plan") => ClientSort::Plan,
+                Some("price") => ClientSort::Price,
+                _ => ClientSort::Company,
+            },
+            descending: get("dir").as_deref() == Some("desc"),
+            page: get("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+        }
+    }
+
+    /// The query string (without `?`) for this view with `edit` applied.
+    pub fn query_string(&self, edit: impl FnOnce(&mut ClientQuery)) -> String {
+        let mut q = self.clone();
+        edit(&mut q);
+        let mut params: Vec<(&str, String)> = Vec::new();
+        if let Some(status) = q.status {
+            params.push(("status", status.slug().into()));
+        }
+        if let Some(plan) = &q.plan {
+            params.push(("plan", plan.clone()));
+        }
+        if let Some(search) = &q.search {
+            params.push(("q", search.clone()));
+        }
+        match q.sort {
+            ClientSort::Company => {}
+            ClientSort::Created => params.push(("sort", "created".into())),
+            ClientSort::Plan => params.push(("sort", "plan".into())),
+            ClientSort::Price => params.push(("sort", "price".into())),
+        }
+        if q.descending {
+            params.push(("dir", "desc".into()));
+        }
+        if q.page > 1 {
+            params.push(("page", q.page.to_string()));
+        }
+        params
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", crate::components::format::url_encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    pub fn href(&self, edit: impl FnOnce(&mut ClientQuery)) -> String {
+        let query = self.query_string(edit);
+        if query.is_empty() {
+            "/partner/clients".into()
+        } else {
+            format!("/partner/clients?{query}")
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * PAGE_SIZE
+    }
+}
+
+/// One row of the client list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRow {
+    pub id: Uuid,
+    pub company_name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub plan_name: String,
+    /// What the client pays: the custom price if set, else the list price.
+    pub price: Decimal,
+    pub status: SubscriptionStatus,
+}
+
+/// One page of clients, and the partner's headroom under its tier's cap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientPage {
+    pub rows: Vec<ClientRow>,
+    pub total: i64,
+    pub tier: Tier,
+    /// Clients counting against the cap (not canceled).
+    pub open_clients: i64,
+    pub can_edit: bool,
+}
+
+impl ClientPage {
+    pub fn pages(&self) -> i64 {
+        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_round_trips_and_nonsense_is_ignored() {
+        let pairs = [
+            ("status", "suspended"),
+            ("plan", "starter"),
+            ("q", "a&b"),
+            ("sort", "price"),
+            ("dir", "desc"),
+            ("page", "4"),
+        ];
+        let q = ClientQuery::from_params(|k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        });
+        assert_eq!(
+            q.href(|_| {}),
+            "/partner/clients?status=suspended&plan=starter&q=a%26b&sort=price&dir=desc&page=4"
+        );
+        assert_eq!(q.offset(), 75);
+        let junk = [
+            ("status", "x"),
+            ("plan", "DROP TABLE"),
+            ("sort", "?"),
+            ("page", "0"),
+        ];
+        let q = ClientQuery::from_params(|k| {
+            junk.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        });
+        assert_eq!(
+            q,
+            ClientQuery {
+                page: 1,
+                ..Default::default()
+            }
+        );
+    }
+}

@@ -1,0 +1,192 @@
+//! `/partner/clients` and `/partner/clients/new`.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::form::{ClientFields, ClientValues};
+use crate::{
+    clients::{
+        list::{ClientPage, ClientQuery, ClientSort},
+        model::{PlanOption, SubscriptionStatus},
+        server::{list_clients, list_plans, CreateClient},
+    },
+    components::{
+        form::FormErrorSummary,
+        format::{count, money},
+        loaded,
+    },
+};
+
+#[component]
+pub fn ClientListPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| ClientQuery::from_params(|k| p.get(k))));
+    let page = Resource::new(move || query.get(), list_clients);
+    let plans = Resource::new(|| (), |_| list_plans());
+    view! {
+        <Title text="Clients" />
+        <header class="page-header with-actions">
+            <div>
+                <h1>"Clients"</h1>
+                <p class="muted">"Your client accounts and their subscriptions."</p>
+            </div>
+        </header>
+        {loaded(plans, move |plans: Vec<PlanOption>| view! { <ClientFilters query=query.get_untracked() plans /> })}
+        {loaded(page, move |p: ClientPage| view! { <ClientTable page=p query=query.get_untracked() /> })}
+    }
+}
+
+#[component]
+fn ClientFilters(query: ClientQuery, plans: Vec<PlanOption>) -> impl IntoView {
+    let statuses = [
+        SubscriptionStatus::Active,
+        SubscriptionStatus::Suspended,
+        SubscriptionStatus::Canceled,
+    ]
+    .map(
+        |s| view! { <option value=s.slug() selected=query.status == Some(s)>{s.label()}</option> },
+    );
+    let plan_options = plans
+        .into_iter()
+        .map(|p| view! { <option value=p.code.clone() selected=query.plan.as_deref() == Some(p.code.as_str())>{p.name}</option> })
+        .collect_view();
+    let sorts = [
+        (ClientSort::Company, "company", "Company"),
+        (ClientSort::Created, "created", "Created"),
+        (ClientSort::Plan, "plan", "Plan"),
+        (ClientSort::Price, "price", "Price"),
+    ]
+    .map(|(s, v, l)| view! { <option value=v selected=query.sort == s>{l}</option> });
+    let export = format!(
+        "/partner/clients/export.csv?{}",
+        query.query_string(|q| q.page = 1)
+    );
+    view! {
+        <form method="get" action="/partner/clients" class="filters" role="search" aria-label="Filter clients">
+            <div class="field">
+                <label for="q">"Search company, contact or e-mail"</label>
+                <input id="q" name="q" type="search" maxlength="100" value=query.search.clone().unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status"><option value="">"Any status"</option>{statuses}</select>
+            </div>
+            <div class="field">
+                <label for="plan-filter">"Plan"</label>
+                <select id="plan-filter" name="plan"><option value="">"Any plan"</option>{plan_options}</select>
+            </div>
+            <div class="field">
+                <label for="sort">"Sort by"</label>
+                <select id="sort" name="sort">{sorts}</select>
+            </div>
+            <div class="field">
+                <label for="dir">"Order"</label>
+                <select id="dir" name="dir">
+                    <option value="asc" selected=!query.descending>"Ascending"</option>
+                    <option value="desc" selected=query.descending>"Descending"</option>
+                </select>
+            </div>
+            <button type="submit" class="button">"Apply filters"</button>
+            <a class="button button-quiet" href=export rel="external" download>"Export CSV"</a>
+        </form>
+    }
+}
+
+#[component]
+fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
+    let cap = page.tier.client_cap();
+    let gauge = match cap {
+        Some(cap) => {
+            let (low, high) = (cap * 8 / 10, cap * 95 / 100);
+            view! {
+            <div class="gauge" data-testid="headroom">
+                <label for="headroom-meter">
+                    {count(page.open_clients)} " of " {count(cap)} " client places used (" {page.tier.label()} " tier)"
+                </label>
+                <meter id="headroom-meter" min="0" max=cap value=page.open_clients low=low high=high optimum="0"></meter>
+            </div>
+        }
+        .into_any()
+        }
+        None => view! { <p class="gauge" data-testid="headroom">{count(page.open_clients)} " clients · no cap at " {page.tier.label()}</p> }.into_any(),
+    };
+    let new_button = page
+        .can_edit
+        .then(|| view! { <a class="button" href="/partner/clients/new">"New client"</a> });
+    let body = if page.rows.is_empty() {
+        let message = if query
+            == (ClientQuery {
+                page: query.page,
+                ..Default::default()
+            }) {
+            "No clients yet. Create your first client to start earning commission."
+        } else {
+            "No clients match these filters."
+        };
+        view! { <p class="empty">{message}</p> }.into_any()
+    } else {
+        let rows = page
+            .rows
+            .iter()
+            .map(|c| view! {
+                <tr>
+                    <th scope="row"><a href=format!("/partner/clients/{}", c.id)>{c.company_name.clone()}</a></th>
+                    <td>{c.contact_name.clone()}<span class="muted small">" · " {c.contact_email.clone()}</span></td>
+                    <td>{c.plan_name.clone()}</td>
+                    <td class="num">{money(c.price)}</td>
+                    <td><span class=format!("status-badge status-{}", c.status.slug())>{c.status.label()}</span></td>
+                </tr>
+            })
+            .collect_view();
+        view! {
+            <div class="table-wrap">
+                <table class="data-table">
+                    <caption class="visually-hidden">"Clients"</caption>
+                    <thead><tr>
+                        <th scope="col">"Company"</th>
+                        <th scope="col">"Contact"</th>
+                        <th scope="col">"Plan"</th>
+                        <th scope="col" class="num">"Price / month"</th>
+                        <th scope="col">"Status"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    let pages = page.pages();
+    let current = query.page;
+    let prev = (current > 1).then(|| query.href(|q| q.page = current - 1));
+    let next = (current < pages).then(|| query.href(|q| q.page = current + 1));
+    view! {
+        <div class="list-toolbar">{gauge}{new_button}</div>
+        {body}
+        <nav class="pager" aria-label="Pages">
+            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+            <span>"Page " {current} " of " {pages} " · " {count(page.total)} " clients"</span>
+            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+        </nav>
+    }
+}
+
+#[component]
+pub fn NewClientPage() -> impl IntoView {
+    let create = ServerAction::<CreateClient>::new();
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let plans = Resource::new(|| (), |_| list_plans());
+    view! {
+        <Title text="New client" />
+        <nav aria-label="Breadcrumb" class="breadcrumb"><a href="/partner/clients">"Clients"</a></nav>
+        <header class="page-header"><h1>"New client"</h1>
+            <p class="muted">"The contact gets an e-mail to set up their account."</p></header>
+        {loaded(plans, move |plans: Vec<PlanOption>| view! {
+            <ActionForm action=create attr:class="form-card" attr:novalidate="true">
+                <FormErrorSummary error />
+                <ClientFields values=ClientValues { billing_owned_by_reseller: true, ..Default::default() } plans error />
+                <button type="submit" class="button">"Create client"</button>
+            </ActionForm>
+        })}
+    }
+}

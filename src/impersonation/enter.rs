@@ -1,0 +1,127 @@
+//! `GET /impersonate/:token`: uses up the start link and turns the session into the client's.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use chrono::{DateTime, Utc};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{
+    queries,
+    session::{ImpersonationState, SESSION_IMPERSONATION},
+};
+use crate::{
+    audit::{self, Action, AuditEntry},
+    auth::{guard::SESSION_USER_ID, model::Perm, queries::load_principal},
+    invitations::token,
+    state::AppState,
+};
+
+fn page(status: StatusCode, title: &str, text: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Partner Portal</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/partner-portal.css\"></head><body><main id=\"main\">\
+         <section class=\"status-page\"><h1>{title}</h1><p>{text}</p><p><a href=\"/partner\">Back to the partner area</a></p>\
+         </section></main></body></html>"
+    );
+    (status, Html(html)).into_response()
+}
+
+pub async fn enter(
+    State(state): State<AppState>,
+    session: Session,
+    Path(link): Path<String>,
+) -> Response {
+    match start(&state, &session, &link).await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::error!(?error, "impersonation start failed");
+            page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Please try again in a moment.",
+            )
+        }
+    }
+}
+
+async fn start(
+    state: &AppState,
+    session: &Session,
+    link: &str,
+) -> Result<Response, crate::error::AppError> {
+    let Some(real_user) = session.get::<Uuid>(SESSION_USER_ID).await? else {
+        return Ok(page(
+            StatusCode::UNAUTHORIZED,
+            "Please sign in",
+            "Sign in to the partner area, then start again.",
+        ));
+    };
+    if session
+        .get::<ImpersonationState>(SESSION_IMPERSONATION)
+        .await?
+        .is_some()
+    {
+        return Ok(page(
+            StatusCode::CONFLICT,
+            "You are already acting as a client",
+            "End the current session before logging in as another client.",
+        ));
+    }
+    let real = load_principal(&state.pool, real_user).await?;
+    let Some(real) = real.filter(|r| r.has(Perm::Impersonate)) else {
+        return Ok(page(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            "Your role cannot log in as clients.",
+        ));
+    };
+    if !token::looks_valid(link) {
+        return Ok(page(
+            StatusCode::NOT_FOUND,
+            "This link is not valid",
+            "Start again from the client's page.",
+        ));
+    }
+    // Never beyond the reseller's own session.
+    let session_end = DateTime::<Utc>::from_timestamp(session.expiry_date().unix_timestamp(), 0)
+        .unwrap_or_else(Utc::now);
+    let mut tx = state.pool.begin().await?;
+    let Some(started) =
+        queries::consume(&mut tx, &token::hash(link), real.user_id, session_end).await?
+    else {
+        return Ok(page(
+            StatusCode::GONE,
+            "This link has expired or was used",
+            "Links to log in as a client work once, for one minute. Start again from the client's page.",
+        ));
+    };
+    let mut entry =
+        AuditEntry::system(Action::ImpersonationStarted).target("client", started.client_id);
+    entry.actor = Some(started.acting_user_id);
+    entry.real_user = Some(real.user_id);
+    entry.impersonation = Some(started.id);
+    entry.partner_id = Some(started.partner_id);
+    audit::record(&mut *tx, entry).await?;
+    tx.commit().await?;
+
+    session.cycle_id().await?;
+    session
+        .insert(
+            SESSION_IMPERSONATION,
+            ImpersonationState {
+                id: started.id,
+                real_user_id: real.user_id,
+                real_name: real.display_name.clone(),
+                acting_user_id: started.acting_user_id,
+                partner_id: started.partner_id,
+                client_id: started.client_id,
+                expires_at: started.expires_at,
+            },
+        )
+        .await?;
+    Ok(Redirect::to("/app").into_response())
+}

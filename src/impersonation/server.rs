@@ -1,0 +1,180 @@
+//! Server functions for starting and ending an impersonation, and for the client owner's
+//! view of (and switch for) support access.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::model::SupportAccessPage;
+use crate::error::AppError;
+
+/// Asks to log in as `client_id` with a `reason`. Returns (and, for a plain form, redirects
+/// to) the single-use link, valid for a minute.
+#[server(endpoint = "partner/clients/impersonate")]
+pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<String, AppError> {
+    use super::{queries, TOKEN_SECONDS};
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        auth::{model::Perm, require},
+        error::FieldErrors,
+        invitations::token,
+        state::pool,
+    };
+
+    // A client user (and so a reseller already acting as one) lacks this permission: no nesting.
+    let me = require(Perm::Impersonate).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let reason = reason.trim().to_string();
+    if !(3..=500).contains(&reason.chars().count()) {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "reason",
+            "Say briefly why you need access (3 to 500 characters).",
+        );
+        return Err(AppError::Validation(errors.keep("reason", reason)));
+    }
+    let mut tx = pool()?.begin().await?;
+    let (owner, access_enabled, open) = queries::owner_to_act_as(&mut tx, partner_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !access_enabled {
+        return Err(AppError::Conflict(
+            "This client has turned reseller access off.".into(),
+        ));
+    }
+    if !open {
+        return Err(AppError::Conflict(
+            "A canceled client cannot be accessed.".into(),
+        ));
+    }
+    let Some(owner) = owner else {
+        return Err(AppError::Conflict(
+            "This client has no user yet: its owner has not accepted the invitation.".into(),
+        ));
+    };
+    let (link_token, hash) = token::new_token();
+    let id = queries::create(
+        &mut tx,
+        partner_id,
+        client_id,
+        me.user_id,
+        owner,
+        &reason,
+        &hash,
+        TOKEN_SECONDS,
+    )
+    .await?;
+    let mut entry = AuditEntry::by(&me, Action::ImpersonationRequested)
+        .target("client", client_id)
+        .detail(serde_json::json!({ "reason": reason }));
+    entry.impersonation = Some(id);
+    audit::record(&mut *tx, entry).await?;
+    tx.commit().await?;
+    let url = format!("/impersonate/{link_token}");
+    crate::state::redirect_plain_form(&url);
+    Ok(url)
+}
+
+/// Ends the current impersonation and goes back to the client's page in the partner area.
+#[server(endpoint = "app/impersonation/end")]
+pub async fn end_impersonation() -> Result<(), AppError> {
+    use super::{layer::finish, session::acting};
+    use crate::{auth::guard::session, state::pool};
+
+    // Guard: only a session that is acting as a client can end it.
+    let session = session().await?;
+    let pool = pool()?;
+    let Some(state) = acting(&session, &pool).await? else {
+        return Err(AppError::Forbidden);
+    };
+    finish(&pool, &session, &state, "ended by the reseller").await?;
+    leptos_axum::redirect(&format!("/partner/clients/{}", state.client_id));
+    Ok(())
+}
+
+/// Every reseller access to the caller's client account, for its owner.
+#[server(endpoint = "app/support-access")]
+pub async fn get_support_access() -> Result<SupportAccessPage, AppError> {
+    use crate::{
+        auth::{
+            model::{Perm, PrincipalKind},
+            require,
+        },
+        state::pool,
+    };
+
+    let me = require(Perm::ClientAdmin).await?;
+    let PrincipalKind::ClientUser {
+        partner_id,
+        client_id,
+        ..
+    } = me.kind
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let pool = pool()?;
+    let row = sqlx::query!(
+        "select p.name, c.reseller_access_enabled from clients c join partners p on p.id = c.partner_id
+         where c.partner_id = $1 and c.id = $2",
+        partner_id,
+        client_id
+    )
+    .fetch_one(&pool)
+    .await?;
+    Ok(SupportAccessPage {
+        reseller_name: row.name,
+        access_enabled: row.reseller_access_enabled,
+        accesses: super::queries::accesses(&pool, partner_id, client_id).await?,
+    })
+}
+
+/// Turns the reseller's access to this account on or off. Turning it off ends any
+/// impersonation in progress at its next request.
+#[server(endpoint = "app/support-access/set")]
+pub async fn set_reseller_access(enabled: bool) -> Result<(), AppError> {
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        auth::{
+            model::{Perm, PrincipalKind},
+            require,
+        },
+        state::pool,
+    };
+
+    let me = require(Perm::ClientAdmin).await?;
+    let PrincipalKind::ClientUser {
+        partner_id,
+        client_id,
+        ..
+    } = me.kind
+    else {
+        return Err(AppError::Forbidden);
+    };
+    let mut tx = pool()?.begin().await?;
+    sqlx::query!(
+        "update clients set reseller_access_enabled = $3 where partner_id = $1 and id = $2",
+        partner_id,
+        client_id,
+        enabled
+    )
+    .execute(&mut *tx)
+    .await?;
+    if !enabled {
+        sqlx::query!(
+            "update impersonation_sessions set ended_at = now(), end_reason = 'reseller access turned off'
+             where partner_id = $1 and client_id = $2 and ended_at is null",
+            partner_id,
+            client_id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::ResellerAccessChanged)
+            .target("client", client_id)
+            .detail(serde_json::json!({ "enabled": enabled })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -30,6 +30,22 @@ enum Args {
     ApproveApplication,
     /// Rejecting a demo application.
     RejectApplication,
+    /// The first page of a client list.
+    ClientListFirstPage,
+    /// A new client for the caller's partner.
+    NewClient,
+    /// Editing Fabrikam (Northwind's).
+    EditFabrikam,
+    /// Suspending Fabrikam.
+    SuspendFabrikam,
+    /// Logging in as Fabrikam.
+    LogInAsFabrikam,
+    /// Updating the account contact in the client portal.
+    AccountContact,
+    /// Inviting a user in the client portal.
+    InviteAccountUser,
+    /// Turning reseller access on (it is on already).
+    ResellerAccessOn,
     /// The first page of the review queue.
     QueueFirstPage,
 }
@@ -164,6 +180,124 @@ fn table() -> Vec<Row> {
             ],
         },
         Row {
+            endpoint: "partner/clients",
+            args: Args::ClientListFirstPage,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(NW_VIEWER), 200),
+                (User(CONTOSO_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "partner/plans",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 401),
+                (User(FABRIKAM_OWNER), 403),
+                (User(NW_SALES), 200),
+            ],
+        },
+        Row {
+            endpoint: "partner/clients/create",
+            args: Args::NewClient,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(NW_VIEWER), 403),
+                (User(NW_SUPPORT), 403),
+                (User(NW_SALES), 200),
+            ],
+        },
+        Row {
+            endpoint: "partner/clients/update",
+            args: Args::EditFabrikam,
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_VIEWER), 403),
+                (User(NW_SUPPORT), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(CONTOSO_OWNER), 404),
+                (User(NW_MANAGER), 200),
+            ],
+        },
+        Row {
+            endpoint: "partner/clients/status",
+            args: Args::SuspendFabrikam,
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_VIEWER), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(CONTOSO_OWNER), 404),
+                (User(NW_SALES), 200),
+            ],
+        },
+        Row {
+            endpoint: "partner/clients/impersonate",
+            args: Args::LogInAsFabrikam,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_SALES), 403),
+                (User(NW_VIEWER), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(CONTOSO_OWNER), 404),
+                (User(NW_SUPPORT), 200),
+                (User(NW_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "app/account/contact",
+            args: Args::AccountContact,
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_OWNER), 403),
+                (User(ADMIN), 403),
+                (User(FABRIKAM_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "app/users",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_OWNER), 403),
+                (User(FABRIKAM_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "app/users/invite",
+            args: Args::InviteAccountUser,
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_OWNER), 403),
+                (User(ADMIN), 403),
+                (User(FABRIKAM_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "app/support-access",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_OWNER), 403),
+                (User(NW_SUPPORT), 403),
+                (User(FABRIKAM_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "app/support-access/set",
+            args: Args::ResellerAccessOn,
+            expect: &[
+                (Anonymous, 401),
+                (User(NW_OWNER), 403),
+                (User(ADMIN), 403),
+                (User(FABRIKAM_OWNER), 200),
+            ],
+        },
+        Row {
             endpoint: "app/account",
             args: Args::None,
             expect: &[
@@ -213,6 +347,40 @@ async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPoo
                 ("action", "reject"),
                 ("reason", "Not a fit"),
             ],
+            Args::ClientListFirstPage => vec![
+                ("query[sort]", "Company"),
+                ("query[descending]", "false"),
+                ("query[page]", "1"),
+            ],
+            Args::NewClient => vec![
+                ("company_name", "Table Client"),
+                ("contact_name", "Tab"),
+                ("contact_email", "tab@table.example"),
+                ("contact_phone", ""),
+                ("plan", "starter"),
+                ("custom_price", ""),
+                ("region", ""),
+            ],
+            Args::EditFabrikam => vec![
+                ("client_id", fabrikam.as_str()),
+                ("company_name", "Fabrikam"),
+                ("contact_name", "Fabrikam Owner"),
+                ("contact_email", "owner@fabrikam.demo.test"),
+                ("contact_phone", ""),
+                ("plan", "professional"),
+                ("custom_price", ""),
+                ("billing_owned_by_reseller", "on"),
+                ("region", "EMEA"),
+            ],
+            Args::SuspendFabrikam => {
+                vec![("client_id", fabrikam.as_str()), ("status", "suspended")]
+            }
+            Args::LogInAsFabrikam => {
+                vec![("client_id", fabrikam.as_str()), ("reason", "Table test")]
+            }
+            Args::AccountContact => vec![("contact_name", "Fabrikam Owner"), ("contact_phone", "")],
+            Args::InviteAccountUser => vec![("email", "colleague@fabrikam.example")],
+            Args::ResellerAccessOn => vec![("enabled", "true")],
             Args::QueueFirstPage => vec![
                 ("query[sort]", "Submitted"),
                 ("query[ascending]", "false"),

@@ -198,3 +198,51 @@ fn encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// A browser's cookie jar for the session cookie: every response that sets the cookie
+/// replaces it, as a real browser would.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    pub cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    pub async fn signed_in(app: &'a TestApp, email: &str) -> Browser<'a> {
+        Browser {
+            app,
+            cookie: Some(app.sign_in(email).await),
+        }
+    }
+
+    fn remember(&mut self, reply: &Reply) {
+        if let Some(set) = reply.set_cookie_header() {
+            if set.contains("Max-Age=0") {
+                self.cookie = None;
+            } else {
+                self.cookie = reply.session_cookie();
+            }
+        }
+    }
+
+    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        let reply = self.app.call(self.cookie.as_deref(), endpoint, form).await;
+        self.remember(&reply);
+        reply
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let reply = self.app.get_page(self.cookie.as_deref(), path).await;
+        self.remember(&reply);
+        reply
+    }
+
+    /// The e-mail of whoever the session stands for now, and the real user's name if acting.
+    pub async fn who(&mut self) -> (Option<String>, Option<String>) {
+        let reply = self.call("whoami", &[]).await;
+        let me: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        (
+            me["email"].as_str().map(str::to_string),
+            me["acting"]["real_name"].as_str().map(str::to_string),
+        )
+    }
+}

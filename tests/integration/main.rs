@@ -5,9 +5,11 @@
 
 mod applications;
 mod authorization;
+mod clients;
 mod common;
 mod database;
 mod embedded_postgres;
+mod impersonation;
 mod mail;
 mod pages;
 mod sign_in;

@@ -1,0 +1,521 @@
+//! Client management over HTTP and in the database: creation under the cap (also when two
+//! requests race), subscription events, tenancy, roles, the CSV export.
+
+use axum::http::StatusCode;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::common::*;
+
+fn client_form(company: &str, email: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("company_name", company.into()),
+        ("contact_name", "Terry Adams".into()),
+        ("contact_email", email.into()),
+        ("contact_phone", "".into()),
+        ("plan", "starter".into()),
+        ("custom_price", "".into()),
+        ("billing_owned_by_reseller", "on".into()),
+        ("region", "EMEA".into()),
+    ]
+}
+
+async fn create(app: &TestApp, cookie: &str, company: &str) -> Reply {
+    let form = client_form(
+        company,
+        &format!("{}@client.example", company.to_lowercase().replace(' ', "")),
+    );
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call(Some(cookie), "partner/clients/create", &pairs)
+        .await
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+/// Fills Contoso (Bronze, cap 25) up to `open` clients that count against the cap.
+async fn fill_contoso(app: &TestApp, open: i64) {
+    let have = scalar(app, "select count(*) from clients c join partners p on p.id = c.partner_id where p.slug = 'contoso' and c.status <> 'canceled'").await;
+    sqlx::query(
+        "insert into clients (partner_id, slug, company_name, contact_name, contact_email, plan)
+         select p.id, 'filler-' || n, 'Filler ' || n, 'F', 'f' || n || '@x.example', 'starter'
+         from partners p, generate_series(1, $1::int) n where p.slug = 'contoso'",
+    )
+    .bind((open - have) as i32)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn creating_a_client_records_its_event_and_invites_its_owner(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let owner = app.sign_in(NW_OWNER).await;
+    let reply = create(&app, &owner, "Tailwind Traders").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let id = app.client_id("tailwind-traders").await;
+    assert_eq!(
+        reply.location(),
+        Some(format!("/partner/clients/{id}").as_str())
+    );
+    let event: (String, String, String) = sqlx::query_as(
+        "select kind, to_plan, list_price::text from subscription_events where client_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(event, ("created".into(), "starter".into(), "99.00".into()));
+    let (email, owner_flag): (String, bool) =
+        sqlx::query_as("select email, client_owner from invitations where client_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (email.as_str(), owner_flag),
+        ("tailwindtraders@client.example", true)
+    );
+    assert_eq!(scalar(&app, "select count(*) from email_outbox where subject = 'Your Tailwind Traders account is ready'").await, 1);
+    assert_eq!(
+        scalar(
+            &app,
+            "select count(*) from audit_log where action = 'client.created'"
+        )
+        .await,
+        1
+    );
+
+    // The invitation makes the client's owner, who lands in the client portal.
+    let body: String = sqlx::query_scalar(
+        "select body_text from email_outbox where subject like 'Your Tailwind%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let token = body
+        .split("/invite/")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let password = "a long enough passphrase";
+    let joined = app
+        .call(
+            None,
+            "invitation/accept",
+            &[
+                ("token", &token),
+                ("display_name", "Terry"),
+                ("password", password),
+                ("password_confirm", password),
+            ],
+        )
+        .await;
+    assert_eq!(joined.location(), Some("/app"), "{}", joined.body);
+    let account = app
+        .call(joined.session_cookie().as_deref(), "app/account", &[])
+        .await;
+    assert!(
+        account.body.contains("Tailwind Traders"),
+        "{}",
+        account.body
+    );
+}
+
+#[sqlx::test]
+async fn bad_client_input_is_explained_and_changes_nothing(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let owner = app.sign_in(NW_OWNER).await;
+    let before = scalar(&app, "select count(*) from clients").await;
+    let mut form = client_form("", "nope");
+    form[5].1 = "12.345".into();
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let reply = app
+        .call(Some(&owner), "partner/clients/create", &pairs)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["company_name", "contact_email", "custom_price"] {
+        assert!(
+            reply.body.contains(&format!("\"field\":\"{field}\"")),
+            "{field}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(scalar(&app, "select count(*) from clients").await, before);
+}
+
+#[sqlx::test]
+async fn the_cap_holds_and_names_the_tier(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let owner = app.sign_in(CONTOSO_OWNER).await;
+    fill_contoso(&app, 24).await;
+    assert_eq!(
+        create(&app, &owner, "Place Twenty Five").await.status,
+        StatusCode::OK
+    );
+    let refused = create(&app, &owner, "Place Twenty Six").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused
+            .body
+            .contains("Bronze tier allows 25 clients and you have 25"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Silver"),
+        "says how to grow: {}",
+        refused.body
+    );
+
+    // Reactivating a canceled client counts against the cap too.
+    let olympia = app.client_id("olympia-tools").await.to_string();
+    let cancel = app
+        .call(
+            Some(&owner),
+            "partner/clients/status",
+            &[
+                ("client_id", &olympia),
+                ("status", "canceled"),
+                ("confirm", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(cancel.status, StatusCode::OK, "{}", cancel.body);
+    assert_eq!(
+        create(&app, &owner, "Place Twenty Five Again").await.status,
+        StatusCode::OK
+    );
+    let reactivate = app
+        .call(
+            Some(&owner),
+            "partner/clients/status",
+            &[("client_id", &olympia), ("status", "active")],
+        )
+        .await;
+    assert_eq!(
+        reactivate.status,
+        StatusCode::CONFLICT,
+        "{}",
+        reactivate.body
+    );
+}
+
+#[sqlx::test]
+async fn two_simultaneous_creates_one_below_the_cap_give_exactly_one_client(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let owner = app.sign_in(CONTOSO_OWNER).await;
+    let manager = owner.clone();
+    fill_contoso(&app, 24).await;
+    let (a, b) = tokio::join!(
+        create(&app, &owner, "Racer One"),
+        create(&app, &manager, "Racer Two")
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::CONFLICT],
+        "{} / {}",
+        a.body,
+        b.body
+    );
+    let loser = if a.status == StatusCode::CONFLICT {
+        &a
+    } else {
+        &b
+    };
+    assert!(loser.body.contains("Client cap reached"), "{}", loser.body);
+    let open = scalar(&app, "select count(*) from clients c join partners p on p.id = c.partner_id where p.slug = 'contoso' and c.status <> 'canceled'").await;
+    assert_eq!(open, 25);
+}
+
+#[sqlx::test]
+async fn every_change_is_an_event_and_illegal_moves_are_refused(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let manager = app.sign_in(NW_MANAGER).await;
+    let id = app.client_id("fabrikam").await;
+    let id_text = id.to_string();
+    let status = |to: &'static str, confirm: Option<&'static str>| {
+        let mut form = vec![("client_id", id_text.clone()), ("status", to.to_string())];
+        if let Some(c) = confirm {
+            form.push(("confirm", c.to_string()));
+        }
+        form
+    };
+    for (to, confirm, expected) in [
+        ("suspended", None, StatusCode::OK),
+        ("active", None, StatusCode::OK),
+        ("canceled", None, StatusCode::UNPROCESSABLE_ENTITY),
+        ("canceled", Some("yes"), StatusCode::OK),
+        ("suspended", None, StatusCode::CONFLICT),
+        ("active", None, StatusCode::OK),
+    ] {
+        let form = status(to, confirm);
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = app
+            .call(Some(&manager), "partner/clients/status", &pairs)
+            .await;
+        assert_eq!(
+            reply.status, expected,
+            "-> {to} {confirm:?}: {}",
+            reply.body
+        );
+    }
+    let mut form = client_form("Fabrikam", "owner@fabrikam.demo.test");
+    form[4].1 = "enterprise".into();
+    form[5].1 = "899.50".into();
+    let mut pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.push(("client_id", &id_text));
+    assert_eq!(
+        app.call(Some(&manager), "partner/clients/update", &pairs)
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let events: Vec<(String, Option<String>, Option<String>, Option<String>, String, String)> = sqlx::query_as(
+        "select kind, from_status::text, to_plan, to_custom_price::text, to_status::text, list_price::text
+         from subscription_events where client_id = $1 order by occurred_at, id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "status_changed",
+            "status_changed",
+            "status_changed",
+            "status_changed",
+            "plan_changed",
+            "price_changed"
+        ]
+    );
+    let statuses: Vec<&str> = events[1..5].iter().map(|e| e.4.as_str()).collect();
+    assert_eq!(statuses, ["suspended", "active", "canceled", "active"]);
+    assert_eq!(events[5].2.as_deref(), Some("enterprise"));
+    assert_eq!(
+        events[5].5, "999.00",
+        "the event keeps the list price of its time"
+    );
+    assert_eq!(events[6].3.as_deref(), Some("899.50"));
+    let detail = app
+        .call(Some(&manager), "partner/client", &[("client_id", &id_text)])
+        .await;
+    assert!(
+        detail.body.contains("\"kind\":\"price_changed\""),
+        "history is shown: {}",
+        detail.body
+    );
+}
+
+#[sqlx::test]
+async fn another_partners_member_cannot_touch_a_client_even_with_its_id(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let contoso = app.sign_in(CONTOSO_OWNER).await;
+    let fabrikam = app.client_id("fabrikam").await.to_string();
+    let before: String =
+        sqlx::query_scalar("select status::text || plan from clients where slug = 'fabrikam'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        app.call(
+            Some(&contoso),
+            "partner/client",
+            &[("client_id", &fabrikam)]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let status = app
+        .call(
+            Some(&contoso),
+            "partner/clients/status",
+            &[("client_id", &fabrikam), ("status", "suspended")],
+        )
+        .await;
+    assert_eq!(status.status, StatusCode::NOT_FOUND);
+    let form = client_form("Stolen", "x@y.example");
+    let mut pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.push(("client_id", &fabrikam));
+    assert_eq!(
+        app.call(Some(&contoso), "partner/clients/update", &pairs)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let login_as = app
+        .call(
+            Some(&contoso),
+            "partner/clients/impersonate",
+            &[("client_id", &fabrikam), ("reason", "Just looking")],
+        )
+        .await;
+    assert_eq!(login_as.status, StatusCode::NOT_FOUND);
+    let export = app
+        .get_page(Some(&contoso), "/partner/clients/export.csv")
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(!export.body.contains("Fabrikam") && export.body.contains("Olympia Tools"));
+    let after: String =
+        sqlx::query_scalar("select status::text || plan from clients where slug = 'fabrikam'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(before, after);
+}
+
+#[sqlx::test]
+async fn viewers_change_nothing_and_support_cannot_edit(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let fabrikam = app.client_id("fabrikam").await.to_string();
+    for email in [NW_VIEWER, NW_SUPPORT] {
+        let cookie = app.sign_in(email).await;
+        assert_eq!(
+            create(&app, &cookie, "Not Allowed").await.status,
+            StatusCode::FORBIDDEN,
+            "{email}"
+        );
+        let status = app
+            .call(
+                Some(&cookie),
+                "partner/clients/status",
+                &[("client_id", &fabrikam), ("status", "suspended")],
+            )
+            .await;
+        assert_eq!(status.status, StatusCode::FORBIDDEN, "{email}");
+        let list = app
+            .call(
+                Some(&cookie),
+                "partner/clients",
+                &[
+                    ("query[sort]", "Company"),
+                    ("query[descending]", "false"),
+                    ("query[page]", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(list.status, StatusCode::OK, "{email} can read the list");
+        assert!(list.body.contains("\"can_edit\":false"));
+    }
+}
+
+#[sqlx::test]
+async fn the_list_filters_searches_sorts_and_shows_headroom(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let owner = app.sign_in(NW_OWNER).await;
+    let list = |pairs: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let owner = owner.clone();
+        async move {
+            let mut form = vec![
+                ("query[sort]", "Company"),
+                ("query[descending]", "false"),
+                ("query[page]", "1"),
+            ];
+            for (k, v) in pairs {
+                form.retain(|(n, _)| *n != k);
+                form.push((k, v));
+            }
+            let reply = app.call(Some(&owner), "partner/clients", &form).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            serde_json::from_str::<serde_json::Value>(&reply.body).unwrap()
+        }
+    };
+    let all = list(vec![]).await;
+    assert_eq!(all["total"], 30);
+    assert_eq!(all["rows"].as_array().unwrap().len(), 25);
+    assert_eq!(all["rows"][0]["company_name"], "A. Datum");
+    assert_eq!(
+        (all["tier"].as_str(), all["open_clients"].as_i64()),
+        (Some("Gold"), Some(28))
+    );
+    assert_eq!(
+        list(vec![("query[page]", "2")]).await["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    let suspended = list(vec![("query[status]", "Suspended")]).await;
+    assert_eq!(suspended["total"], 2);
+    let search = list(vec![("query[search]", "FABRIKAM")]).await;
+    assert_eq!(search["rows"][0]["company_name"], "Fabrikam");
+    let by_price = list(vec![
+        ("query[sort]", "Price"),
+        ("query[descending]", "true"),
+    ])
+    .await;
+    assert_eq!(by_price["rows"][0]["price"], "999.00");
+    let enterprise = list(vec![("query[plan]", "enterprise")]).await;
+    assert!(enterprise["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["plan_name"] == "Enterprise"));
+}
+
+#[sqlx::test]
+async fn the_export_streams_the_filtered_list_as_safe_csv(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let owner = app.sign_in(NW_OWNER).await;
+    sqlx::query("update clients set contact_name = '=HYPERLINK(\"http://evil.example\")' where slug = 'fabrikam'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let all = app
+        .get_page(Some(&owner), "/partner/clients/export.csv")
+        .await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(
+        all.headers.get("content-type").unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert!(all
+        .headers
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let lines: Vec<&str> = all.body.lines().collect();
+    assert!(lines[0].starts_with("company,contact_name,contact_email"));
+    assert_eq!(lines.len(), 31, "a header and 30 clients");
+    assert!(all.body.contains("'=HYPERLINK"), "formulas are defused");
+    let suspended = app
+        .get_page(Some(&owner), "/partner/clients/export.csv?status=suspended")
+        .await;
+    assert_eq!(suspended.body.lines().count(), 3);
+    assert_eq!(
+        app.get_page(None, "/partner/clients/export.csv")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let client = app.sign_in(FABRIKAM_OWNER).await;
+    assert_eq!(
+        app.get_page(Some(&client), "/partner/clients/export.csv")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "select count(*) from audit_log where action = 'client.exported'"
+        )
+        .await,
+        2
+    );
+    let _ = Uuid::nil();
+}

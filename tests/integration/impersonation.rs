@@ -1,0 +1,296 @@
+//! "Log in as client", end to end over HTTP: who may start it, the single-use minute-long
+//! link, the new session ids, what is refused while acting, and every way it ends.
+
+use axum::http::StatusCode;
+use sqlx::PgPool;
+
+use crate::common::*;
+
+/// Asks to log in as Fabrikam and opens the link; returns the link.
+async fn start<'a>(browser: &mut Browser<'a>) -> String {
+    let fabrikam = browser.app.client_id("fabrikam").await.to_string();
+    let reply = browser
+        .call(
+            "partner/clients/impersonate",
+            &[
+                ("client_id", &fabrikam),
+                ("reason", "Ticket 4711: invoice question"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let link: String = serde_json::from_str(&reply.body).unwrap();
+    assert!(link.starts_with("/impersonate/"), "{link}");
+    link
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+#[sqlx::test]
+async fn support_acts_as_the_client_with_new_session_ids_and_both_identities_recorded(
+    pool: PgPool,
+) {
+    let app = TestApp::new(pool).await;
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let before = support.cookie.clone().unwrap();
+    let link = start(&mut support).await;
+    let opened = support.get(&link).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    assert_eq!(opened.location(), Some("/app"));
+    let during = support.cookie.clone().unwrap();
+    assert_ne!(before, during, "the session id changes at the start");
+    assert_eq!(
+        support.who().await,
+        (
+            Some(FABRIKAM_OWNER.to_string()),
+            Some("Sofia Support".to_string())
+        )
+    );
+    let page = support.get("/app").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Sofia Support") && page.body.contains("is acting as"),
+        "the banner is on the page"
+    );
+
+    // An allowed action is recorded with both identities.
+    let contact = support
+        .call(
+            "app/account/contact",
+            &[
+                ("contact_name", "Fabrikam Billing"),
+                ("contact_phone", "+1 555 010 0199"),
+            ],
+        )
+        .await;
+    assert_eq!(contact.status, StatusCode::OK, "{}", contact.body);
+    let (actor, real, with_id): (String, String, bool) = sqlx::query_as(
+        "select a.email, r.email, l.impersonation_id is not null from audit_log l
+         join users a on a.id = l.actor_user_id join users r on r.id = l.real_user_id
+         where l.action = 'client.contact_updated'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (actor.as_str(), real.as_str(), with_id),
+        (FABRIKAM_OWNER, NW_SUPPORT, true)
+    );
+
+    // Ending: a new session id, and back to the client's page as the real user.
+    let ended = support.call("app/impersonation/end", &[]).await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    let fabrikam = app.client_id("fabrikam").await;
+    assert_eq!(
+        ended.location(),
+        Some(format!("/partner/clients/{fabrikam}").as_str())
+    );
+    assert_ne!(
+        support.cookie.clone().unwrap(),
+        during,
+        "the session id changes at the end"
+    );
+    assert_eq!(support.who().await, (Some(NW_SUPPORT.to_string()), None));
+    for action in [
+        "impersonation.requested",
+        "impersonation.started",
+        "impersonation.ended",
+    ] {
+        assert_eq!(scalar(&app, &format!("select count(*) from audit_log where action = '{action}' and impersonation_id is not null")).await, 1, "{action}");
+    }
+
+    // The client's owner sees the access, with its reason and what changed.
+    let owner = app.sign_in(FABRIKAM_OWNER).await;
+    let accesses = app.call(Some(&owner), "app/support-access", &[]).await;
+    assert!(
+        accesses.body.contains("Sofia Support") && accesses.body.contains("Ticket 4711"),
+        "{}",
+        accesses.body
+    );
+    assert!(
+        accesses.body.contains("client.contact_updated"),
+        "{}",
+        accesses.body
+    );
+}
+
+#[sqlx::test]
+async fn the_link_works_once_only_within_a_minute_and_only_for_its_member(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let link = start(&mut support).await;
+    let mut manager = Browser::signed_in(&app, NW_MANAGER).await;
+    assert_eq!(
+        manager.get(&link).await.status,
+        StatusCode::GONE,
+        "another member cannot use it"
+    );
+    assert_eq!(support.get(&link).await.status, StatusCode::SEE_OTHER);
+    support.call("app/impersonation/end", &[]).await;
+    assert_eq!(
+        support.get(&link).await.status,
+        StatusCode::GONE,
+        "used once"
+    );
+
+    let late = start(&mut support).await;
+    sqlx::query("update impersonation_sessions set token_expires_at = now() - interval '1 second' where started_at is null")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        support.get(&late).await.status,
+        StatusCode::GONE,
+        "not after 60 seconds"
+    );
+    assert_eq!(support.who().await.1, None);
+}
+
+#[sqlx::test]
+async fn sales_and_viewers_cannot_log_in_as_a_client(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let fabrikam = app.client_id("fabrikam").await.to_string();
+    for email in [NW_SALES, NW_VIEWER] {
+        let cookie = app.sign_in(email).await;
+        let reply = app
+            .call(
+                Some(&cookie),
+                "partner/clients/impersonate",
+                &[("client_id", &fabrikam), ("reason", "Curious")],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{email}");
+    }
+    assert_eq!(
+        scalar(&app, "select count(*) from impersonation_sessions").await,
+        0
+    );
+}
+
+#[sqlx::test]
+async fn while_acting_nesting_and_blocked_actions_are_refused(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    let adventure = app.client_id("adventure-works").await.to_string();
+    let nested = support
+        .call(
+            "partner/clients/impersonate",
+            &[("client_id", &adventure), ("reason", "Another one")],
+        )
+        .await;
+    assert_eq!(nested.status, StatusCode::FORBIDDEN, "no nesting");
+    let owner_user: String = sqlx::query_scalar("select id::text from users where email = $1")
+        .bind(FABRIKAM_OWNER)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    for (endpoint, form) in [
+        ("app/users/invite", vec![("email", "new@fabrikam.example")]),
+        ("app/users/remove", vec![("user_id", owner_user.as_str())]),
+        ("app/support-access", vec![]),
+        ("app/support-access/set", vec![("enabled", "false")]),
+    ] {
+        let reply = support.call(endpoint, &form).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{endpoint} is refused while acting"
+        );
+    }
+    assert_eq!(
+        support.call("app/users", &[]).await.status,
+        StatusCode::OK,
+        "reading users is fine"
+    );
+    let enabled: bool =
+        sqlx::query_scalar("select reseller_access_enabled from clients where slug = 'fabrikam'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(enabled);
+}
+
+#[sqlx::test]
+async fn demoting_the_member_ends_it_at_their_next_request(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    let during = support.cookie.clone();
+    sqlx::query("update partner_members set role = 'viewer' where user_id = (select id from users where email = $1)")
+        .bind(NW_SUPPORT)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = support.get("/app").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.location().unwrap().starts_with("/partner/clients/"));
+    assert_ne!(
+        support.cookie, during,
+        "the session id changes when it ends"
+    );
+    assert_eq!(support.who().await, (Some(NW_SUPPORT.to_string()), None));
+    let reason: String = sqlx::query_scalar("select end_reason from impersonation_sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(reason.contains("no longer"), "{reason}");
+}
+
+#[sqlx::test]
+async fn turning_access_off_or_expiry_ends_it(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    let owner = app.sign_in(FABRIKAM_OWNER).await;
+    let off = app
+        .call(
+            Some(&owner),
+            "app/support-access/set",
+            &[("enabled", "false")],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    assert_eq!(
+        support.who().await,
+        (Some(NW_SUPPORT.to_string()), None),
+        "ended by the client's switch"
+    );
+    let fabrikam = app.client_id("fabrikam").await.to_string();
+    let refused = support
+        .call(
+            "partner/clients/impersonate",
+            &[("client_id", &fabrikam), ("reason", "Again")],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::CONFLICT,
+        "access stays off: {}",
+        refused.body
+    );
+
+    app.call(
+        Some(&owner),
+        "app/support-access/set",
+        &[("enabled", "true")],
+    )
+    .await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    assert!(support.who().await.1.is_some());
+    sqlx::query("update impersonation_sessions set expires_at = now() - interval '1 second' where ended_at is null")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        support.who().await,
+        (Some(NW_SUPPORT.to_string()), None),
+        "ended at expiry"
+    );
+}

@@ -7,6 +7,16 @@ use uuid::Uuid;
 
 use crate::common::*;
 
+/// kind, from_status, to_plan, to_custom_price, to_status, list_price
+type EventRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
 fn client_form(company: &str, email: &str) -> Vec<(&'static str, String)> {
     vec![
         ("company_name", company.into()),
@@ -278,7 +288,7 @@ async fn every_change_is_an_event_and_illegal_moves_are_refused(pool: PgPool) {
         StatusCode::OK
     );
 
-    let events: Vec<(String, Option<String>, Option<String>, Option<String>, String, String)> = sqlx::query_as(
+    let events: Vec<EventRow> = sqlx::query_as(
         "select kind, from_status::text, to_plan, to_custom_price::text, to_status::text, list_price::text
          from subscription_events where client_id = $1 order by occurred_at, id",
     )

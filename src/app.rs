@@ -4,8 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{ParentRoute, Route, Router, Routes},
-    hooks::use_location,
+    components::{Outlet, ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
@@ -16,12 +15,12 @@ use crate::{
         ApplyThanksPage,
     },
     auth::{
-        model::{Perm, Principal},
+        model::Principal,
         pages::LoginPage,
         server::{whoami, Logout},
     },
     clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
-    components::{banner::ImpersonationBanner, layout::SiteHeader, AreaGate, NotFoundPage},
+    components::{banner::ImpersonationBanner, layout::SiteHeader, NotFoundPage},
     error::AppError,
     invitations::pages::InvitePage,
     landing::LandingPage,
@@ -29,8 +28,8 @@ use crate::{
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
 };
 
-/// The signed-in user (or `None`), read again at each navigation and after signing out, so
-/// that the frame follows sign-ins and changes of role.
+/// The signed-in user (or `None`), read once per page load: everything that changes who the
+/// visitor is (sign-in, sign-out, joining, impersonation) ends with a full page load.
 #[derive(Clone, Copy)]
 pub struct CurrentUser(pub Resource<Result<Option<Principal>, AppError>>);
 
@@ -77,11 +76,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Frame() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    let location = use_location();
-    let me = Resource::new(
-        move || (location.pathname.get(), logout.version().get()),
-        |_| whoami(),
-    );
+    crate::components::form::reload_on_success(logout);
+    let me = Resource::new(|| (), |_| whoami());
     provide_context(AuthActions { logout });
     provide_context(CurrentUser(me));
     // Effects run only in the browser, after hydration: a marker that the page is live,
@@ -92,6 +88,10 @@ fn Frame() -> impl IntoView {
         }
     });
 
+    // The areas (/admin, /partner, /app) need no gate of their own: every page there loads its
+    // data through a guarded server function, and its answer decides what the page shows
+    // (sign-in redirect, 403 page). A gate that waits for the user and then renders the page
+    // would build the page twice while rendering on the server.
     view! {
         <ImpersonationBanner />
         <SiteHeader />
@@ -104,7 +104,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                 <ParentRoute
                     path=path!("/admin")
-                    view=|| view! { <AreaGate perm=Perm::Admin /> }
+                    view=Outlet
                     ssr=SsrMode::Async
                 >
                     <Route path=path!("") view=AdminHomePage />
@@ -114,7 +114,7 @@ fn Frame() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/partner")
-                    view=|| view! { <AreaGate perm=Perm::PartnerRead /> }
+                    view=Outlet
                     ssr=SsrMode::Async
                 >
                     <Route path=path!("") view=PartnerHomePage />
@@ -124,7 +124,7 @@ fn Frame() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/app")
-                    view=|| view! { <AreaGate perm=Perm::ClientPortal /> }
+                    view=Outlet
                     ssr=SsrMode::Async
                 >
                     <Route path=path!("") view=ClientHomePage />

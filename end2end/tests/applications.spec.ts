@@ -33,7 +33,10 @@ async function openApplication(page: Page, testInfo: TestInfo, company: string) 
   await page.getByLabel("Search company or e-mail").fill(company);
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/q=/);
+  // The filtered list has replaced the first page (where the new application may also be).
+  await expect(page.getByRole("link", { name: "All 1", exact: true })).toBeVisible();
   await page.getByRole("link", { name: company }).click();
+  await expect(page).toHaveURL(/\/admin\/applications\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: company })).toBeVisible();
   await ready(page, testInfo);
 }

@@ -88,9 +88,11 @@ test("signing out ends the session and a new sign-in gets a new cookie", async (
 test("a partner member opens a client of their own partner", async ({ page }, testInfo) => {
   await signInFromLoginPage(page, testInfo, ACCOUNTS.viewer);
   await expect(page).toHaveURL("/partner");
-  await expect(page.getByTestId("active-clients")).toHaveText("26");
+  // 26 in the demo data; other tests may add clients to Northwind.
+  const active = Number(await page.getByTestId("active-clients").textContent());
+  expect(active).toBeGreaterThanOrEqual(26);
   await page.getByRole("link", { name: "Fabrikam" }).click();
   await expect(page).toHaveURL(/\/partner\/clients\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: "Fabrikam" })).toBeVisible();
-  await expect(page.getByText("Professional")).toBeVisible();
+  await expect(page.getByTestId("client-plan")).toHaveText("Professional");
 });

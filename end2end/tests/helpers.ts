@@ -6,6 +6,7 @@ export const ACCOUNTS = {
   admin: "admin@demo.test",
   owner: "owner@northwind.demo.test",
   sales: "sales@northwind.demo.test",
+  support: "support@northwind.demo.test",
   viewer: "viewer@northwind.demo.test",
   contoso: "owner@contoso.demo.test",
   client: "owner@fabrikam.demo.test",

@@ -5,13 +5,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::server::Login;
-use crate::components::form::{field_error, kept_value, FormErrorSummary};
+use crate::components::form::{field_error, kept_value, reload_on_success, FormErrorSummary};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     // Made here, inside the routes: a form posted without JavaScript comes back with its
     // error in the URL, which an action reads from the router when it is created.
     let login = ServerAction::<Login>::new();
+    reload_on_success(login);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || login.value().get().and_then(Result::err);

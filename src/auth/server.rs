@@ -18,10 +18,14 @@ pub async fn whoami() -> Result<Option<Principal>, AppError> {
     super::guard::current_principal().await
 }
 
-/// Signs in with e-mail and password, then goes to `next` (if it is on this site) or to the
-/// area of the account.
+/// Signs in with e-mail and password. Answers with where to go: `next` (if it is on this
+/// site) or the area of the account; a plain form post is redirected there.
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
     use super::{
         guard::{client_addr, session, SESSION_USER_ID},
         model::{safe_next_path, PartnerStatus, PrincipalKind},
@@ -103,13 +107,14 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         .and_then(safe_next_path)
         .unwrap_or(me.home())
         .to_string();
-    leptos_axum::redirect(&destination);
-    Ok(())
+    crate::state::redirect_plain_form(&destination);
+    Ok(destination)
 }
 
-/// Signs out: the session is deleted from the store and its cookie expired.
+/// Signs out: the session is deleted from the store and its cookie expired. Answers with
+/// where to go (the home page).
 #[server(endpoint = "logout")]
-pub async fn logout() -> Result<(), AppError> {
+pub async fn logout() -> Result<String, AppError> {
     use super::guard::{client_addr, current_principal, session};
     use crate::{
         audit::{self, Action, AuditEntry},
@@ -128,6 +133,6 @@ pub async fn logout() -> Result<(), AppError> {
         .await?;
     }
     session.flush().await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    crate::state::redirect_plain_form("/");
+    Ok("/".into())
 }

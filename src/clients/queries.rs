@@ -317,10 +317,11 @@ pub async fn record_event(
     e: &NewEvent<'_>,
 ) -> sqlx::Result<()> {
     sqlx::query!(
+        // clock_timestamp(), not now(): several events of one transaction keep their order.
         "insert into subscription_events
-             (partner_id, client_id, actor_user_id, real_user_id, impersonation_id, kind, from_plan, to_plan,
-              list_price, from_custom_price, to_custom_price, from_status, to_status)
-         select $1, $2, $3, $4, $5, $6, $7, $8, p.monthly_price, $9, $10, $11, $12
+             (occurred_at, partner_id, client_id, actor_user_id, real_user_id, impersonation_id, kind, from_plan,
+              to_plan, list_price, from_custom_price, to_custom_price, from_status, to_status)
+         select clock_timestamp(), $1, $2, $3, $4, $5, $6, $7, $8, p.monthly_price, $9, $10, $11, $12
          from plans p where p.code = $8",
         e.partner_id,
         e.client_id,

@@ -11,6 +11,7 @@ use crate::{
 pub fn ImpersonationBanner() -> impl IntoView {
     let me = expect_context::<CurrentUser>().0;
     let end = ServerAction::<EndImpersonation>::new();
+    super::form::reload_on_success(end);
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

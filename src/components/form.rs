@@ -32,3 +32,22 @@ pub fn FormErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl I
         })
     }
 }
+
+/// After an action that changes who the visitor is (sign-in, sign-out, joining, ending an
+/// impersonation), load the answer's page afresh: every part of the page then starts from
+/// the new identity. Without JavaScript the server redirects the form post instead.
+pub fn reload_on_success<A>(action: ServerAction<A>)
+where
+    A: leptos::server_fn::ServerFn<Output = String, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    A::Output: Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if let Some(Ok(destination)) = action.value().get() {
+            let _ = window().location().set_href(&destination);
+        }
+    });
+}

@@ -1,6 +1,5 @@
 //! Shared UI: the page frame, area gates, error and status pages, formatting.
 
-pub mod area;
 pub mod banner;
 pub mod form;
 pub mod format;
@@ -8,6 +7,5 @@ pub mod layout;
 pub mod loaded;
 pub mod status;
 
-pub use area::AreaGate;
 pub use loaded::loaded;
 pub use status::{ErrorView, NotFoundPage};

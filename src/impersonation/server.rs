@@ -76,7 +76,7 @@ pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<Stri
 
 /// Ends the current impersonation and goes back to the client's page in the partner area.
 #[server(endpoint = "app/impersonation/end")]
-pub async fn end_impersonation() -> Result<(), AppError> {
+pub async fn end_impersonation() -> Result<String, AppError> {
     use super::{layer::finish, session::acting};
     use crate::{auth::guard::session, state::pool};
 
@@ -87,8 +87,9 @@ pub async fn end_impersonation() -> Result<(), AppError> {
         return Err(AppError::Forbidden);
     };
     finish(&pool, &session, &state, "ended by the reseller").await?;
-    leptos_axum::redirect(&format!("/partner/clients/{}", state.client_id));
-    Ok(())
+    let destination = format!("/partner/clients/{}", state.client_id);
+    crate::state::redirect_plain_form(&destination);
+    Ok(destination)
 }
 
 /// Every reseller access to the caller's client account, for its owner.

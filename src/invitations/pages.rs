@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::server::{get_invitation, AcceptInvitation};
 use crate::components::{
-    form::{field_error, kept_value, FormErrorSummary},
+    form::{field_error, kept_value, reload_on_success, FormErrorSummary},
     loaded,
 };
 
@@ -16,6 +16,7 @@ pub fn InvitePage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let invitation = Resource::new(token, get_invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
+    reload_on_success(accept);
     let errors = move || accept.value().get().and_then(Result::err);
 
     view! {

@@ -28,7 +28,7 @@ pub async fn accept_invitation(
     display_name: String,
     password: String,
     password_confirm: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{
@@ -98,10 +98,11 @@ pub async fn accept_invitation(
     session.cycle_id().await?;
     session.insert(SESSION_USER_ID, user_id).await?;
     tracing::info!(partner = %invitation.partner_name, "invitation accepted");
-    leptos_axum::redirect(if invitation.client_id.is_some() {
+    let destination = if invitation.client_id.is_some() {
         "/app"
     } else {
         "/partner"
-    });
-    Ok(())
+    };
+    crate::state::redirect_plain_form(destination);
+    Ok(destination.into())
 }

@@ -398,7 +398,7 @@ async fn approval_onboards_the_partner_and_the_invitation_signs_the_owner_in(poo
     ];
     let joined = app.call(None, "invitation/accept", &accept).await;
     assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
-    assert_eq!(joined.location(), Some("/partner"));
+    assert_eq!(joined.destination().as_deref(), Some("/partner"));
     let cookie = joined.session_cookie().expect("signed in");
     let overview = app.call(Some(&cookie), "partner/overview", &[]).await;
     assert!(

@@ -125,7 +125,12 @@ async fn creating_a_client_records_its_event_and_invites_its_owner(pool: PgPool)
             ],
         )
         .await;
-    assert_eq!(joined.location(), Some("/app"), "{}", joined.body);
+    assert_eq!(
+        joined.destination().as_deref(),
+        Some("/app"),
+        "{}",
+        joined.body
+    );
     let account = app
         .call(joined.session_cookie().as_deref(), "app/account", &[])
         .await;

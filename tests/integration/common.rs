@@ -66,6 +66,11 @@ impl Reply {
             .map(str::to_string)
     }
 
+    /// Where the server says to go next (the answer of sign-in, sign-out and the like).
+    pub fn destination(&self) -> Option<String> {
+        serde_json::from_str::<String>(&self.body).ok()
+    }
+
     pub fn location(&self) -> Option<&str> {
         self.headers
             .get(header::LOCATION)

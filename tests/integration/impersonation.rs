@@ -84,8 +84,8 @@ async fn support_acts_as_the_client_with_new_session_ids_and_both_identities_rec
     assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
     let fabrikam = app.client_id("fabrikam").await;
     assert_eq!(
-        ended.location(),
-        Some(format!("/partner/clients/{fabrikam}").as_str())
+        ended.destination(),
+        Some(format!("/partner/clients/{fabrikam}"))
     );
     assert_ne!(
         support.cookie.clone().unwrap(),

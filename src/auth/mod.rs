@@ -12,6 +12,8 @@ pub mod password;
 pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
+#[cfg(feature = "ssr")]
+pub mod sign_in_redirect;
 
 #[cfg(feature = "ssr")]
 pub use guard::require;

@@ -75,6 +75,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(api_status::status_from_app_error))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            crate::auth::sign_in_redirect::send_anonymous_to_sign_in,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             crate::impersonation::layer::enforce,
         ))
         .layer(sessions)

@@ -2,7 +2,7 @@
 //! approval that onboards atomically, invitations, the queue.
 
 use axum::http::StatusCode;
-use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use uuid::Uuid;
 
 use crate::common::*;
@@ -84,7 +84,11 @@ async fn decide(
 }
 
 #[sqlx::test]
-async fn a_valid_application_is_stored_confirmed_and_announced(pool: PgPool) {
+async fn a_valid_application_is_stored_confirmed_and_announced(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let reply = submit(&app, &form("Ada@Acme.example"), peer(1)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -135,7 +139,11 @@ async fn a_valid_application_is_stored_confirmed_and_announced(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn bad_input_is_named_by_field_kept_and_changes_nothing(pool: PgPool) {
+async fn bad_input_is_named_by_field_kept_and_changes_nothing(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let before = count(&app, "select count(*) from partner_applications").await;
     let mut fields = form("not-an-email");
@@ -164,7 +172,11 @@ async fn bad_input_is_named_by_field_kept_and_changes_nothing(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_second_open_application_from_one_address_is_refused_politely(pool: PgPool) {
+async fn a_second_open_application_from_one_address_is_refused_politely(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     assert_eq!(
         submit(&app, &form("ada@acme.example"), peer(3))
@@ -206,7 +218,11 @@ async fn a_second_open_application_from_one_address_is_refused_politely(pool: Pg
 }
 
 #[sqlx::test]
-async fn submissions_are_limited_per_address_whatever_x_forwarded_for_says(pool: PgPool) {
+async fn submissions_are_limited_per_address_whatever_x_forwarded_for_says(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     for i in 0..5 {
         let reply = submit(&app, &form(&format!("a{i}@acme.example")), peer(9)).await;
@@ -238,7 +254,8 @@ async fn submissions_are_limited_per_address_whatever_x_forwarded_for_says(pool:
 }
 
 #[sqlx::test]
-async fn only_the_designed_transitions_are_allowed(pool: PgPool) {
+async fn only_the_designed_transitions_are_allowed(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     let statuses = ["pending", "reviewing", "approved", "rejected"];
@@ -308,7 +325,11 @@ async fn only_the_designed_transitions_are_allowed(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn approval_onboards_the_partner_and_the_invitation_signs_the_owner_in(pool: PgPool) {
+async fn approval_onboards_the_partner_and_the_invitation_signs_the_owner_in(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     assert_eq!(
@@ -425,7 +446,8 @@ async fn approval_onboards_the_partner_and_the_invitation_signs_the_owner_in(poo
 }
 
 #[sqlx::test]
-async fn an_expired_invitation_changes_nothing(pool: PgPool) {
+async fn an_expired_invitation_changes_nothing(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     submit(&app, &form("grace@acme.example"), peer(5)).await;
@@ -462,7 +484,11 @@ async fn an_expired_invitation_changes_nothing(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_failing_step_leaves_nothing_of_the_approval(pool: PgPool) {
+async fn a_failing_step_leaves_nothing_of_the_approval(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     submit(&app, &form("ada@acme.example"), peer(6)).await;
@@ -509,7 +535,11 @@ async fn a_failing_step_leaves_nothing_of_the_approval(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_rejection_email_carries_the_reason_and_notes_are_signed(pool: PgPool) {
+async fn a_rejection_email_carries_the_reason_and_notes_are_signed(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     submit(&app, &form("ada@acme.example"), peer(7)).await;
@@ -594,7 +624,8 @@ async fn queue(app: &TestApp, cookie: &str, pairs: &[(&str, &str)]) -> serde_jso
 }
 
 #[sqlx::test]
-async fn the_queue_filters_sorts_counts_and_pages(pool: PgPool) {
+async fn the_queue_filters_sorts_counts_and_pages(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     let all = queue(&app, &admin, &[]).await;
@@ -653,7 +684,8 @@ async fn the_queue_filters_sorts_counts_and_pages(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn statistics_add_up(pool: PgPool) {
+async fn statistics_add_up(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     let reply = app

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::common::*;
-use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 /// Who calls: nobody signed in, or one of the demo accounts.
 #[derive(Clone, Copy, Debug)]
@@ -312,7 +312,11 @@ fn table() -> Vec<Row> {
 }
 
 #[sqlx::test]
-async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPool) {
+async fn every_server_function_answers_each_caller_as_the_table_says(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let fabrikam = app.client_id("fabrikam").await.to_string();
     let olympia = app.client_id("olympia-tools").await.to_string();
@@ -424,7 +428,11 @@ async fn every_server_function_answers_each_caller_as_the_table_says(pool: PgPoo
 }
 
 #[sqlx::test]
-async fn every_member_sees_their_own_partner_and_no_other(pool: PgPool) {
+async fn every_member_sees_their_own_partner_and_no_other(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     for email in EVERY_MEMBER_OF_NORTHWIND {
         let cookie = app.sign_in(email).await;
@@ -451,7 +459,8 @@ async fn every_member_sees_their_own_partner_and_no_other(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_client_user_sees_only_their_own_account(pool: PgPool) {
+async fn a_client_user_sees_only_their_own_account(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let cookie = app.sign_in(FABRIKAM_OWNER).await;
     let reply = app.call(Some(&cookie), "app/account", &[]).await;
@@ -465,7 +474,11 @@ async fn a_client_user_sees_only_their_own_account(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn changes_of_role_or_standing_apply_at_the_next_call(pool: PgPool) {
+async fn changes_of_role_or_standing_apply_at_the_next_call(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     assert_eq!(

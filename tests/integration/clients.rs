@@ -2,7 +2,7 @@
 //! requests race), subscription events, tenancy, roles, the CSV export.
 
 use axum::http::StatusCode;
-use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use uuid::Uuid;
 
 use crate::common::*;
@@ -59,7 +59,11 @@ async fn fill_contoso(app: &TestApp, open: i64) {
 }
 
 #[sqlx::test]
-async fn creating_a_client_records_its_event_and_invites_its_owner(pool: PgPool) {
+async fn creating_a_client_records_its_event_and_invites_its_owner(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let owner = app.sign_in(NW_OWNER).await;
     let reply = create(&app, &owner, "Tailwind Traders").await;
@@ -142,7 +146,11 @@ async fn creating_a_client_records_its_event_and_invites_its_owner(pool: PgPool)
 }
 
 #[sqlx::test]
-async fn bad_client_input_is_explained_and_changes_nothing(pool: PgPool) {
+async fn bad_client_input_is_explained_and_changes_nothing(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let owner = app.sign_in(NW_OWNER).await;
     let before = scalar(&app, "select count(*) from clients").await;
@@ -164,7 +172,8 @@ async fn bad_client_input_is_explained_and_changes_nothing(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn the_cap_holds_and_names_the_tier(pool: PgPool) {
+async fn the_cap_holds_and_names_the_tier(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let owner = app.sign_in(CONTOSO_OWNER).await;
     fill_contoso(&app, 24).await;
@@ -221,7 +230,11 @@ async fn the_cap_holds_and_names_the_tier(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn two_simultaneous_creates_one_below_the_cap_give_exactly_one_client(pool: PgPool) {
+async fn two_simultaneous_creates_one_below_the_cap_give_exactly_one_client(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let owner = app.sign_in(CONTOSO_OWNER).await;
     let manager = owner.clone();
@@ -250,7 +263,11 @@ async fn two_simultaneous_creates_one_below_the_cap_give_exactly_one_client(pool
 }
 
 #[sqlx::test]
-async fn every_change_is_an_event_and_illegal_moves_are_refused(pool: PgPool) {
+async fn every_change_is_an_event_and_illegal_moves_are_refused(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let manager = app.sign_in(NW_MANAGER).await;
     let id = app.client_id("fabrikam").await;
@@ -333,7 +350,11 @@ async fn every_change_is_an_event_and_illegal_moves_are_refused(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn another_partners_member_cannot_touch_a_client_even_with_its_id(pool: PgPool) {
+async fn another_partners_member_cannot_touch_a_client_even_with_its_id(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let contoso = app.sign_in(CONTOSO_OWNER).await;
     let fabrikam = app.client_id("fabrikam").await.to_string();
@@ -391,7 +412,11 @@ async fn another_partners_member_cannot_touch_a_client_even_with_its_id(pool: Pg
 }
 
 #[sqlx::test]
-async fn viewers_change_nothing_and_support_cannot_edit(pool: PgPool) {
+async fn viewers_change_nothing_and_support_cannot_edit(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let fabrikam = app.client_id("fabrikam").await.to_string();
     for email in [NW_VIEWER, NW_SUPPORT] {
@@ -426,7 +451,11 @@ async fn viewers_change_nothing_and_support_cannot_edit(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn the_list_filters_searches_sorts_and_shows_headroom(pool: PgPool) {
+async fn the_list_filters_searches_sorts_and_shows_headroom(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let owner = app.sign_in(NW_OWNER).await;
     let list = |pairs: Vec<(&'static str, &'static str)>| {
@@ -481,7 +510,11 @@ async fn the_list_filters_searches_sorts_and_shows_headroom(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn the_export_streams_the_filtered_list_as_safe_csv(pool: PgPool) {
+async fn the_export_streams_the_filtered_list_as_safe_csv(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let owner = app.sign_in(NW_OWNER).await;
     sqlx::query("update clients set contact_name = '=HYPERLINK(\"http://evil.example\")' where slug = 'fabrikam'")
@@ -511,11 +544,15 @@ async fn the_export_streams_the_filtered_list_as_safe_csv(pool: PgPool) {
         .get_page(Some(&owner), "/partner/clients/export.csv?status=suspended")
         .await;
     assert_eq!(suspended.body.lines().count(), 3);
+    let anonymous = app.get_page(None, "/partner/clients/export.csv").await;
     assert_eq!(
-        app.get_page(None, "/partner/clients/export.csv")
-            .await
-            .status,
-        StatusCode::UNAUTHORIZED
+        anonymous.status,
+        StatusCode::SEE_OTHER,
+        "a browser is sent to sign in"
+    );
+    assert_eq!(
+        anonymous.location(),
+        Some("/login?next=%2Fpartner%2Fclients%2Fexport.csv")
     );
     let client = app.sign_in(FABRIKAM_OWNER).await;
     assert_eq!(

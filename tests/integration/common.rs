@@ -251,3 +251,16 @@ impl<'a> Browser<'a> {
         )
     }
 }
+
+/// The test's own pool on the database `#[sqlx::test]` made for it. Tests build their pool
+/// here rather than take sqlx's injected one: that one borrows permits from a process-wide
+/// master pool, which can strand them across the per-test runtimes and hang a test
+/// (sqlx issue 2567).
+pub async fn test_pool(connect: sqlx::postgres::PgConnectOptions) -> PgPool {
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_with(connect)
+        .await
+        .expect("the test database accepts connections")
+}

@@ -1,5 +1,6 @@
 //! Database rules: the append-only audit log, tenancy constraints, the demo seed.
 
+use crate::common::test_pool;
 use partner_portal::{
     auth::{
         model::{PartnerStatus, PrincipalKind, Role},
@@ -8,11 +9,15 @@ use partner_portal::{
     demo::{seed_demo, DemoSeedError},
     partners::model::Tier,
 };
-use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use uuid::Uuid;
 
 #[sqlx::test]
-async fn the_audit_log_refuses_update_delete_and_truncate(pool: PgPool) {
+async fn the_audit_log_refuses_update_delete_and_truncate(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     sqlx::query("insert into audit_log (action) values ('test.event')")
         .execute(&pool)
         .await
@@ -37,7 +42,11 @@ async fn the_audit_log_refuses_update_delete_and_truncate(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_client_user_cannot_be_attached_across_partners(pool: PgPool) {
+async fn a_client_user_cannot_be_attached_across_partners(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     seed_demo(&pool).await.unwrap();
     // Fabrikam belongs to Northwind; claiming it under Contoso breaks the composite key.
     let result = sqlx::query(
@@ -52,7 +61,11 @@ async fn a_client_user_cannot_be_attached_across_partners(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn demo_seed_creates_the_documented_accounts_once(pool: PgPool) {
+async fn demo_seed_creates_the_documented_accounts_once(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     assert!(seed_demo(&pool).await.unwrap(), "first seed adds data");
     let counts = || async {
         let users: i64 = sqlx::query_scalar("select count(*) from users")
@@ -102,7 +115,8 @@ async fn demo_seed_creates_the_documented_accounts_once(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn demo_seed_refuses_a_database_with_real_users(pool: PgPool) {
+async fn demo_seed_refuses_a_database_with_real_users(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     sqlx::query(
         "insert into users (email, display_name) values ('ceo@realcompany.com', 'Real Person')",
     )
@@ -122,7 +136,11 @@ async fn demo_seed_refuses_a_database_with_real_users(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn principals_are_read_fresh_with_role_and_partner_status(pool: PgPool) {
+async fn principals_are_read_fresh_with_role_and_partner_status(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     seed_demo(&pool).await.unwrap();
     let id: Uuid =
         sqlx::query_scalar("select id from users where email = 'sales@northwind.demo.test'")

@@ -2,6 +2,7 @@
 //! link, the new session ids, what is refused while acting, and every way it ends.
 
 use axum::http::StatusCode;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
 use crate::common::*;
@@ -117,7 +118,11 @@ async fn support_acts_as_the_client_with_new_session_ids_and_both_identities_rec
 }
 
 #[sqlx::test]
-async fn the_link_works_once_only_within_a_minute_and_only_for_its_member(pool: PgPool) {
+async fn the_link_works_once_only_within_a_minute_and_only_for_its_member(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
     let link = start(&mut support).await;
@@ -149,7 +154,8 @@ async fn the_link_works_once_only_within_a_minute_and_only_for_its_member(pool: 
 }
 
 #[sqlx::test]
-async fn sales_and_viewers_cannot_log_in_as_a_client(pool: PgPool) {
+async fn sales_and_viewers_cannot_log_in_as_a_client(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let fabrikam = app.client_id("fabrikam").await.to_string();
     for email in [NW_SALES, NW_VIEWER] {
@@ -170,7 +176,11 @@ async fn sales_and_viewers_cannot_log_in_as_a_client(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn while_acting_nesting_and_blocked_actions_are_refused(pool: PgPool) {
+async fn while_acting_nesting_and_blocked_actions_are_refused(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
     let link = start(&mut support).await;
@@ -215,7 +225,11 @@ async fn while_acting_nesting_and_blocked_actions_are_refused(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn demoting_the_member_ends_it_at_their_next_request(pool: PgPool) {
+async fn demoting_the_member_ends_it_at_their_next_request(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
     let link = start(&mut support).await;
@@ -242,7 +256,8 @@ async fn demoting_the_member_ends_it_at_their_next_request(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn turning_access_off_or_expiry_ends_it(pool: PgPool) {
+async fn turning_access_off_or_expiry_ends_it(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
     let link = start(&mut support).await;

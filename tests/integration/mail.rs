@@ -1,12 +1,14 @@
 //! E-mail delivery over real SMTP: recipients, subject and link arrive; a server that is
 //! down costs a retry later, never the message.
 
+use crate::common::test_pool;
 use std::{collections::HashMap, net::TcpListener};
 
 use partner_portal::{
     config::Settings,
     mail::{deliver_due, enqueue, MailTransport, OutgoingEmail},
 };
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
 use crate::smtp_sink::SmtpSink;
@@ -46,7 +48,8 @@ async fn queue(pool: &PgPool, to: &str) {
 }
 
 #[sqlx::test]
-async fn queued_mail_is_delivered_over_smtp(pool: PgPool) {
+async fn queued_mail_is_delivered_over_smtp(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let sink = SmtpSink::start(0).await;
     queue(&pool, "ada@acme.example").await;
     let sent = deliver_due(&pool, &transport(sink.port), &from())
@@ -82,7 +85,11 @@ async fn queued_mail_is_delivered_over_smtp(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_server_that_is_down_delays_mail_but_never_loses_it(pool: PgPool) {
+async fn a_server_that_is_down_delays_mail_but_never_loses_it(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let port = free_port(); // nothing listens here yet
     queue(&pool, "grace@acme.example").await;
     assert_eq!(

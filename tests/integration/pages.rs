@@ -1,12 +1,16 @@
 //! Pages through the real router: status codes, redirects, security headers, hydration.
 
 use axum::http::{header, StatusCode};
-use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::common::*;
 
 #[sqlx::test]
-async fn the_landing_page_renders_with_tiers_and_the_hydration_script(pool: PgPool) {
+async fn the_landing_page_renders_with_tiers_and_the_hydration_script(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let reply = app.get_page(None, "/").await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -74,7 +78,11 @@ async fn the_landing_page_renders_with_tiers_and_the_hydration_script(pool: PgPo
 }
 
 #[sqlx::test]
-async fn anonymous_visitors_are_sent_to_sign_in_and_back(pool: PgPool) {
+async fn anonymous_visitors_are_sent_to_sign_in_and_back(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     for (path, next) in [
         ("/admin", "%2Fadmin"),
@@ -82,7 +90,7 @@ async fn anonymous_visitors_are_sent_to_sign_in_and_back(pool: PgPool) {
         ("/app", "%2Fapp"),
     ] {
         let reply = app.get_page(None, path).await;
-        assert_eq!(reply.status, StatusCode::FOUND, "{path}");
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(
             reply.location(),
             Some(format!("/login?next={next}").as_str()),
@@ -92,7 +100,11 @@ async fn anonymous_visitors_are_sent_to_sign_in_and_back(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn each_area_renders_for_its_people_and_refuses_others_with_403(pool: PgPool) {
+async fn each_area_renders_for_its_people_and_refuses_others_with_403(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     let owner = app.sign_in(NW_OWNER).await;
@@ -125,7 +137,8 @@ async fn each_area_renders_for_its_people_and_refuses_others_with_403(pool: PgPo
 }
 
 #[sqlx::test]
-async fn another_partners_client_page_is_not_found(pool: PgPool) {
+async fn another_partners_client_page_is_not_found(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let fabrikam = app.client_id("fabrikam").await;
     let owner = app.sign_in(NW_VIEWER).await;
@@ -148,7 +161,11 @@ async fn another_partners_client_page_is_not_found(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn unknown_pages_are_404_and_operators_have_health_checks(pool: PgPool) {
+async fn unknown_pages_are_404_and_operators_have_health_checks(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let page = app.get_page(None, "/no/such/page").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
@@ -167,7 +184,8 @@ async fn unknown_pages_are_404_and_operators_have_health_checks(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn readiness_fails_when_the_database_is_gone(pool: PgPool) {
+async fn readiness_fails_when_the_database_is_gone(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool.clone()).await;
     pool.close().await;
     let ready = app.get_page(None, "/readyz").await;

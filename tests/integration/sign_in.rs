@@ -2,7 +2,7 @@
 //! cross-site refusals and the audit trail.
 
 use axum::http::StatusCode;
-use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::common::*;
 use partner_portal::{auth::server::SIGN_IN_FAILED, demo::DEMO_PASSWORD};
@@ -12,7 +12,8 @@ fn peer(last: u8) -> std::net::SocketAddr {
 }
 
 #[sqlx::test]
-async fn sign_in_lands_each_kind_of_user_in_its_area(pool: PgPool) {
+async fn sign_in_lands_each_kind_of_user_in_its_area(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     for (email, home) in [
         (ADMIN, "/admin"),
@@ -37,7 +38,11 @@ async fn sign_in_lands_each_kind_of_user_in_its_area(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_safe_next_path_is_followed_and_an_unsafe_one_is_not(pool: PgPool) {
+async fn a_safe_next_path_is_followed_and_an_unsafe_one_is_not(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let login = |next: &'static str| {
         let app = &app;
@@ -67,7 +72,11 @@ async fn a_safe_next_path_is_followed_and_an_unsafe_one_is_not(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn the_session_id_changes_at_sign_in_and_the_old_one_dies(pool: PgPool) {
+async fn the_session_id_changes_at_sign_in_and_the_old_one_dies(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let first = app.sign_in(NW_VIEWER).await;
     // Signing in again from the same browser (as someone else) must not keep the old id.
@@ -90,7 +99,8 @@ async fn the_session_id_changes_at_sign_in_and_the_old_one_dies(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn sign_out_ends_the_session_and_is_audited(pool: PgPool) {
+async fn sign_out_ends_the_session_and_is_audited(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let cookie = app.sign_in(NW_OWNER).await;
     let reply = app.call(Some(&cookie), "logout", &[]).await;
@@ -116,7 +126,11 @@ async fn sign_out_ends_the_session_and_is_audited(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn wrong_password_and_unknown_account_get_the_same_answer(pool: PgPool) {
+async fn wrong_password_and_unknown_account_get_the_same_answer(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let wrong = app
         .call(
@@ -155,7 +169,8 @@ async fn wrong_password_and_unknown_account_get_the_same_answer(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn empty_fields_are_named_and_the_email_is_kept(pool: PgPool) {
+async fn empty_fields_are_named_and_the_email_is_kept(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let reply = app
         .call(
@@ -172,7 +187,8 @@ async fn empty_fields_are_named_and_the_email_is_kept(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn suspended_partners_members_cannot_sign_in(pool: PgPool) {
+async fn suspended_partners_members_cannot_sign_in(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     sqlx::query("update partners set status = 'suspended' where slug = 'contoso'")
         .execute(&app.pool)
@@ -191,7 +207,11 @@ async fn suspended_partners_members_cannot_sign_in(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn an_account_is_locked_after_five_failures_even_with_the_right_password(pool: PgPool) {
+async fn an_account_is_locked_after_five_failures_even_with_the_right_password(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     for i in 0..5 {
         // From different addresses: the per-account limit must hold on its own.
@@ -237,7 +257,11 @@ async fn an_account_is_locked_after_five_failures_even_with_the_right_password(p
 }
 
 #[sqlx::test]
-async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(pool: PgPool) {
+async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let attacker = peer(66);
     for i in 0..20 {
@@ -283,7 +307,11 @@ async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(pool: Pg
 }
 
 #[sqlx::test]
-async fn cross_site_posts_are_refused_even_with_a_valid_session(pool: PgPool) {
+async fn cross_site_posts_are_refused_even_with_a_valid_session(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let cookie = app.sign_in(ADMIN).await;
     for headers in [
@@ -334,7 +362,11 @@ async fn cross_site_posts_are_refused_even_with_a_valid_session(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_form_post_without_javascript_redirects_back_with_the_error(pool: PgPool) {
+async fn a_form_post_without_javascript_redirects_back_with_the_error(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     use axum::{
         body::Body,
         http::{header, Request},

@@ -1,0 +1,269 @@
+//! Benchmark: the client list and search at 100,000 clients of one partner, and the memory
+//! the CSV export needs to stream all of them.
+//!
+//! Run: `cargo bench --features ssr --bench clients` (PostgreSQL on 127.0.0.1:5432, or
+//! BENCH_DATABASE_URL). Prints medians and 95th percentiles; asserts nothing about time.
+
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use axum::{body::Body, extract::ConnectInfo, http::Request};
+use http_body_util::BodyExt;
+use partner_portal::{
+    clients::{
+        list::{ClientQuery, ClientSort},
+        model::SubscriptionStatus,
+        queries,
+    },
+    config::Settings,
+    db::{connect, MIGRATOR},
+    demo::{seed_demo, DEMO_PASSWORD},
+    http::{leptos_options, router},
+    state::AppState,
+};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const CLIENTS: i64 = 100_000;
+const ROUNDS: usize = 40;
+
+fn summary(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "median {:>7.2} ms   p95 {:>7.2} ms   (n={})",
+        ms(samples[samples.len() / 2]),
+        ms(samples[samples.len() * 95 / 100]),
+        samples.len()
+    )
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::main]
+async fn main() {
+    let server = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = connect(&server, 2).await.expect("bench database server");
+    sqlx::query("drop database if exists portal_bench_clients with (force)")
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query("create database portal_bench_clients")
+        .execute(&admin)
+        .await
+        .unwrap();
+    let url = format!(
+        "{}/portal_bench_clients",
+        server.rsplit_once('/').unwrap().0
+    );
+    let pool = connect(&url, 10).await.unwrap();
+    MIGRATOR.run(&pool).await.unwrap();
+    seed_demo(&pool).await.unwrap();
+    let northwind: Uuid = sqlx::query_scalar("select id from partners where slug = 'northwind'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query("update partners set tier = 'platinum' where id = $1")
+        .bind(northwind)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let started = Instant::now();
+    sqlx::query(
+        "insert into clients (partner_id, slug, company_name, contact_name, contact_email, plan, status, custom_price, region, created_at)
+         select $1, 'bench-' || n, 'Company ' || n || case n % 9 when 0 then ' Acme' else '' end,
+                'Contact ' || n, 'contact' || n || '@client' || (n % 700) || '.example',
+                (array['starter', 'professional', 'enterprise'])[1 + n % 3],
+                (array['active', 'active', 'active', 'suspended', 'canceled'])[1 + n % 5]::subscription_status,
+                case when n % 4 = 0 then (50 + n % 900)::numeric(12, 2) end,
+                (array['EMEA', 'North America', 'APAC'])[1 + n % 3],
+                now() - make_interval(mins => n::int)
+         from generate_series(1, $2) as n",
+    )
+    .bind(northwind)
+    .bind(CLIENTS)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("vacuum analyze clients")
+        .execute(&pool)
+        .await
+        .unwrap();
+    println!(
+        "loaded {CLIENTS} clients for Northwind in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let views: Vec<(&str, ClientQuery)> = vec![
+        (
+            "first page, company A-Z",
+            ClientQuery {
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "page 2,000 (offset 49,975)",
+            ClientQuery {
+                page: 2000,
+                ..Default::default()
+            },
+        ),
+        (
+            "last page (4,002)",
+            ClientQuery {
+                page: 4002,
+                ..Default::default()
+            },
+        ),
+        (
+            "newest first, page 1",
+            ClientQuery {
+                sort: ClientSort::Created,
+                descending: true,
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "by price, high first, page 1",
+            ClientQuery {
+                sort: ClientSort::Price,
+                descending: true,
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "status = suspended, page 1",
+            ClientQuery {
+                status: Some(SubscriptionStatus::Suspended),
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "plan = enterprise, page 500",
+            ClientQuery {
+                plan: Some("enterprise".into()),
+                page: 500,
+                ..Default::default()
+            },
+        ),
+        (
+            "search \"acme\", page 1",
+            ClientQuery {
+                search: Some("acme".into()),
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "search \"client42.\", page 1",
+            ClientQuery {
+                search: Some("client42.".into()),
+                page: 1,
+                ..Default::default()
+            },
+        ),
+        (
+            "search \"contact 9999\", page 1",
+            ClientQuery {
+                search: Some("contact 9999".into()),
+                page: 1,
+                ..Default::default()
+            },
+        ),
+    ];
+    println!("\nclient list (one call = the page plus its total), {ROUNDS} rounds each:");
+    for (name, query) in views {
+        queries::list(&pool, northwind, &query).await.unwrap();
+        let mut samples = Vec::with_capacity(ROUNDS);
+        for _ in 0..ROUNDS {
+            let t = Instant::now();
+            let (rows, _) = queries::list(&pool, northwind, &query).await.unwrap();
+            samples.push(t.elapsed());
+            assert!(!rows.is_empty(), "{name} returns rows");
+        }
+        println!("  {name:<32} {}", summary(samples));
+    }
+
+    // The export through the real router: sign in, then read the whole streamed body.
+    let settings = Settings::from_sources("bench", "", &HashMap::new()).unwrap();
+    let state = AppState {
+        pool: pool.clone(),
+        leptos_options: leptos_options(&settings),
+        settings: Arc::new(settings),
+    };
+    let app = router(state);
+    let mut login = Request::post("/api/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Body::from(format!(
+            "email=owner%40northwind.demo.test&password={DEMO_PASSWORD}"
+        )))
+        .unwrap();
+    login.extensions_mut().insert(ConnectInfo(
+        "127.0.0.1:9".parse::<std::net::SocketAddr>().unwrap(),
+    ));
+    let response = app.clone().oneshot(login).await.unwrap();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+
+    println!("\nCSV export of all {} clients:", CLIENTS + 30);
+    for round in 1..=3 {
+        let before = rss_kib();
+        let mut peak = before;
+        let mut request = Request::get("/partner/clients/export.csv")
+            .header("cookie", &cookie)
+            .body(Body::empty())
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(
+            "127.0.0.1:9".parse::<std::net::SocketAddr>().unwrap(),
+        ));
+        let t = Instant::now();
+        let mut body = app.clone().oneshot(request).await.unwrap().into_body();
+        let (mut bytes, mut rows) = (0usize, 0usize);
+        while let Some(frame) = body.frame().await {
+            if let Ok(data) = frame.unwrap().into_data() {
+                bytes += data.len();
+                rows += data.iter().filter(|b| **b == b'\n').count();
+                peak = peak.max(rss_kib());
+            }
+        }
+        println!(
+            "  round {round}: {rows} lines, {:.1} MB in {:.2} s; process RSS {:.1} MB before, peak {:.1} MB (+{:.1} MB)",
+            bytes as f64 / 1e6,
+            t.elapsed().as_secs_f64(),
+            before as f64 / 1024.0,
+            peak as f64 / 1024.0,
+            (peak - before) as f64 / 1024.0
+        );
+    }
+
+    pool.close().await;
+    sqlx::query("drop database if exists portal_bench_clients with (force)")
+        .execute(&admin)
+        .await
+        .unwrap();
+}

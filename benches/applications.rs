@@ -5,12 +5,7 @@
 //! 127.0.0.1:5432 (or BENCH_DATABASE_URL pointing at a server where it may create the
 //! `portal_bench` database). Prints medians and 95th percentiles; asserts nothing about time.
 
-use std::{
-    collections::HashMap,
-    net::SocketAddr,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Instant};
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
 use partner_portal::{
@@ -20,44 +15,20 @@ use partner_portal::{
         queue::{QueueQuery, SortField},
     },
     config::Settings,
-    db::{connect, MIGRATOR},
-    demo::seed_demo,
     http::{leptos_options, router},
     state::AppState,
 };
 use tower::ServiceExt;
 
+mod support;
+use support::summary;
+
 const APPLICATIONS: i64 = 100_000;
 const ROUNDS: usize = 40;
 
-fn summary(mut samples: Vec<Duration>) -> String {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    format!(
-        "median {:>7.2} ms   p95 {:>7.2} ms   (n={})",
-        ms(samples[samples.len() / 2]),
-        ms(samples[samples.len() * 95 / 100]),
-        samples.len()
-    )
-}
-
 #[tokio::main]
 async fn main() {
-    let server = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let admin = connect(&server, 2).await.expect("bench database server");
-    sqlx::query("drop database if exists portal_bench with (force)")
-        .execute(&admin)
-        .await
-        .unwrap();
-    sqlx::query("create database portal_bench")
-        .execute(&admin)
-        .await
-        .unwrap();
-    let url = format!("{}/portal_bench", server.rsplit_once('/').unwrap().0);
-    let pool = connect(&url, 10).await.unwrap();
-    MIGRATOR.run(&pool).await.unwrap();
-    seed_demo(&pool).await.unwrap();
+    let (admin, pool) = support::scratch_database("portal_bench").await;
 
     let started = Instant::now();
     sqlx::query(
@@ -240,9 +211,5 @@ async fn main() {
         summary(samples)
     );
 
-    pool.close().await;
-    sqlx::query("drop database if exists portal_bench with (force)")
-        .execute(&admin)
-        .await
-        .unwrap();
+    support::drop_database(&admin, pool, "portal_bench").await;
 }

@@ -4,11 +4,7 @@
 //! Run: `cargo bench --features ssr --bench clients` (PostgreSQL on 127.0.0.1:5432, or
 //! BENCH_DATABASE_URL). Prints medians and 95th percentiles; asserts nothing about time.
 
-use std::{
-    collections::HashMap,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, sync::Arc, time::Instant};
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
 use http_body_util::BodyExt;
@@ -19,27 +15,18 @@ use partner_portal::{
         queries,
     },
     config::Settings,
-    db::{connect, MIGRATOR},
-    demo::{seed_demo, DEMO_PASSWORD},
+    demo::DEMO_PASSWORD,
     http::{leptos_options, router},
     state::AppState,
 };
 use tower::ServiceExt;
+
+mod support;
+use support::summary;
 use uuid::Uuid;
 
 const CLIENTS: i64 = 100_000;
 const ROUNDS: usize = 40;
-
-fn summary(mut samples: Vec<Duration>) -> String {
-    samples.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    format!(
-        "median {:>7.2} ms   p95 {:>7.2} ms   (n={})",
-        ms(samples[samples.len() / 2]),
-        ms(samples[samples.len() * 95 / 100]),
-        samples.len()
-    )
-}
 
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -52,24 +39,7 @@ fn rss_kib() -> u64 {
 
 #[tokio::main]
 async fn main() {
-    let server = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let admin = connect(&server, 2).await.expect("bench database server");
-    sqlx::query("drop database if exists portal_bench_clients with (force)")
-        .execute(&admin)
-        .await
-        .unwrap();
-    sqlx::query("create database portal_bench_clients")
-        .execute(&admin)
-        .await
-        .unwrap();
-    let url = format!(
-        "{}/portal_bench_clients",
-        server.rsplit_once('/').unwrap().0
-    );
-    let pool = connect(&url, 10).await.unwrap();
-    MIGRATOR.run(&pool).await.unwrap();
-    seed_demo(&pool).await.unwrap();
+    let (admin, pool) = support::scratch_database("portal_bench_clients").await;
     let northwind: Uuid = sqlx::query_scalar("select id from partners where slug = 'northwind'")
         .fetch_one(&pool)
         .await
@@ -261,9 +231,5 @@ async fn main() {
         );
     }
 
-    pool.close().await;
-    sqlx::query("drop database if exists portal_bench_clients with (force)")
-        .execute(&admin)
-        .await
-        .unwrap();
+    support::drop_database(&admin, pool, "portal_bench_clients").await;
 }

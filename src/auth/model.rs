@@ -215,6 +215,18 @@ impl Principal {
         }
     }
 
+    /// The client (and its partner) a client user belongs to: `(partner_id, client_id)`.
+    pub fn client_scope(&self) -> Option<(Uuid, Uuid)> {
+        match self.kind {
+            PrincipalKind::ClientUser {
+                partner_id,
+                client_id,
+                ..
+            } => Some((partner_id, client_id)),
+            _ => None,
+        }
+    }
+
     /// Where this principal starts after signing in.
     pub fn home(&self) -> &'static str {
         match self.kind {

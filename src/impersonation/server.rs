@@ -96,22 +96,12 @@ pub async fn end_impersonation() -> Result<String, AppError> {
 #[server(endpoint = "app/support-access")]
 pub async fn get_support_access() -> Result<SupportAccessPage, AppError> {
     use crate::{
-        auth::{
-            model::{Perm, PrincipalKind},
-            require,
-        },
+        auth::{model::Perm, require},
         state::pool,
     };
 
     let me = require(Perm::ClientAdmin).await?;
-    let PrincipalKind::ClientUser {
-        partner_id,
-        client_id,
-        ..
-    } = me.kind
-    else {
-        return Err(AppError::Forbidden);
-    };
+    let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
     let row = sqlx::query!(
         "select p.name, c.reseller_access_enabled from clients c join partners p on p.id = c.partner_id
@@ -134,22 +124,12 @@ pub async fn get_support_access() -> Result<SupportAccessPage, AppError> {
 pub async fn set_reseller_access(enabled: bool) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
-        auth::{
-            model::{Perm, PrincipalKind},
-            require,
-        },
+        auth::{model::Perm, require},
         state::pool,
     };
 
     let me = require(Perm::ClientAdmin).await?;
-    let PrincipalKind::ClientUser {
-        partner_id,
-        client_id,
-        ..
-    } = me.kind
-    else {
-        return Err(AppError::Forbidden);
-    };
+    let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
     let mut tx = pool()?.begin().await?;
     sqlx::query!(
         "update clients set reseller_access_enabled = $3 where partner_id = $1 and id = $2",

@@ -12,22 +12,12 @@ use crate::error::AppError;
 #[server(endpoint = "app/account")]
 pub async fn my_account() -> Result<ClientAccount, AppError> {
     use crate::{
-        auth::{
-            model::{Perm, PrincipalKind},
-            require,
-        },
+        auth::{model::Perm, require},
         state::pool,
     };
 
     let me = require(Perm::ClientPortal).await?;
-    let PrincipalKind::ClientUser {
-        partner_id,
-        client_id,
-        ..
-    } = me.kind
-    else {
-        return Err(AppError::Forbidden);
-    };
+    let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
     super::queries::account(&pool()?, partner_id, client_id)
         .await?
         .ok_or(AppError::NotFound)
@@ -40,23 +30,13 @@ pub async fn update_contact(contact_name: String, contact_phone: String) -> Resu
     use crate::{
         applications::model::check_phone,
         audit::{self, Action, AuditEntry},
-        auth::{
-            model::{Perm, PrincipalKind},
-            require,
-        },
+        auth::{model::Perm, require},
         error::FieldErrors,
         state::pool,
     };
 
     let me = require(Perm::ClientPortal).await?;
-    let PrincipalKind::ClientUser {
-        partner_id,
-        client_id,
-        ..
-    } = me.kind
-    else {
-        return Err(AppError::Forbidden);
-    };
+    let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
     let contact_name = contact_name.trim().to_string();
     let contact_phone = Some(contact_phone.trim().to_string()).filter(|p| !p.is_empty());
     let mut errors = FieldErrors::new();
@@ -101,22 +81,12 @@ pub async fn update_contact(contact_name: String, contact_phone: String) -> Resu
 #[server(endpoint = "app/users")]
 pub async fn list_account_users() -> Result<Vec<AccountUser>, AppError> {
     use crate::{
-        auth::{
-            model::{Perm, PrincipalKind},
-            require,
-        },
+        auth::{model::Perm, require},
         state::pool,
     };
 
     let me = require(Perm::ClientPortal).await?;
-    let PrincipalKind::ClientUser {
-        partner_id,
-        client_id,
-        ..
-    } = me.kind
-    else {
-        return Err(AppError::Forbidden);
-    };
+    let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
     Ok(super::queries::users(&pool()?, partner_id, client_id).await?)
 }
 
@@ -125,16 +95,13 @@ pub async fn list_account_users() -> Result<Vec<AccountUser>, AppError> {
 pub async fn invite_account_user(email: String) -> Result<(), AppError> {
     use crate::{
         applications::model::check_email,
-        auth::{
-            model::{Perm, PrincipalKind},
-            require,
-        },
+        auth::{model::Perm, require},
         error::FieldErrors,
         state::pool,
     };
 
     let me = require(Perm::ClientAdmin).await?;
-    let PrincipalKind::ClientUser {
+    let crate::auth::model::PrincipalKind::ClientUser {
         partner_id,
         client_id,
         ref client_name,
@@ -170,22 +137,12 @@ pub async fn invite_account_user(email: String) -> Result<(), AppError> {
 pub async fn remove_account_user(user_id: Uuid) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
-        auth::{
-            model::{Perm, PrincipalKind},
-            require,
-        },
+        auth::{model::Perm, require},
         state::pool,
     };
 
     let me = require(Perm::ClientAdmin).await?;
-    let PrincipalKind::ClientUser {
-        partner_id,
-        client_id,
-        ..
-    } = me.kind
-    else {
-        return Err(AppError::Forbidden);
-    };
+    let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
     if user_id == me.user_id {
         return Err(AppError::Conflict("You cannot remove yourself.".into()));
     }

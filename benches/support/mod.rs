@@ -1,0 +1,50 @@
+//! What the benchmarks share: a scratch database and how results are printed.
+
+use std::time::Duration;
+
+use partner_portal::{
+    db::{connect, MIGRATOR},
+    demo::seed_demo,
+};
+use sqlx::PgPool;
+
+/// A fresh, migrated and demo-seeded database `name` on BENCH_DATABASE_URL's server (default
+/// the local one). Returns the server pool (to drop it afterwards) and the database's pool.
+pub async fn scratch_database(name: &str) -> (PgPool, PgPool) {
+    let server = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = connect(&server, 2).await.expect("bench database server");
+    sqlx::query(&format!("drop database if exists {name} with (force)"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("create database {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+    let pool = connect(&url, 10).await.unwrap();
+    MIGRATOR.run(&pool).await.unwrap();
+    seed_demo(&pool).await.unwrap();
+    (admin, pool)
+}
+
+pub async fn drop_database(admin: &PgPool, pool: PgPool, name: &str) {
+    pool.close().await;
+    sqlx::query(&format!("drop database if exists {name} with (force)"))
+        .execute(admin)
+        .await
+        .unwrap();
+}
+
+/// `median … ms   p95 … ms   (n=…)`.
+pub fn summary(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "median {:>7.2} ms   p95 {:>7.2} ms   (n={})",
+        ms(samples[samples.len() / 2]),
+        ms(samples[samples.len() * 95 / 100]),
+        samples.len()
+    )
+}

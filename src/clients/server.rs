@@ -13,6 +13,20 @@ use super::{
 };
 use crate::error::AppError;
 
+/// The form checked against the plans that exist.
+#[cfg(feature = "ssr")]
+async fn checked(
+    pool: &sqlx::PgPool,
+    input: &super::input::ClientInput,
+) -> Result<super::input::ClientFields, AppError> {
+    let plans: Vec<String> = super::queries::plans(pool)
+        .await?
+        .into_iter()
+        .map(|p| p.code)
+        .collect();
+    input.validate(&plans).map_err(AppError::Validation)
+}
+
 /// One page of the caller's partner's clients, with the cap headroom.
 #[server(endpoint = "partner/clients")]
 pub async fn list_clients(query: ClientQuery) -> Result<ClientPage, AppError> {
@@ -99,11 +113,6 @@ pub async fn create_client(
     let me = require(Perm::EditClients).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let plans: Vec<String> = queries::plans(&pool)
-        .await?
-        .into_iter()
-        .map(|p| p.code)
-        .collect();
     let input = ClientInput {
         company_name,
         contact_name,
@@ -114,7 +123,7 @@ pub async fn create_client(
         billing_owned_by_reseller,
         region,
     };
-    let fields = input.validate(&plans).map_err(AppError::Validation)?;
+    let fields = checked(&pool, &input).await?;
 
     let mut tx = pool.begin().await?;
     let (tier, open) = queries::lock_cap(&mut tx, partner_id).await?;
@@ -188,11 +197,6 @@ pub async fn update_client(
     let me = require(Perm::EditClients).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let plans: Vec<String> = queries::plans(&pool)
-        .await?
-        .into_iter()
-        .map(|p| p.code)
-        .collect();
     let input = ClientInput {
         company_name,
         contact_name,
@@ -203,7 +207,7 @@ pub async fn update_client(
         billing_owned_by_reseller,
         region,
     };
-    let fields = input.validate(&plans).map_err(AppError::Validation)?;
+    let fields = checked(&pool, &input).await?;
 
     let mut tx = pool.begin().await?;
     let before = queries::lock_subscription(&mut tx, partner_id, client_id)

@@ -83,7 +83,7 @@ pub async fn end_impersonation() -> Result<String, AppError> {
     // Guard: only a session that is acting as a client can end it.
     let session = session().await?;
     let pool = pool()?;
-    let Some(state) = acting(&session, &pool).await? else {
+    let Some(state) = acting(&session).await? else {
         return Err(AppError::Forbidden);
     };
     finish(&pool, &session, &state, "ended by the reseller").await?;

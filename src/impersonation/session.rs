@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -38,10 +37,7 @@ impl ImpersonationState {
 }
 
 /// The impersonation this session is in, if any.
-pub async fn acting(
-    session: &Session,
-    _pool: &PgPool,
-) -> Result<Option<ImpersonationState>, AppError> {
+pub async fn acting(session: &Session) -> Result<Option<ImpersonationState>, AppError> {
     Ok(session
         .get::<ImpersonationState>(SESSION_IMPERSONATION)
         .await?)

@@ -9,7 +9,7 @@ use leptos_router::{
 };
 
 use crate::{
-    admin::pages::AdminHomePage,
+    admin::pages::{AdminHomePage, AdminPartnersPage},
     applications::pages::{
         ApplicationDetailPage, ApplicationQueuePage, ApplicationStatsPage, ApplyPage,
         ApplyThanksPage,
@@ -20,6 +20,9 @@ use crate::{
         server::{whoami, Logout},
     },
     clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
+    commissions::pages::{
+        AdminCommissionsPage, AdminPayoutsPage, PartnerCommissionsPage, StatementPage,
+    },
     components::{banner::ImpersonationBanner, layout::SiteHeader, NotFoundPage},
     error::AppError,
     invitations::pages::InvitePage,
@@ -108,6 +111,9 @@ fn Frame() -> impl IntoView {
                     ssr=SsrMode::Async
                 >
                     <Route path=path!("") view=AdminHomePage />
+                    <Route path=path!("/partners") view=AdminPartnersPage />
+                    <Route path=path!("/commissions") view=AdminCommissionsPage />
+                    <Route path=path!("/payouts") view=AdminPayoutsPage />
                     <Route path=path!("/applications") view=ApplicationQueuePage />
                     <Route path=path!("/applications/stats") view=ApplicationStatsPage />
                     <Route path=path!("/applications/:id") view=ApplicationDetailPage />
@@ -121,6 +127,8 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/clients") view=ClientListPage />
                     <Route path=path!("/clients/new") view=NewClientPage />
                     <Route path=path!("/clients/:id") view=ClientDetailPage />
+                    <Route path=path!("/commissions") view=PartnerCommissionsPage />
+                    <Route path=path!("/commissions/:month") view=StatementPage />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/app")

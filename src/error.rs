@@ -100,6 +100,13 @@ impl FieldErrors {
         }
     }
 
+    /// A validation error on one field.
+    pub fn one(field: &str, message: impl Into<String>) -> AppError {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        AppError::Validation(errors)
+    }
+
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.fields.push(FieldError {
             field: field.to_string(),

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod commissions;
 pub mod components;
 pub mod error;
 pub mod impersonation;

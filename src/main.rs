@@ -1,7 +1,9 @@
 //! The `partner-portal` server binary.
 //!
 //! `partner-portal` serves the portal; `partner-portal seed-demo` seeds the demo data into
-//! the configured database (DATABASE_URL, or the embedded one) and exits.
+//! the configured database (DATABASE_URL, or the embedded one) and exits;
+//! `partner-portal close-month [YYYY-MM]` runs the monthly close (last month by default),
+//! for automation such as a cron job on the 1st.
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -17,16 +19,32 @@ async fn main() -> std::process::ExitCode {
         )
         .init();
 
-    let command = std::env::args().nth(1);
-    let seed_only = match command.as_deref() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut close_month = None;
+    let seed_only = match args.first().map(String::as_str) {
         None | Some("serve") => false,
         Some("seed-demo") => true,
+        Some("close-month") => {
+            use partner_portal::commissions::model::Month;
+            let month = match args.get(1) {
+                Some(text) => Month::parse(text),
+                None => Some(Month::containing(chrono::Utc::now()).previous()),
+            };
+            match month {
+                Some(month) => close_month = Some(month),
+                None => {
+                    eprintln!("partner-portal: close-month takes a month written like 2026-10");
+                    return ExitCode::from(2);
+                }
+            }
+            false
+        }
         Some("-h" | "--help" | "help") => {
-            println!("usage: partner-portal [serve | seed-demo]\n\nSettings: Leptos.toml, overridden by environment variables (see README.md).");
+            println!("usage: partner-portal [serve | seed-demo | close-month [YYYY-MM]]\n\nSettings: Leptos.toml, overridden by environment variables (see README.md).");
             return ExitCode::SUCCESS;
         }
         Some(other) => {
-            eprintln!("partner-portal: unknown command {other:?} (expected serve or seed-demo)");
+            eprintln!("partner-portal: unknown command {other:?} (expected serve, seed-demo or close-month)");
             return ExitCode::from(2);
         }
     };
@@ -45,6 +63,31 @@ async fn main() -> std::process::ExitCode {
             return ExitCode::FAILURE;
         }
     };
+
+    if let Some(month) = close_month {
+        let outcome = async {
+            let mut tx = database.pool.begin().await?;
+            let outcome = partner_portal::commissions::close::close_month(&mut tx, month, None, chrono::Utc::now()).await?;
+            tx.commit().await?;
+            Ok::<_, partner_portal::error::AppError>(outcome)
+        }
+        .await;
+        database.close().await;
+        return match outcome {
+            Ok(outcome) => {
+                println!("{}", outcome.message());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                let reason = match error.fields() {
+                    Some(fields) => fields.fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "),
+                    None => error.to_string(),
+                };
+                eprintln!("partner-portal: cannot close {month}: {reason}");
+                ExitCode::FAILURE
+            }
+        };
+    }
 
     // The embedded database gets the demo data on its first start; `seed-demo` asks for it.
     let mut status = ExitCode::SUCCESS;

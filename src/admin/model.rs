@@ -18,3 +18,35 @@ pub struct PartnerRow {
     pub open_clients: i64,
     pub members: i64,
 }
+
+/// The admin's program overview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramOverview {
+    pub mrr: rust_decimal::Decimal,
+    pub mrr_last_month: rust_decimal::Decimal,
+    pub partners_by_tier: Vec<(Tier, i64)>,
+    pub top_by_mrr: Vec<LeaderRow>,
+    pub top_by_growth: Vec<LeaderRow>,
+    /// Unpaid payouts due within 30 days (overdue ones included), soonest first.
+    pub payouts_due: Vec<crate::commissions::model::Payout>,
+}
+
+/// One partner on the leaderboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderRow {
+    pub partner_id: Uuid,
+    pub name: String,
+    pub tier: Tier,
+    pub mrr: rust_decimal::Decimal,
+    pub mrr_last_month: rust_decimal::Decimal,
+}
+
+impl LeaderRow {
+    pub fn change(&self) -> rust_decimal::Decimal {
+        self.mrr - self.mrr_last_month
+    }
+
+    pub fn growth_percent(&self) -> Option<rust_decimal::Decimal> {
+        crate::commissions::model::growth_percent(self.mrr_last_month, self.mrr)
+    }
+}

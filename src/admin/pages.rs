@@ -3,11 +3,139 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{model::PartnerRow, server::list_partners};
-use crate::components::{format::count, loaded};
+use super::{
+    model::{LeaderRow, PartnerRow, ProgramOverview},
+    server::{get_program_overview, list_partners},
+};
+use crate::components::{
+    format::{count, day, money},
+    loaded,
+};
 
+/// `/admin`: program MRR, partners by tier, the leaderboard and payouts coming due.
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| get_program_overview());
+    view! {
+        <Title text="Program overview" />
+        <header class="page-header">
+            <h1>"Program overview"</h1>
+        </header>
+        {loaded(overview, |o: ProgramOverview| view! { <OverviewView overview=o /> })}
+    }
+}
+
+#[component]
+fn OverviewView(overview: ProgramOverview) -> impl IntoView {
+    let growth = crate::commissions::model::growth_percent(overview.mrr_last_month, overview.mrr)
+        .map(|g| format!("{g}% against last month's close"))
+        .unwrap_or_else(|| "No MRR at last month's close".into());
+    let tiers = overview
+        .partners_by_tier
+        .iter()
+        .map(|(tier, n)| {
+            view! {
+                <article class="card">
+                    <h2 class="card-label"><span class=format!("tier-badge tier-{}", tier.slug())>{tier.label()}</span></h2>
+                    <p class="card-value" data-testid=format!("tier-{}", tier.slug())>{count(*n)}</p>
+                    <p class="card-note">"partners"</p>
+                </article>
+            }
+        })
+        .collect_view();
+    let due_total: rust_decimal::Decimal = overview.payouts_due.iter().map(|p| p.amount).sum();
+    let payouts = if overview.payouts_due.is_empty() {
+        view! { <p class="empty">"No payout falls due in the next 30 days."</p> }.into_any()
+    } else {
+        let rows = overview
+            .payouts_due
+            .iter()
+            .map(|p| view! {
+                <tr>
+                    <th scope="row">{p.partner_name.clone()}</th>
+                    <td>{day(p.due_on)} " · " {p.state.label()}</td>
+                    <td class="num">{money(p.amount)}</td>
+                </tr>
+            })
+            .collect_view();
+        view! {
+            <div class="table-wrap">
+                <table class="data-table compact" data-testid="payouts-due">
+                    <caption class="visually-hidden">"Payouts due in the next 30 days"</caption>
+                    <thead><tr><th scope="col">"Partner"</th><th scope="col">"Due"</th><th scope="col" class="num">"Amount"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p><a href="/admin/payouts">"Record payments"</a></p>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="cards" aria-label="Program">
+            <article class="card">
+                <h2 class="card-label">"Program MRR"</h2>
+                <p class="card-value" data-testid="program-mrr">{money(overview.mrr)}</p>
+                <p class="card-note">{growth}</p>
+            </article>
+            <article class="card">
+                <h2 class="card-label">"Payouts due in 30 days"</h2>
+                <p class="card-value">{money(due_total)}</p>
+                <p class="card-note">{count(overview.payouts_due.len() as i64)} " payouts"</p>
+            </article>
+            {tiers}
+        </section>
+        <div class="two-columns">
+            <Leaderboard title="Top partners by MRR" id="top-mrr" rows=overview.top_by_mrr.clone() />
+            <Leaderboard title="Top partners by MRR growth" id="top-growth" rows=overview.top_by_growth.clone() />
+        </div>
+        <section aria-labelledby="due-title">
+            <h2 id="due-title">"Payouts due in the next 30 days"</h2>
+            {payouts}
+        </section>
+    }
+}
+
+#[component]
+fn Leaderboard(title: &'static str, id: &'static str, rows: Vec<LeaderRow>) -> impl IntoView {
+    let body = if rows.is_empty() {
+        view! { <p class="empty">"No partner has MRR yet."</p> }.into_any()
+    } else {
+        let items = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let change = r.change();
+                let growth = r.growth_percent().map(|g| format!(" ({g}%)")).unwrap_or_default();
+                view! {
+                    <tr>
+                        <td class="num">{i + 1}</td>
+                        <th scope="row">{r.name.clone()}</th>
+                        <td class="num">{money(r.mrr)}</td>
+                        <td class="num">{if change.is_sign_negative() { String::new() } else { "+".into() }}{money(change)}{growth}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="data-table compact" data-testid=id>
+                <caption class="visually-hidden">{title}</caption>
+                <thead><tr><th scope="col" class="num">"#"</th><th scope="col">"Partner"</th><th scope="col" class="num">"MRR"</th><th scope="col" class="num">"Change"</th></tr></thead>
+                <tbody>{items}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby=format!("{id}-title")>
+            <h2 id=format!("{id}-title")>{title}</h2>
+            {body}
+        </section>
+    }
+}
+
+/// `/admin/partners`: every partner with tier, status and clients.
+#[component]
+pub fn AdminPartnersPage() -> impl IntoView {
     let partners = Resource::new(|| (), |_| list_partners());
     view! {
         <Title text="Partners" />

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::PartnerRow;
+use super::model::{PartnerRow, ProgramOverview};
 use crate::error::AppError;
 
 /// All partners, for admins.
@@ -15,4 +15,46 @@ pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
 
     require(Perm::Admin).await?;
     Ok(super::queries::list_partners(&pool()?).await?)
+}
+
+/// The program overview: MRR, partners by tier, the leaderboard and payouts coming due.
+#[server(endpoint = "admin/overview")]
+pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
+    use crate::{
+        auth::{model::Perm, require},
+        commissions::model::{Month, PayoutState},
+        partners::model::Tier,
+        state::pool,
+    };
+
+    require(Perm::Admin).await?;
+    let pool = pool()?;
+    let now = chrono::Utc::now();
+    let last_close = Month::containing(now).previous().close_instant();
+    let rows = super::queries::leaderboard(&pool, now, last_close).await?;
+    let partners_by_tier = Tier::ALL
+        .into_iter()
+        .map(|t| (t, rows.iter().filter(|r| r.tier == t).count() as i64))
+        .collect();
+    let mut top_by_mrr: Vec<_> = rows.iter().filter(|r| !r.mrr.is_zero()).cloned().collect();
+    top_by_mrr.sort_by(|a, b| b.mrr.cmp(&a.mrr).then(a.name.cmp(&b.name)));
+    top_by_mrr.truncate(10);
+    let mut top_by_growth: Vec<_> = rows.iter().filter(|r| r.change() > rust_decimal::Decimal::ZERO).cloned().collect();
+    top_by_growth.sort_by(|a, b| b.change().cmp(&a.change()).then(a.name.cmp(&b.name)));
+    top_by_growth.truncate(10);
+    let horizon = now.date_naive() + chrono::Duration::days(30);
+    let mut payouts_due: Vec<_> = crate::commissions::queries::payouts(&pool, None, 500)
+        .await?
+        .into_iter()
+        .filter(|p| p.state != PayoutState::Paid && p.due_on <= horizon)
+        .collect();
+    payouts_due.sort_by_key(|p| p.due_on);
+    Ok(ProgramOverview {
+        mrr: rows.iter().map(|r| r.mrr).sum(),
+        mrr_last_month: rows.iter().map(|r| r.mrr_last_month).sum(),
+        partners_by_tier,
+        top_by_mrr,
+        top_by_growth,
+        payouts_due,
+    })
 }

@@ -17,12 +17,7 @@ pub struct ApplicationStats {
     pub charts: Vec<ChartSpec>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChartSpec {
-    pub id: String,
-    pub title: String,
-    pub option_json: String,
-}
+pub use crate::components::chart::ChartSpec;
 
 impl ApplicationStats {
     /// Approved share of decided applications, in percent, one decimal.

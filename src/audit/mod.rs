@@ -33,6 +33,12 @@ pub enum Action {
     ImpersonationRequested,
     ImpersonationStarted,
     ImpersonationEnded,
+    CommissionsMonthClosed,
+    CommissionAdjusted,
+    PartnerTierChanged,
+    PayoutPaid,
+    PayoutMethodChanged,
+    StatementExported,
 }
 
 impl Action {
@@ -62,6 +68,12 @@ impl Action {
             Action::ImpersonationRequested => "impersonation.requested",
             Action::ImpersonationStarted => "impersonation.started",
             Action::ImpersonationEnded => "impersonation.ended",
+            Action::CommissionsMonthClosed => "commissions.month_closed",
+            Action::CommissionAdjusted => "commissions.adjusted",
+            Action::PartnerTierChanged => "partner.tier_changed",
+            Action::PayoutPaid => "payout.paid",
+            Action::PayoutMethodChanged => "payout.method_changed",
+            Action::StatementExported => "commissions.statement_exported",
         }
     }
 }

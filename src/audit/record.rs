@@ -51,6 +51,12 @@ impl AuditEntry {
         }
     }
 
+    /// The partner the change belongs to (for system entries and admins' actions).
+    pub fn partner(mut self, partner_id: Uuid) -> Self {
+        self.partner_id = Some(partner_id);
+        self
+    }
+
     pub fn target(mut self, kind: &'static str, id: Uuid) -> Self {
         self.target = Some((kind, id));
         self

@@ -81,8 +81,10 @@ pub enum Perm {
     Branding,
     /// Invite members, change roles, remove members.
     Team,
-    /// API keys and the payout method.
+    /// API keys.
     ApiKeys,
+    /// Choosing how the partner is paid.
+    PayoutMethod,
     /// The partner's audit log.
     PartnerAudit,
     /// The client portal, for a client's users.
@@ -96,7 +98,12 @@ impl Perm {
     pub fn writes(self) -> bool {
         matches!(
             self,
-            Perm::EditClients | Perm::Impersonate | Perm::Branding | Perm::Team | Perm::ApiKeys
+            Perm::EditClients
+                | Perm::Impersonate
+                | Perm::Branding
+                | Perm::Team
+                | Perm::ApiKeys
+                | Perm::PayoutMethod
         )
     }
 }
@@ -112,7 +119,7 @@ impl Role {
             Perm::Commissions | Perm::Branding | Perm::PartnerAudit => {
                 matches!(self, Owner | Manager)
             }
-            Perm::Team | Perm::ApiKeys => self == Owner,
+            Perm::Team | Perm::ApiKeys | Perm::PayoutMethod => self == Owner,
             Perm::Admin | Perm::ClientPortal | Perm::ClientAdmin => false,
         }
     }
@@ -298,7 +305,7 @@ mod tests {
     /// DESIGN.md section 4, row by row: owner, manager, sales, support, viewer.
     #[test]
     fn permission_table_matches_the_design() {
-        let table: [(Perm, [bool; 5]); 8] = [
+        let table: [(Perm, [bool; 5]); 9] = [
             (Perm::PartnerRead, [true, true, true, true, true]),
             (Perm::EditClients, [true, true, true, false, false]),
             (Perm::Impersonate, [true, true, false, true, false]),
@@ -306,6 +313,7 @@ mod tests {
             (Perm::Branding, [true, true, false, false, false]),
             (Perm::Team, [true, false, false, false, false]),
             (Perm::ApiKeys, [true, false, false, false, false]),
+            (Perm::PayoutMethod, [true, false, false, false, false]),
             (Perm::PartnerAudit, [true, true, false, false, false]),
         ];
         for (perm, expected) in table {

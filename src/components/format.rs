@@ -32,6 +32,11 @@ pub fn date(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y").to_string()
 }
 
+/// A calendar day: `30 Nov 2026`.
+pub fn day(date: chrono::NaiveDate) -> String {
+    date.format("%-d %b %Y").to_string()
+}
+
 /// A moment, to the minute, in UTC: `21 Nov 2026, 14:05 UTC`.
 pub fn date_time(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y, %H:%M UTC").to_string()

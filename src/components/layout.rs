@@ -5,15 +5,23 @@ use leptos::{either::Either, prelude::*};
 
 use crate::{
     app::{AuthActions, CurrentUser},
-    auth::model::{Principal, PrincipalKind},
+    auth::model::{Perm, Principal, PrincipalKind},
 };
 
 /// The links a principal's navigation shows, in order.
 pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
     match me.kind {
         PrincipalKind::Admin => vec![
-            ("/admin", "Partners"),
+            ("/admin", "Overview"),
+            ("/admin/partners", "Partners"),
             ("/admin/applications", "Applications"),
+            ("/admin/commissions", "Commissions"),
+            ("/admin/payouts", "Payouts"),
+        ],
+        PrincipalKind::Member { .. } if me.has(Perm::Commissions) => vec![
+            ("/partner", "Dashboard"),
+            ("/partner/clients", "Clients"),
+            ("/partner/commissions", "Commissions"),
         ],
         PrincipalKind::Member { .. } => {
             vec![("/partner", "Dashboard"), ("/partner/clients", "Clients")]

@@ -8,6 +8,7 @@ use crate::{
     audit::{self, Action, AuditEntry},
     auth::{model::Role, password::hash_password},
     clients::model::SubscriptionStatus,
+    commissions::model::Month,
     partners::model::Tier,
 };
 
@@ -24,6 +25,8 @@ pub enum DemoSeedError {
     Hashing,
     #[error("could not write the audit row")]
     Audit,
+    #[error("could not close the demo months: {0}")]
+    Close(String),
 }
 
 /// Demo e-mail addresses end in `.demo.test` or are `@demo.test` (reserved names, RFC 2606).
@@ -99,7 +102,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
 
     let admin = upsert_user(&mut tx, "admin@demo.test", "Avery Admin", &hash, true).await?;
 
-    let northwind = upsert_partner(&mut tx, "northwind", "Northwind", Tier::Gold).await?;
+    // Tiers start at Bronze; the monthly closes of the demo history recompute them.
+    let northwind = upsert_partner(&mut tx, "northwind", "Northwind", Tier::Bronze).await?;
     let members = [
         ("owner", "Olivia Owner", Role::Owner),
         ("manager", "Mateo Manager", Role::Manager),
@@ -138,7 +142,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
             29 | 26 => SubscriptionStatus::Canceled,
             _ => SubscriptionStatus::Active,
         };
-        add_client(&mut tx, northwind, name, plan, status, &hash, i).await?;
+        let created_days_ago = 700 - 21 * i as i64;
+        add_client(&mut tx, northwind, name, plan, status, &hash, i, created_days_ago).await?;
     }
     for (i, name) in CONTOSO_CLIENTS.iter().enumerate() {
         let status = if i == 4 {
@@ -146,8 +151,14 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         } else {
             SubscriptionStatus::Active
         };
-        add_client(&mut tx, contoso, name, PLANS[i % 3], status, &hash, i).await?;
+        let created_days_ago = 400 - 60 * i as i64;
+        add_client(&mut tx, contoso, name, PLANS[i % 3], status, &hash, i, created_days_ago).await?;
     }
+    let now = chrono::Utc::now();
+    let first = Month::containing(now - chrono::Duration::days(700));
+    super::history::close_history(&mut tx, first, admin, now)
+        .await
+        .map_err(|e| DemoSeedError::Close(e.to_string()))?;
 
     super::applications::seed_applications(&mut tx, admin).await?;
 
@@ -236,14 +247,16 @@ async fn add_member(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn add_client(
     tx: &mut Transaction<'_, Postgres>,
     partner: Uuid,
     name: &str,
-    plan: &str,
+    plan: &'static str,
     status: SubscriptionStatus,
     hash: &str,
     index: usize,
+    created_days_ago: i64,
 ) -> sqlx::Result<()> {
     let slug = slugify(name);
     let contact = format!("owner@{slug}.demo.test");
@@ -262,34 +275,13 @@ async fn add_client(
         plan,
         status as SubscriptionStatus,
         regions[index % 3],
-        (index as i32) * 11 + 3,
+        created_days_ago as i32,
     )
     .fetch_one(&mut **tx)
     .await?;
-    // The history behind the status: created, and for some a later change of status.
-    sqlx::query!(
-        "insert into subscription_events (partner_id, client_id, occurred_at, kind, to_plan, list_price, to_status)
-         select c.partner_id, c.id, c.created_at, 'created', c.plan, p.monthly_price, 'active'
-         from clients c join plans p on p.code = c.plan
-         where c.id = $1 and not exists (select 1 from subscription_events e where e.client_id = c.id)",
-        client
-    )
-    .execute(&mut **tx)
-    .await?;
-    if status != SubscriptionStatus::Active {
-        sqlx::query!(
-            "insert into subscription_events
-                 (partner_id, client_id, occurred_at, kind, from_plan, to_plan, list_price, from_status, to_status)
-             select c.partner_id, c.id, c.created_at + interval '1 day', 'status_changed', c.plan, c.plan, p.monthly_price,
-                    'active', c.status
-             from clients c join plans p on p.code = c.plan
-             where c.id = $1
-               and not exists (select 1 from subscription_events e where e.client_id = c.id and e.kind = 'status_changed')",
-            client
-        )
-        .execute(&mut **tx)
-        .await?;
-    }
+    // Its story: created, perhaps upgraded or suspended for a while, perhaps churned.
+    let steps = super::history::story(index, created_days_ago, plan, status);
+    super::history::write_story(tx, partner, client, &steps, chrono::Utc::now()).await?;
     let user = upsert_user(tx, &contact, &format!("{name} Owner"), hash, false).await?;
     sqlx::query!(
         "insert into client_users (partner_id, client_id, user_id, is_owner) values ($1, $2, $3, true)

@@ -63,6 +63,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::clients::export::export_clients),
         )
         .route(
+            "/partner/commissions/{month}/statement.csv",
+            get(crate::commissions::export::export_statement),
+        )
+        .route(
             "/impersonate/{token}",
             get(crate::impersonation::enter::enter),
         )

@@ -5,4 +5,6 @@ pub mod pages;
 pub mod server;
 
 #[cfg(feature = "ssr")]
+pub mod dashboard;
+#[cfg(feature = "ssr")]
 pub mod queries;

@@ -135,6 +135,101 @@ pub struct ClientLink {
     pub company_name: String,
 }
 
+/// The partner dashboard. Money figures are present only for roles that may see
+/// commissions (DESIGN.md 4); the server leaves them out for the others.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub overview: PartnerOverview,
+    pub money: Option<MoneyFigures>,
+    /// Active clients by plan name, most first.
+    pub clients_by_plan: Vec<(String, i64)>,
+    pub charts: Vec<crate::components::chart::ChartSpec>,
+    pub activity: Vec<Activity>,
+}
+
+/// Figures from the events and the statements, to the cent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyFigures {
+    pub mrr: Decimal,
+    pub arr: Decimal,
+    /// MRR at the close of last month.
+    pub mrr_last_month: Decimal,
+    /// Percent, one decimal; `None` when last month had no MRR.
+    pub growth_percent: Option<Decimal>,
+    pub accrued_this_month: Decimal,
+    pub earnings_ytd: Decimal,
+    pub next_payout: NextPayout,
+    /// What reaching the next tier would add per month at today's MRR.
+    pub next_tier_gain: Option<Decimal>,
+    /// MRR at each month's close, the current month as of now; oldest first, 12 months.
+    pub mrr_by_month: Vec<(crate::commissions::model::Month, Decimal)>,
+    /// Closed statements (with adjustments), oldest first, up to 12.
+    pub commission_by_month: Vec<(crate::commissions::model::Month, Decimal)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NextPayout {
+    Scheduled {
+        due_on: chrono::NaiveDate,
+        amount: Decimal,
+    },
+    /// Closed commission below the payout minimum, waiting for the next payout.
+    CarriedForward { balance: Decimal },
+    Nothing,
+}
+
+/// One row of the partner's recent activity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub who: Option<String>,
+    pub what: String,
+}
+
+/// The next tier and the active clients still needed to reach it (none above Platinum).
+pub fn clients_to_next_tier(tier: Tier, active_clients: i64) -> Option<(Tier, i64)> {
+    tier.next()
+        .map(|next| (next, (next.min_active_clients() - active_clients).max(0)))
+}
+
+/// How an audit action reads in the activity list.
+pub fn activity_label(action: &str) -> String {
+    let known = match action {
+        "auth.sign_in" => "Signed in",
+        "auth.sign_out" => "Signed out",
+        "client.created" => "Added a client",
+        "client.updated" => "Changed a client's subscription",
+        "client.status_changed" => "Changed a client's status",
+        "client.exported" => "Exported the client list",
+        "client.contact_updated" => "Updated a client's contact",
+        "client.user_invited" => "Invited a client user",
+        "client.user_removed" => "Removed a client user",
+        "client.reseller_access_changed" => "Changed reseller access",
+        "impersonation.requested" => "Asked to log in as a client",
+        "impersonation.started" => "Logged in as a client",
+        "impersonation.ended" => "Ended a client session",
+        "invitation.created" => "Invited a team member",
+        "invitation.accepted" => "Joined the team",
+        "partner.created" => "Partner account created",
+        "partner.tier_changed" => "Tier changed at the monthly close",
+        "payout.paid" => "A payout was paid",
+        "payout.method_changed" => "Changed the payout method",
+        "commissions.adjusted" => "A statement was adjusted",
+        "commissions.statement_exported" => "Exported a statement",
+        _ => "",
+    };
+    if known.is_empty() {
+        action.replace(['.', '_'], " ")
+    } else {
+        known.to_string()
+    }
+}
+
+/// Whether an audit action is about money (hidden from roles without commissions).
+pub fn activity_is_money(action: &str) -> bool {
+    action.starts_with("payout.") || action.starts_with("commissions.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

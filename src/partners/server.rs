@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::PartnerOverview;
+use super::model::{Dashboard, PartnerOverview};
 use crate::error::AppError;
 
 /// The caller's own partner: name, tier and client counts.
@@ -18,4 +18,18 @@ pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
     super::queries::overview(&pool()?, partner_id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// The dashboard: clients, tier, charts and activity for every member; MRR, commissions and
+/// payouts only for roles that may see commissions.
+#[server(endpoint = "partner/dashboard")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
+
+    let me = require(Perm::PartnerRead).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    super::dashboard::dashboard(&pool()?, partner_id, me.has(Perm::Commissions), chrono::Utc::now()).await
 }

@@ -1,0 +1,276 @@
+//! `/admin/commissions`: pick a month, preview its statements, close it (after confirming),
+//! and correct a closed statement with an adjustment.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    commissions::{
+        model::{ClosePreview, CommissionMonths, Month, PartnerClose},
+        server::{get_commission_months, preview_close, AddAdjustment, CloseMonth},
+    },
+    components::{
+        form::{field_error, kept_value, FormErrorSummary},
+        format::{count, date_time, money, percent},
+        loaded,
+    },
+};
+
+#[component]
+pub fn AdminCommissionsPage() -> impl IntoView {
+    let params = use_query_map();
+    let close = ServerAction::<CloseMonth>::new();
+    let adjust = ServerAction::<AddAdjustment>::new();
+    let months = Resource::new(
+        move || (close.version().get(), adjust.version().get()),
+        |_| get_commission_months(),
+    );
+    let chosen = Memo::new(move |_| params.with(|p| p.get("month")));
+    view! {
+        <Title text="Commissions" />
+        <header class="page-header">
+            <h1>"Commissions"</h1>
+            <p class="muted">"Close a month to write every partner's statement, recompute tiers and schedule payouts."</p>
+        </header>
+        {loaded(months, move |m: CommissionMonths| {
+            let month = chosen
+                .get_untracked()
+                .and_then(|text| Month::parse(&text))
+                .or_else(|| m.open.first().copied())
+                .or_else(|| m.closed.first().map(|c| c.month));
+            view! {
+                <MonthPicker months=m.clone() chosen=month />
+                {month.map(|month| view! { <Preview month close /> })}
+                <ClosedMonths months=m.clone() />
+                <AdjustmentForm months=m adjust />
+            }
+        })}
+    }
+}
+
+#[component]
+fn MonthPicker(months: CommissionMonths, chosen: Option<Month>) -> impl IntoView {
+    let option = move |m: Month, note: &'static str| {
+        view! { <option value=m.to_string() selected=chosen == Some(m)>{m.label()} {note}</option> }
+    };
+    let open = months
+        .open
+        .iter()
+        .rev()
+        .map(|m| option(*m, " (open)"))
+        .collect_view();
+    let closed = months
+        .closed
+        .iter()
+        .map(|c| option(c.month, " (closed)"))
+        .collect_view();
+    view! {
+        <form method="get" action="/admin/commissions" class="filters" aria-label="Choose a month">
+            <div class="field">
+                <label for="month">"Month"</label>
+                <select id="month" name="month">{open}{closed}</select>
+            </div>
+            <button type="submit" class="button button-quiet">"Preview"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
+    let preview = Resource::new(move || close.version().get(), move |_| preview_close(month.to_string()));
+    let error = move || close.value().get().and_then(Result::err);
+    let done = move || {
+        close
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .map(|outcome| view! { <p class="notice" role="status" data-testid="close-outcome">{outcome.message()}</p> })
+    };
+    view! {
+        <section aria-labelledby="preview-title" class="card">
+            {done}
+            {loaded(preview, move |p: ClosePreview| {
+                let closed = p.closed_at.is_some();
+                let heading = if closed {
+                    format!("{} — closed", p.month.label())
+                } else {
+                    format!("{} — preview", p.month.label())
+                };
+                let status = match p.closed_at {
+                    Some(at) => format!("Closed on {}. These are the stored statements.", date_time(at)),
+                    None => "Nothing is written until you close the month.".into(),
+                };
+                view! {
+                    <h2 id="preview-title">{heading}</h2>
+                    <p class="muted" data-testid="preview-status">{status}</p>
+                    <PreviewTable partners=p.partners.clone() closed />
+                    <p class="total">"Total commission: " <strong data-testid="preview-total">{money(p.total)}</strong></p>
+                    {(!closed).then(|| view! {
+                        <ActionForm action=close attr:class="confirm-form">
+                            <FormErrorSummary error=Signal::derive(error) />
+                            <input type="hidden" name="month" value=p.month.to_string() />
+                            <div class="field checkbox">
+                                <input type="checkbox" id="confirm-close" name="confirm" value="yes" required />
+                                <label for="confirm-close">
+                                    "I have checked this preview. Statements cannot be changed once the month is closed."
+                                </label>
+                                {move || field_error(error(), "confirm")}
+                            </div>
+                            <button type="submit" class="button">{format!("Close {}", p.month.label())}</button>
+                        </ActionForm>
+                    })}
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn PreviewTable(partners: Vec<PartnerClose>, closed: bool) -> impl IntoView {
+    if partners.is_empty() {
+        return view! { <p class="empty">"No partner had an active client in this month."</p> }.into_any();
+    }
+    let rows = partners
+        .into_iter()
+        .map(|p| {
+            let tier = if p.tier_after == p.tier_before || closed {
+                p.tier_after.label().to_string()
+            } else {
+                format!("{} → {}", p.tier_before.label(), p.tier_after.label())
+            };
+            view! {
+                <tr>
+                    <th scope="row">{p.partner_name}</th>
+                    <td>{tier} {p.pinned.then_some(" (pinned)")}</td>
+                    <td class="num">{percent(p.tier_after.commission_rate())}</td>
+                    <td class="num">{count(p.active_clients)}</td>
+                    <td class="num">{count(p.lines)}</td>
+                    <td class="num">{money(p.total)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="data-table">
+                <caption class="visually-hidden">"Statements by partner"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Partner"</th>
+                        <th scope="col">"Tier at close"</th>
+                        <th scope="col" class="num">"Rate"</th>
+                        <th scope="col" class="num">"Active clients"</th>
+                        <th scope="col" class="num">"Lines"</th>
+                        <th scope="col" class="num">"Commission"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ClosedMonths(months: CommissionMonths) -> impl IntoView {
+    let body = if months.closed.is_empty() {
+        view! { <p class="empty">"No month has been closed yet."</p> }.into_any()
+    } else {
+        let rows = months
+            .closed
+            .into_iter()
+            .map(|c| {
+                view! {
+                    <tr>
+                        <th scope="row"><a href=format!("/admin/commissions?month={}", c.month)>{c.month.label()}</a></th>
+                        <td>{date_time(c.closed_at)}</td>
+                        <td class="num">{count(c.statements)}</td>
+                        <td class="num">{money(c.total)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-wrap">
+                <table class="data-table compact">
+                    <caption class="visually-hidden">"Closed months"</caption>
+                    <thead><tr>
+                        <th scope="col">"Month"</th><th scope="col">"Closed"</th>
+                        <th scope="col" class="num">"Statements"</th><th scope="col" class="num">"Total"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby="closed-title">
+            <h2 id="closed-title">"Closed months"</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn AdjustmentForm(months: CommissionMonths, adjust: ServerAction<AddAdjustment>) -> impl IntoView {
+    if months.closed.is_empty() {
+        return ().into_any();
+    }
+    let error = move || adjust.value().get().and_then(Result::err);
+    let saved = move || {
+        matches!(adjust.value().get(), Some(Ok(())))
+            .then(|| view! { <p class="notice" role="status">"Adjustment recorded; it is paid with the partner's next payout."</p> })
+    };
+    let partners = months.partners.clone();
+    let closed = months.closed.clone();
+    view! {
+        <section aria-labelledby="adjust-title" class="card">
+            <h2 id="adjust-title">"Correct a statement"</h2>
+            <p class="muted">"Closed statements never change. A correction is an adjustment line with a reason, shown on the statement and paid with the next payout."</p>
+            {saved}
+            <ActionForm action=adjust attr:class="form-grid">
+                <FormErrorSummary error=Signal::derive(error) />
+                <div class="field">
+                    <label for="adj-partner">"Partner"</label>
+                    <select id="adj-partner" name="partner_id" required>
+                        {move || {
+                            let kept = kept_value(error(), "partner_id");
+                            partners.iter().map(|(id, name)| view! {
+                                <option value=id.to_string() selected=kept == id.to_string()>{name.clone()}</option>
+                            }).collect_view()
+                        }}
+                    </select>
+                    {move || field_error(error(), "partner_id")}
+                </div>
+                <div class="field">
+                    <label for="adj-month">"Statement month"</label>
+                    <select id="adj-month" name="month" required>
+                        {move || {
+                            let kept = kept_value(error(), "month");
+                            closed.iter().map(|c| view! {
+                                <option value=c.month.to_string() selected=kept == c.month.to_string()>{c.month.label()}</option>
+                            }).collect_view()
+                        }}
+                    </select>
+                    {move || field_error(error(), "month")}
+                </div>
+                <div class="field">
+                    <label for="adj-amount">"Amount (USD, negative to deduct)"</label>
+                    <input id="adj-amount" name="amount" inputmode="decimal" required placeholder="-25.00"
+                        value=move || kept_value(error(), "amount") />
+                    {move || field_error(error(), "amount")}
+                </div>
+                <div class="field">
+                    <label for="adj-reason">"Reason (the partner sees it)"</label>
+                    <input id="adj-reason" name="reason" maxlength="500" required
+                        value=move || kept_value(error(), "reason") />
+                    {move || field_error(error(), "reason")}
+                </div>
+                <button type="submit" class="button button-quiet">"Add adjustment"</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,340 @@
+//! SQL for statements, adjustments and payouts. Every partner-side query filters by the
+//! caller's partner id.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use super::model::{
+    Adjustment, ClosedMonth, LineComputation, Month, PartnerClose, Payout, PayoutMethod, PayoutRef,
+    PayoutState, StatementSummary,
+};
+use crate::{error::AppError, partners::model::Tier};
+
+/// Lines per page of a statement.
+pub const LINES_PER_PAGE: i64 = 100;
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// A partner's statements, newest first.
+pub async fn statements(pool: &PgPool, partner_id: Uuid) -> Result<Vec<StatementSummary>, AppError> {
+    statements_where(pool, partner_id, None).await
+}
+
+pub async fn statement(
+    pool: &PgPool,
+    partner_id: Uuid,
+    month: Month,
+) -> Result<Option<StatementSummary>, AppError> {
+    Ok(statements_where(pool, partner_id, Some(month)).await?.pop())
+}
+
+async fn statements_where(
+    pool: &PgPool,
+    partner_id: Uuid,
+    month: Option<Month>,
+) -> Result<Vec<StatementSummary>, AppError> {
+    let today = today();
+    let rows = sqlx::query!(
+        r#"select s.id, s.month as "month: NaiveDate", s.tier as "tier: Tier", s.rate, s.active_clients, s.line_count, s.total,
+                  s.payable_on as "payable_on: NaiveDate", s.payout_id, p.due_on as "due_on?: NaiveDate", (p.paid_at is not null) as "paid?",
+                  coalesce((select sum(a.amount) from commission_adjustments a where a.statement_id = s.id), 0)
+                      as "adjustments!"
+           from commission_statements s
+           left join payouts p on p.partner_id = s.partner_id and p.id = s.payout_id
+           where s.partner_id = $1 and ($2::text is null or s.month = $2::text::date)
+           order by s.month desc"#,
+        partner_id,
+        month.map(|m| crate::db::date_param(m.first_day()))
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StatementSummary {
+            id: r.id,
+            month: Month::of(r.month),
+            tier: r.tier,
+            rate: r.rate,
+            active_clients: r.active_clients.into(),
+            lines: r.line_count.into(),
+            total: r.total,
+            adjustments: r.adjustments,
+            payable_on: r.payable_on,
+            payout: r.payout_id.zip(r.due_on).map(|(id, due_on)| PayoutRef {
+                id,
+                due_on,
+                state: PayoutState::of(due_on, r.paid.unwrap_or(false), today),
+            }),
+        })
+        .collect())
+}
+
+/// One page of a statement's lines (1-based), in the order they were written.
+pub async fn lines(
+    pool: &PgPool,
+    statement_id: Uuid,
+    partner_id: Uuid,
+    page: i64,
+    per_page: i64,
+) -> Result<Vec<LineComputation>, AppError> {
+    let rows = sqlx::query!(
+        r#"select client_id, client_name, plan, list_price, days_active, days_in_month, tier as "tier: Tier",
+                  rate, amount
+           from commission_lines
+           where statement_id = $1 and partner_id = $2
+           order by position
+           limit $3 offset $4"#,
+        statement_id,
+        partner_id,
+        per_page,
+        (page - 1) * per_page
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LineComputation {
+            client_id: r.client_id,
+            client_name: r.client_name,
+            plan: r.plan,
+            list_price: r.list_price,
+            days_active: r.days_active as u32,
+            days_in_month: r.days_in_month as u32,
+            tier: r.tier,
+            rate: r.rate,
+            amount: r.amount,
+        })
+        .collect())
+}
+
+pub async fn adjustments(
+    pool: &PgPool,
+    statement_id: Uuid,
+    partner_id: Uuid,
+) -> Result<Vec<Adjustment>, AppError> {
+    let rows = sqlx::query!(
+        r#"select a.id, a.amount, a.reason, a.created_at as "created_at: DateTime<Utc>", u.display_name as "by?"
+           from commission_adjustments a left join users u on u.id = a.created_by
+           where a.statement_id = $1 and a.partner_id = $2
+           order by a.created_at"#,
+        statement_id,
+        partner_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Adjustment {
+            id: r.id,
+            amount: r.amount,
+            reason: r.reason,
+            created_at: r.created_at,
+            created_by: r.by,
+        })
+        .collect())
+}
+
+/// Payouts, newest due date first: one partner's, or (admins) every partner's unpaid ones
+/// plus the latest paid.
+pub async fn payouts(
+    pool: &PgPool,
+    partner_id: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Payout>, AppError> {
+    let today = today();
+    let rows = sqlx::query!(
+        r#"select p.id, p.partner_id, pa.name as partner_name, p.amount, p.due_on as "due_on: NaiveDate",
+                  p.paid_at as "paid_at: DateTime<Utc>", p.method as "method: PayoutMethod", p.reference,
+                  coalesce(array(select s.month from commission_statements s where s.payout_id = p.id
+                                 order by s.month), '{}') as "months!: Vec<NaiveDate>"
+           from payouts p join partners pa on pa.id = p.partner_id
+           where ($1::uuid is null or p.partner_id = $1)
+           order by (p.paid_at is null) desc, p.due_on desc, pa.name
+           limit $2"#,
+        partner_id,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Payout {
+            id: r.id,
+            partner_id: r.partner_id,
+            partner_name: r.partner_name,
+            amount: r.amount,
+            due_on: r.due_on,
+            state: PayoutState::of(r.due_on, r.paid_at.is_some(), today),
+            paid_at: r.paid_at,
+            method: r.method,
+            reference: r.reference,
+            months: r.months.into_iter().map(Month::of).collect(),
+        })
+        .collect())
+}
+
+/// Marks an unpaid, due payout paid. The `paid_at is null` condition makes a second
+/// (or concurrent) attempt find no row; it is then told the payout was already paid.
+pub async fn mark_paid(
+    tx: &mut Transaction<'_, Postgres>,
+    payout_id: Uuid,
+    admin: Uuid,
+    method: PayoutMethod,
+    reference: &str,
+) -> Result<(Uuid, Decimal), AppError> {
+    let paid = sqlx::query!(
+        "update payouts set paid_at = now(), paid_by = $2, method = $3, reference = $4
+         where id = $1 and paid_at is null and due_on <= current_date
+         returning partner_id, amount",
+        payout_id,
+        admin,
+        method as PayoutMethod,
+        reference
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(row) = paid {
+        return Ok((row.partner_id, row.amount));
+    }
+    let state = sqlx::query!(
+        r#"select paid_at as "paid_at: DateTime<Utc>", due_on as "due_on: NaiveDate" from payouts where id = $1"#,
+        payout_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Err(match state {
+        None => AppError::NotFound,
+        Some(s) if s.paid_at.is_some() => AppError::Conflict(format!(
+            "This payout was already paid on {}; it cannot be paid twice.",
+            s.paid_at.map(|t| t.format("%-d %B %Y").to_string()).unwrap_or_default()
+        )),
+        Some(s) => AppError::Conflict(format!(
+            "This payout is not due until {}.",
+            s.due_on.format("%-d %B %Y")
+        )),
+    })
+}
+
+pub async fn payout_method(
+    pool: &PgPool,
+    partner_id: Uuid,
+) -> Result<(Option<PayoutMethod>, Option<String>), AppError> {
+    let row = sqlx::query!(
+        r#"select payout_method as "method: PayoutMethod", payout_account from partners where id = $1"#,
+        partner_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.method, row.payout_account))
+}
+
+pub async fn set_payout_method(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    method: PayoutMethod,
+    account: &str,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "update partners set payout_method = $2, payout_account = $3 where id = $1",
+        partner_id,
+        method as PayoutMethod,
+        account
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The statement of `partner_id` for `month`, for an admin's adjustment.
+pub async fn statement_id(
+    conn: &mut PgConnection,
+    partner_id: Uuid,
+    month: Month,
+) -> Result<Option<Uuid>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "select id from commission_statements where partner_id = $1 and month = $2::text::date",
+        partner_id,
+        crate::db::date_param(month.first_day())
+    )
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+pub async fn add_adjustment(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    statement_id: Uuid,
+    amount: Decimal,
+    reason: &str,
+    admin: Uuid,
+) -> Result<Uuid, AppError> {
+    Ok(sqlx::query_scalar!(
+        "insert into commission_adjustments (partner_id, statement_id, amount, reason, created_by)
+         values ($1, $2, $3, $4, $5) returning id",
+        partner_id,
+        statement_id,
+        amount,
+        reason,
+        admin
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+pub async fn closed_months(pool: &PgPool) -> Result<Vec<ClosedMonth>, AppError> {
+    let rows = sqlx::query!(
+        r#"select month as "month: NaiveDate", closed_at as "closed_at: DateTime<Utc>", statements, total
+           from commission_closes order by month desc"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ClosedMonth {
+            month: Month::of(r.month),
+            closed_at: r.closed_at,
+            statements: r.statements.into(),
+            total: r.total,
+        })
+        .collect())
+}
+
+/// A closed month's stored statements, shaped like a preview.
+pub async fn closed_summary(pool: &PgPool, month: Month) -> Result<Vec<PartnerClose>, AppError> {
+    let rows = sqlx::query!(
+        r#"select s.partner_id, p.name, s.tier as "tier: Tier", p.tier_pinned, s.active_clients, s.line_count, s.total
+           from commission_statements s join partners p on p.id = s.partner_id
+           where s.month = $1::text::date order by lower(p.name), p.id"#,
+        crate::db::date_param(month.first_day())
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| PartnerClose {
+            partner_id: r.partner_id,
+            partner_name: r.name,
+            tier_before: r.tier,
+            tier_after: r.tier,
+            pinned: r.tier_pinned,
+            active_clients: r.active_clients.into(),
+            lines: r.line_count.into(),
+            total: r.total,
+        })
+        .collect())
+}
+
+pub async fn partner_names(pool: &PgPool) -> Result<Vec<(Uuid, String)>, AppError> {
+    Ok(
+        sqlx::query!("select id, name from partners order by lower(name), id")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect(),
+    )
+}

@@ -1,0 +1,321 @@
+//! Server functions for commissions and payouts. Admin functions require `Perm::Admin`;
+//! partner functions require `Perm::Commissions` (owners and managers) and read only the
+//! caller's own partner.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::model::{
+    ClosePreview, CloseOutcome, CommissionMonths, PartnerCommissions, Payout, StatementDetail,
+};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+fn parse_month(text: &str) -> Result<super::model::Month, AppError> {
+    super::model::Month::parse(text).ok_or_else(|| {
+        crate::error::FieldErrors::one("month", "Choose a month, written like 2026-10.")
+    })
+}
+
+/// Months an admin can close (after the latest close, up to last month) and those closed.
+#[server(endpoint = "admin/commissions/months")]
+pub async fn get_commission_months() -> Result<CommissionMonths, AppError> {
+    use super::{close::latest_closed, model::Month, queries};
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
+
+    require(Perm::Admin).await?;
+    let pool = pool()?;
+    let last_ended = Month::containing(chrono::Utc::now()).previous();
+    let first_open = match latest_closed(&mut *pool.acquire().await?).await? {
+        Some(latest) => latest.next(),
+        None => last_ended.minus(23),
+    };
+    let mut open = Vec::new();
+    let mut month = first_open;
+    while month <= last_ended {
+        open.push(month);
+        month = month.next();
+    }
+    Ok(CommissionMonths {
+        open,
+        closed: queries::closed_months(&pool).await?,
+        partners: queries::partner_names(&pool).await?,
+    })
+}
+
+/// What closing `month` would write, per partner (or, for a closed month, what it wrote).
+#[server(endpoint = "admin/commissions/preview")]
+pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
+    use super::{close, queries};
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
+
+    require(Perm::Admin).await?;
+    let month = parse_month(&month)?;
+    let pool = pool()?;
+    let mut conn = pool.acquire().await?;
+    if let Some(closed_at) = close::closed_at(&mut conn, month).await? {
+        let partners = queries::closed_summary(&pool, month).await?;
+        return Ok(ClosePreview {
+            month,
+            total: partners.iter().map(|p| p.total).sum(),
+            partners,
+            closed_at: Some(closed_at),
+        });
+    }
+    close::check_closable(month, chrono::Utc::now(), close::latest_closed(&mut conn).await?)?;
+    let partners: Vec<_> = close::compute(&mut conn, month)
+        .await?
+        .into_iter()
+        .map(|c| c.summary)
+        .filter(|s| s.lines > 0 || s.tier_after != s.tier_before)
+        .collect();
+    Ok(ClosePreview {
+        month,
+        total: partners.iter().map(|p| p.total).sum(),
+        partners,
+        closed_at: None,
+    })
+}
+
+/// Closes `month`: statements, tier recomputation, payouts. Idempotent.
+#[server(endpoint = "admin/commissions/close")]
+pub async fn close_month(month: String, confirm: Option<String>) -> Result<CloseOutcome, AppError> {
+    use crate::{
+        auth::{model::Perm, require},
+        error::FieldErrors,
+        state::pool,
+    };
+
+    let me = require(Perm::Admin).await?;
+    let month = parse_month(&month)?;
+    if confirm.as_deref() != Some("yes") {
+        return Err(FieldErrors::one(
+            "confirm",
+            "Tick the box to confirm: statements cannot be changed once the month is closed.",
+        ));
+    }
+    let mut tx = pool()?.begin().await?;
+    let outcome = super::close::close_month(&mut tx, month, Some(me.user_id), chrono::Utc::now()).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Adds a correction to a partner's closed statement; it is paid with the next payout.
+#[server(endpoint = "admin/commissions/adjust")]
+pub async fn add_adjustment(
+    partner_id: String,
+    month: String,
+    amount: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use super::{model::parse_adjustment, queries};
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        auth::{model::Perm, require},
+        error::FieldErrors,
+        state::pool,
+    };
+
+    let me = require(Perm::Admin).await?;
+    let mut errors = FieldErrors::new();
+    let partner = Uuid::parse_str(partner_id.trim()).ok();
+    if partner.is_none() {
+        errors.add("partner_id", "Choose a partner.");
+    }
+    let parsed_month = super::model::Month::parse(&month);
+    if parsed_month.is_none() {
+        errors.add("month", "Choose a closed month, written like 2026-10.");
+    }
+    let parsed_amount = parse_adjustment(&amount);
+    if let Err(message) = &parsed_amount {
+        errors.add("amount", *message);
+    }
+    let reason = reason.trim().to_string();
+    if !(3..=500).contains(&reason.chars().count()) {
+        errors.add("reason", "Say why, in 3 to 500 characters.");
+    }
+    let keep = |e: FieldErrors| {
+        e.keep("partner_id", &partner_id)
+            .keep("month", &month)
+            .keep("amount", &amount)
+            .keep("reason", &reason)
+    };
+    let (Some(partner), Some(month), Ok(amount)) = (partner, parsed_month, parsed_amount) else {
+        return Err(AppError::Validation(keep(errors)));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(keep(errors)));
+    }
+    let mut tx = pool()?.begin().await?;
+    let Some(statement) = queries::statement_id(&mut tx, partner, month).await? else {
+        let mut errors = FieldErrors::new();
+        errors.add("month", format!("This partner has no statement for {}.", month.label()));
+        return Err(AppError::Validation(keep(errors)));
+    };
+    let id = queries::add_adjustment(&mut tx, partner, statement, amount, &reason, me.user_id).await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::CommissionAdjusted)
+            .partner(partner)
+            .target("commission_adjustment", id)
+            .detail(serde_json::json!({
+                "month": month.to_string(), "amount": amount.to_string(), "reason": reason,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every partner's payouts: unpaid first, then the latest paid.
+#[server(endpoint = "admin/payouts")]
+pub async fn get_payouts() -> Result<Vec<Payout>, AppError> {
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
+
+    require(Perm::Admin).await?;
+    super::queries::payouts(&pool()?, None, 200).await
+}
+
+/// Records that a due payout was paid, once.
+#[server(endpoint = "admin/payouts/pay")]
+pub async fn pay_payout(payout_id: String, method: String, reference: String) -> Result<String, AppError> {
+    use super::model::PayoutMethod;
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        auth::{model::Perm, require},
+        components::format::money,
+        error::FieldErrors,
+        state::pool,
+    };
+
+    let me = require(Perm::Admin).await?;
+    let mut errors = FieldErrors::new();
+    let payout = Uuid::parse_str(payout_id.trim()).map_err(|_| AppError::NotFound)?;
+    let method_parsed = PayoutMethod::from_slug(method.trim());
+    if method_parsed.is_none() {
+        errors.add("method", "Choose ACH, wire transfer or PayPal.");
+    }
+    let reference = reference.trim().to_string();
+    if !(1..=100).contains(&reference.chars().count()) {
+        errors.add("reference", "Enter the payment reference (up to 100 characters).");
+    }
+    let Some(method) = method_parsed.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(
+            errors.keep("method", &method).keep("reference", &reference),
+        ));
+    };
+    let mut tx = pool()?.begin().await?;
+    let (partner, amount) = super::queries::mark_paid(&mut tx, payout, me.user_id, method, &reference).await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::PayoutPaid)
+            .partner(partner)
+            .target("payout", payout)
+            .detail(serde_json::json!({
+                "amount": amount.to_string(), "method": method.slug(), "reference": reference,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(format!("Payout of {} marked paid ({}, {reference}).", money(amount), method.label()))
+}
+
+/// The caller's partner's statements, payouts and payout method.
+#[server(endpoint = "partner/commissions")]
+pub async fn get_partner_commissions() -> Result<PartnerCommissions, AppError> {
+    use super::{close::unassigned_balance, queries};
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
+
+    let me = require(Perm::Commissions).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let pool = pool()?;
+    let (payout_method, payout_account) = queries::payout_method(&pool, partner_id).await?;
+    Ok(PartnerCommissions {
+        statements: queries::statements(&pool, partner_id).await?,
+        payouts: queries::payouts(&pool, Some(partner_id), 100).await?,
+        carried_forward: unassigned_balance(&mut *pool.acquire().await?, partner_id).await?,
+        payout_method,
+        payout_account,
+        may_set_payout_method: me.has(Perm::PayoutMethod),
+    })
+}
+
+/// One of the caller's partner's statements, a page of lines at a time.
+#[server(endpoint = "partner/commissions/statement")]
+pub async fn get_statement(month: String, page: i64) -> Result<StatementDetail, AppError> {
+    use super::queries::{self, LINES_PER_PAGE};
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
+
+    let me = require(Perm::Commissions).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let month = super::model::Month::parse(&month).ok_or(AppError::NotFound)?;
+    let pool = pool()?;
+    let summary = queries::statement(&pool, partner_id, month)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pages = ((summary.lines + LINES_PER_PAGE - 1) / LINES_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    Ok(StatementDetail {
+        lines: queries::lines(&pool, summary.id, partner_id, page, LINES_PER_PAGE).await?,
+        adjustments: queries::adjustments(&pool, summary.id, partner_id).await?,
+        summary,
+        page,
+        pages,
+    })
+}
+
+/// The owner chooses how the partner is paid.
+#[server(endpoint = "partner/payout-method")]
+pub async fn set_payout_method(method: String, account: String) -> Result<(), AppError> {
+    use super::model::PayoutMethod;
+    use crate::{
+        audit::{self, Action, AuditEntry},
+        auth::{model::Perm, require},
+        error::FieldErrors,
+        state::pool,
+    };
+
+    let me = require(Perm::PayoutMethod).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let mut errors = FieldErrors::new();
+    let parsed = PayoutMethod::from_slug(method.trim());
+    if parsed.is_none() {
+        errors.add("method", "Choose ACH, wire transfer or PayPal.");
+    }
+    let account = account.trim().to_string();
+    if !(1..=200).contains(&account.chars().count()) {
+        errors.add(
+            "account",
+            "Say where to pay: the account's last digits, or the PayPal e-mail (up to 200 characters).",
+        );
+    }
+    let Some(method) = parsed.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors.keep("method", &method).keep("account", &account)));
+    };
+    let mut tx = pool()?.begin().await?;
+    super::queries::set_payout_method(&mut tx, partner_id, method, &account).await?;
+    audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::PayoutMethodChanged)
+            .target("partner", partner_id)
+            .detail(serde_json::json!({ "method": method.slug() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

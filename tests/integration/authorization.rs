@@ -48,7 +48,32 @@ enum Args {
     ResellerAccessOn,
     /// The first page of the review queue.
     QueueFirstPage,
+    /// Last month (open in the demo data).
+    LastMonth,
+    /// Closing last month, confirmed.
+    CloseLastMonth,
+    /// The month before last (closed in the demo data), first page of its statement.
+    ClosedStatement,
+    /// An adjustment to Northwind's statement of the month before last.
+    AdjustNorthwind,
+    /// Paying Northwind's earliest due payout.
+    PayDuePayout,
+    /// Choosing a payout method.
+    PayoutMethod,
 }
+
+/// Owners and managers of the caller's own partner only.
+const COMMISSION_READERS: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(NW_SALES), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_OWNER), 200),
+    (User(NW_MANAGER), 200),
+    (User(CONTOSO_OWNER), 200),
+];
 
 struct Row {
     endpoint: &'static str,
@@ -136,6 +161,80 @@ fn table() -> Vec<Row> {
         Row {
             endpoint: "admin/applications",
             args: Args::QueueFirstPage,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "partner/dashboard",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_OWNER), 200),
+                (User(NW_MANAGER), 200),
+                (User(NW_SALES), 200),
+                (User(NW_SUPPORT), 200),
+                (User(NW_VIEWER), 200),
+                (User(CONTOSO_OWNER), 200),
+                (User(FABRIKAM_OWNER), 403),
+            ],
+        },
+        Row {
+            endpoint: "partner/commissions",
+            args: Args::None,
+            expect: COMMISSION_READERS,
+        },
+        Row {
+            endpoint: "partner/commissions/statement",
+            args: Args::ClosedStatement,
+            expect: COMMISSION_READERS,
+        },
+        Row {
+            endpoint: "partner/payout-method",
+            args: Args::PayoutMethod,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_MANAGER), 403),
+                (User(NW_SALES), 403),
+                (User(NW_SUPPORT), 403),
+                (User(NW_VIEWER), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(NW_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "admin/overview",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/commissions/months",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/commissions/preview",
+            args: Args::LastMonth,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/commissions/close",
+            args: Args::CloseLastMonth,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/commissions/adjust",
+            args: Args::AdjustNorthwind,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/payouts",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/payouts/pay",
+            args: Args::PayDuePayout,
             expect: ADMIN_ONLY,
         },
         Row {
@@ -335,6 +434,22 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
     .unwrap();
     let second = second.to_string();
 
+    let last_month = partner_portal::commissions::model::Month::containing(chrono::Utc::now()).previous();
+    let closed_month = last_month.previous().to_string();
+    let last_month = last_month.to_string();
+    let northwind: uuid::Uuid = sqlx::query_scalar("select id from partners where slug = 'northwind'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let northwind = northwind.to_string();
+    let due_payout: uuid::Uuid = sqlx::query_scalar(
+        "select id from payouts where paid_at is null and due_on <= current_date order by due_on limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let due_payout = due_payout.to_string();
+
     let mut cookies: HashMap<&str, String> = HashMap::new();
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -385,6 +500,21 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::AccountContact => vec![("contact_name", "Fabrikam Owner"), ("contact_phone", "")],
             Args::InviteAccountUser => vec![("email", "colleague@fabrikam.example")],
             Args::ResellerAccessOn => vec![("enabled", "true")],
+            Args::LastMonth => vec![("month", last_month.as_str())],
+            Args::CloseLastMonth => vec![("month", last_month.as_str()), ("confirm", "yes")],
+            Args::ClosedStatement => vec![("month", closed_month.as_str()), ("page", "1")],
+            Args::AdjustNorthwind => vec![
+                ("partner_id", northwind.as_str()),
+                ("month", closed_month.as_str()),
+                ("amount", "5.00"),
+                ("reason", "Table test"),
+            ],
+            Args::PayDuePayout => vec![
+                ("payout_id", due_payout.as_str()),
+                ("method", "ach"),
+                ("reference", "TABLE-1"),
+            ],
+            Args::PayoutMethod => vec![("method", "ach"), ("account", "ending 4242")],
             Args::QueueFirstPage => vec![
                 ("query[sort]", "Submitted"),
                 ("query[ascending]", "false"),

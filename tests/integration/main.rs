@@ -6,6 +6,7 @@
 mod applications;
 mod authorization;
 mod clients;
+mod commissions;
 mod common;
 mod database;
 mod embedded_postgres;

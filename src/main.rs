@@ -67,7 +67,13 @@ async fn main() -> std::process::ExitCode {
     if let Some(month) = close_month {
         let outcome = async {
             let mut tx = database.pool.begin().await?;
-            let outcome = partner_portal::commissions::close::close_month(&mut tx, month, None, chrono::Utc::now()).await?;
+            let outcome = partner_portal::commissions::close::close_month(
+                &mut tx,
+                month,
+                None,
+                chrono::Utc::now(),
+            )
+            .await?;
             tx.commit().await?;
             Ok::<_, partner_portal::error::AppError>(outcome)
         }
@@ -80,7 +86,12 @@ async fn main() -> std::process::ExitCode {
             }
             Err(error) => {
                 let reason = match error.fields() {
-                    Some(fields) => fields.fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "),
+                    Some(fields) => fields
+                        .fields
+                        .iter()
+                        .map(|f| f.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     None => error.to_string(),
                 };
                 eprintln!("partner-portal: cannot close {month}: {reason}");

@@ -1,4 +1,6 @@
 //! What the benchmarks share: a scratch database and how results are printed.
+// Each benchmark uses some of these helpers.
+#![allow(dead_code)]
 
 use std::time::Duration;
 
@@ -11,6 +13,13 @@ use sqlx::PgPool;
 /// A fresh, migrated and demo-seeded database `name` on BENCH_DATABASE_URL's server (default
 /// the local one). Returns the server pool (to drop it afterwards) and the database's pool.
 pub async fn scratch_database(name: &str) -> (PgPool, PgPool) {
+    let (admin, pool) = empty_database(name).await;
+    seed_demo(&pool).await.unwrap();
+    (admin, pool)
+}
+
+/// A fresh, migrated database without the demo data.
+pub async fn empty_database(name: &str) -> (PgPool, PgPool) {
     let server = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let admin = connect(&server, 2).await.expect("bench database server");
@@ -25,7 +34,6 @@ pub async fn scratch_database(name: &str) -> (PgPool, PgPool) {
     let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
     let pool = connect(&url, 10).await.unwrap();
     MIGRATOR.run(&pool).await.unwrap();
-    seed_demo(&pool).await.unwrap();
     (admin, pool)
 }
 

@@ -20,7 +20,7 @@ test("the landing page shows the program and its tiers", async ({ page }, testIn
 });
 
 const landings = [
-  { who: "an admin", email: ACCOUNTS.admin, path: "/admin", heading: "Partners" },
+  { who: "an admin", email: ACCOUNTS.admin, path: "/admin", heading: "Program overview" },
   { who: "a partner owner", email: ACCOUNTS.owner, path: "/partner", heading: "Northwind" },
   { who: "a sales member", email: ACCOUNTS.sales, path: "/partner", heading: "Northwind" },
   { who: "a client user", email: ACCOUNTS.client, path: "/app", heading: "Fabrikam" },
@@ -51,7 +51,7 @@ test("an anonymous visitor is sent to sign in and then back", async ({ page }, t
   await expect(page).toHaveURL("/login?next=%2Fadmin");
   await signIn(page, testInfo, ACCOUNTS.admin);
   await expect(page).toHaveURL("/admin");
-  await expect(page.getByRole("cell", { name: "Northwind" }).or(page.getByRole("rowheader", { name: /Northwind/ }))).toBeVisible();
+  await expect(page.getByTestId("top-mrr").getByRole("rowheader", { name: "Northwind" })).toBeVisible();
 });
 
 test("the wrong area shows a clear 403 page", async ({ page }, testInfo) => {

@@ -50,12 +50,14 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
         let rows = overview
             .payouts_due
             .iter()
-            .map(|p| view! {
-                <tr>
-                    <th scope="row">{p.partner_name.clone()}</th>
-                    <td>{day(p.due_on)} " · " {p.state.label()}</td>
-                    <td class="num">{money(p.amount)}</td>
-                </tr>
+            .map(|p| {
+                view! {
+                    <tr>
+                        <th scope="row">{p.partner_name.clone()}</th>
+                        <td>{day(p.due_on)} " · " {p.state.label()}</td>
+                        <td class="num">{money(p.amount)}</td>
+                    </tr>
+                }
             })
             .collect_view();
         view! {

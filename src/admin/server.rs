@@ -39,7 +39,11 @@ pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     let mut top_by_mrr: Vec<_> = rows.iter().filter(|r| !r.mrr.is_zero()).cloned().collect();
     top_by_mrr.sort_by(|a, b| b.mrr.cmp(&a.mrr).then(a.name.cmp(&b.name)));
     top_by_mrr.truncate(10);
-    let mut top_by_growth: Vec<_> = rows.iter().filter(|r| r.change() > rust_decimal::Decimal::ZERO).cloned().collect();
+    let mut top_by_growth: Vec<_> = rows
+        .iter()
+        .filter(|r| r.change() > rust_decimal::Decimal::ZERO)
+        .cloned()
+        .collect();
     top_by_growth.sort_by(|a, b| b.change().cmp(&a.change()).then(a.name.cmp(&b.name)));
     top_by_growth.truncate(10);
     let horizon = now.date_naive() + chrono::Duration::days(30);

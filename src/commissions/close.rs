@@ -66,7 +66,9 @@ pub async fn compute(conn: &mut PgConnection, month: Month) -> Result<Vec<Comput
     // Lines are computed at a provisional rate and repriced once the tier is known.
     let end = month.end();
     for_each_history(conn, end, |partner, history| {
-        let Some(&i) = index.get(&partner) else { return };
+        let Some(&i) = index.get(&partner) else {
+            return;
+        };
         let entry = &mut computed[i];
         if history.is_active_at(end) {
             entry.summary.active_clients += 1;
@@ -84,7 +86,8 @@ pub async fn compute(conn: &mut PgConnection, month: Month) -> Result<Vec<Comput
         for line in &mut entry.lines {
             line.tier = tier;
             line.rate = rate;
-            line.amount = prorated_commission(line.list_price, line.days_active, line.days_in_month, rate);
+            line.amount =
+                prorated_commission(line.list_price, line.days_active, line.days_in_month, rate);
         }
         entry.lines.sort_by(|a, b| {
             a.client_name
@@ -99,11 +102,18 @@ pub async fn compute(conn: &mut PgConnection, month: Month) -> Result<Vec<Comput
 }
 
 /// Why a month cannot be closed (or previewed).
-pub fn check_closable(month: Month, now: DateTime<Utc>, latest_closed: Option<Month>) -> Result<(), AppError> {
+pub fn check_closable(
+    month: Month,
+    now: DateTime<Utc>,
+    latest_closed: Option<Month>,
+) -> Result<(), AppError> {
     if month.end() > now {
         return Err(FieldErrors::one(
             "month",
-            format!("{} has not ended yet; a month can be closed from the 1st of the next.", month.label()),
+            format!(
+                "{} has not ended yet; a month can be closed from the 1st of the next.",
+                month.label()
+            ),
         ));
     }
     if let Some(latest) = latest_closed.filter(|latest| *latest > month) {
@@ -120,7 +130,10 @@ pub fn check_closable(month: Month, now: DateTime<Utc>, latest_closed: Option<Mo
 }
 
 /// When `month` was closed, if it was.
-pub async fn closed_at(conn: &mut PgConnection, month: Month) -> Result<Option<DateTime<Utc>>, AppError> {
+pub async fn closed_at(
+    conn: &mut PgConnection,
+    month: Month,
+) -> Result<Option<DateTime<Utc>>, AppError> {
     Ok(sqlx::query_scalar!(
         r#"select closed_at as "closed_at: DateTime<Utc>" from commission_closes where month = $1::text::date"#,
         date_param(month.first_day())
@@ -130,9 +143,11 @@ pub async fn closed_at(conn: &mut PgConnection, month: Month) -> Result<Option<D
 }
 
 pub async fn latest_closed(conn: &mut PgConnection) -> Result<Option<Month>, AppError> {
-    let latest = sqlx::query_scalar!(r#"select max(month) as "month: chrono::NaiveDate" from commission_closes"#)
-        .fetch_one(&mut *conn)
-        .await?;
+    let latest = sqlx::query_scalar!(
+        r#"select max(month) as "month: chrono::NaiveDate" from commission_closes"#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(latest.map(Month::of))
 }
 
@@ -182,7 +197,10 @@ pub async fn close_month(
 
     let mut payouts = 0;
     for entry in &computed {
-        if schedule_payout(tx, entry.summary.partner_id, month).await?.is_some() {
+        if schedule_payout(tx, entry.summary.partner_id, month)
+            .await?
+            .is_some()
+        {
             payouts += 1;
         }
     }
@@ -297,7 +315,11 @@ async fn change_tier(
     )
     .fetch_all(&mut **tx)
     .await?;
-    let direction = if s.tier_after > s.tier_before { "up" } else { "down" };
+    let direction = if s.tier_after > s.tier_before {
+        "up"
+    } else {
+        "down"
+    };
     for to in owners {
         let body = format!(
             "Hello,\n\nAt the close of {month}, {partner} had {clients} active clients, so its partner tier \
@@ -366,7 +388,10 @@ pub async fn schedule_payout(
 }
 
 /// Closed amounts of a partner not yet in a payout: statements plus adjustments.
-pub async fn unassigned_balance(conn: &mut PgConnection, partner_id: Uuid) -> Result<Decimal, AppError> {
+pub async fn unassigned_balance(
+    conn: &mut PgConnection,
+    partner_id: Uuid,
+) -> Result<Decimal, AppError> {
     Ok(sqlx::query_scalar!(
         r#"select (coalesce((select sum(total) from commission_statements where partner_id = $1 and payout_id is null), 0)
                  + coalesce((select sum(amount) from commission_adjustments where partner_id = $1 and payout_id is null), 0))

@@ -25,7 +25,9 @@ pub async fn export_statement(
 ) -> Response {
     let me = match principal_of(&session, &state.pool).await {
         Ok(Some(me)) => me,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response(),
+        Ok(None) => {
+            return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response()
+        }
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let Some(partner_id) = me.partner_id().filter(|_| me.has(Perm::Commissions)) else {
@@ -75,7 +77,14 @@ async fn csv_for(
     let Some(statement) = queries::statement(&state.pool, partner_id, month).await? else {
         return Ok(None);
     };
-    let lines = queries::lines(&state.pool, statement.id, partner_id, 1, i64::from(i32::MAX)).await?;
+    let lines = queries::lines(
+        &state.pool,
+        statement.id,
+        partner_id,
+        1,
+        i64::from(i32::MAX),
+    )
+    .await?;
     let adjustments = queries::adjustments(&state.pool, statement.id, partner_id).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let write = |out: &mut csv::Writer<Vec<u8>>, row: &[String]| {
@@ -84,8 +93,17 @@ async fn csv_for(
     write(
         &mut out,
         &[
-            "month", "kind", "client", "plan", "list_price", "days_active", "days_in_month", "tier",
-            "rate", "amount", "reason",
+            "month",
+            "kind",
+            "client",
+            "plan",
+            "list_price",
+            "days_active",
+            "days_in_month",
+            "tier",
+            "rate",
+            "amount",
+            "reason",
         ]
         .map(String::from),
     )?;

@@ -318,7 +318,8 @@ pub enum PayoutMethod {
 }
 
 impl PayoutMethod {
-    pub const ALL: [PayoutMethod; 3] = [PayoutMethod::Ach, PayoutMethod::Wire, PayoutMethod::Paypal];
+    pub const ALL: [PayoutMethod; 3] =
+        [PayoutMethod::Ach, PayoutMethod::Wire, PayoutMethod::Paypal];
 
     pub fn label(self) -> &'static str {
         match self {

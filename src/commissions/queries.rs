@@ -20,7 +20,10 @@ pub fn today() -> NaiveDate {
 }
 
 /// A partner's statements, newest first.
-pub async fn statements(pool: &PgPool, partner_id: Uuid) -> Result<Vec<StatementSummary>, AppError> {
+pub async fn statements(
+    pool: &PgPool,
+    partner_id: Uuid,
+) -> Result<Vec<StatementSummary>, AppError> {
     statements_where(pool, partner_id, None).await
 }
 
@@ -210,7 +213,9 @@ pub async fn mark_paid(
         None => AppError::NotFound,
         Some(s) if s.paid_at.is_some() => AppError::Conflict(format!(
             "This payout was already paid on {}; it cannot be paid twice.",
-            s.paid_at.map(|t| t.format("%-d %B %Y").to_string()).unwrap_or_default()
+            s.paid_at
+                .map(|t| t.format("%-d %B %Y").to_string())
+                .unwrap_or_default()
         )),
         Some(s) => AppError::Conflict(format!(
             "This payout is not due until {}.",

@@ -3,10 +3,9 @@
 //! caller's own partner.
 
 use leptos::prelude::*;
-use uuid::Uuid;
 
 use super::model::{
-    ClosePreview, CloseOutcome, CommissionMonths, PartnerCommissions, Payout, StatementDetail,
+    CloseOutcome, ClosePreview, CommissionMonths, PartnerCommissions, Payout, StatementDetail,
 };
 use crate::error::AppError;
 
@@ -68,7 +67,11 @@ pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
             closed_at: Some(closed_at),
         });
     }
-    close::check_closable(month, chrono::Utc::now(), close::latest_closed(&mut conn).await?)?;
+    close::check_closable(
+        month,
+        chrono::Utc::now(),
+        close::latest_closed(&mut conn).await?,
+    )?;
     let partners: Vec<_> = close::compute(&mut conn, month)
         .await?
         .into_iter()
@@ -101,7 +104,8 @@ pub async fn close_month(month: String, confirm: Option<String>) -> Result<Close
         ));
     }
     let mut tx = pool()?.begin().await?;
-    let outcome = super::close::close_month(&mut tx, month, Some(me.user_id), chrono::Utc::now()).await?;
+    let outcome =
+        super::close::close_month(&mut tx, month, Some(me.user_id), chrono::Utc::now()).await?;
     tx.commit().await?;
     Ok(outcome)
 }
@@ -124,7 +128,7 @@ pub async fn add_adjustment(
 
     let me = require(Perm::Admin).await?;
     let mut errors = FieldErrors::new();
-    let partner = Uuid::parse_str(partner_id.trim()).ok();
+    let partner = uuid::Uuid::parse_str(partner_id.trim()).ok();
     if partner.is_none() {
         errors.add("partner_id", "Choose a partner.");
     }
@@ -155,10 +159,14 @@ pub async fn add_adjustment(
     let mut tx = pool()?.begin().await?;
     let Some(statement) = queries::statement_id(&mut tx, partner, month).await? else {
         let mut errors = FieldErrors::new();
-        errors.add("month", format!("This partner has no statement for {}.", month.label()));
+        errors.add(
+            "month",
+            format!("This partner has no statement for {}.", month.label()),
+        );
         return Err(AppError::Validation(keep(errors)));
     };
-    let id = queries::add_adjustment(&mut tx, partner, statement, amount, &reason, me.user_id).await?;
+    let id =
+        queries::add_adjustment(&mut tx, partner, statement, amount, &reason, me.user_id).await?;
     audit::record(
         &mut *tx,
         AuditEntry::by(&me, Action::CommissionAdjusted)
@@ -187,7 +195,11 @@ pub async fn get_payouts() -> Result<Vec<Payout>, AppError> {
 
 /// Records that a due payout was paid, once.
 #[server(endpoint = "admin/payouts/pay")]
-pub async fn pay_payout(payout_id: String, method: String, reference: String) -> Result<String, AppError> {
+pub async fn pay_payout(
+    payout_id: String,
+    method: String,
+    reference: String,
+) -> Result<String, AppError> {
     use super::model::PayoutMethod;
     use crate::{
         audit::{self, Action, AuditEntry},
@@ -199,14 +211,17 @@ pub async fn pay_payout(payout_id: String, method: String, reference: String) ->
 
     let me = require(Perm::Admin).await?;
     let mut errors = FieldErrors::new();
-    let payout = Uuid::parse_str(payout_id.trim()).map_err(|_| AppError::NotFound)?;
+    let payout = uuid::Uuid::parse_str(payout_id.trim()).map_err(|_| AppError::NotFound)?;
     let method_parsed = PayoutMethod::from_slug(method.trim());
     if method_parsed.is_none() {
         errors.add("method", "Choose ACH, wire transfer or PayPal.");
     }
     let reference = reference.trim().to_string();
     if !(1..=100).contains(&reference.chars().count()) {
-        errors.add("reference", "Enter the payment reference (up to 100 characters).");
+        errors.add(
+            "reference",
+            "Enter the payment reference (up to 100 characters).",
+        );
     }
     let Some(method) = method_parsed.filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(
@@ -214,7 +229,8 @@ pub async fn pay_payout(payout_id: String, method: String, reference: String) ->
         ));
     };
     let mut tx = pool()?.begin().await?;
-    let (partner, amount) = super::queries::mark_paid(&mut tx, payout, me.user_id, method, &reference).await?;
+    let (partner, amount) =
+        super::queries::mark_paid(&mut tx, payout, me.user_id, method, &reference).await?;
     audit::record(
         &mut *tx,
         AuditEntry::by(&me, Action::PayoutPaid)
@@ -226,7 +242,11 @@ pub async fn pay_payout(payout_id: String, method: String, reference: String) ->
     )
     .await?;
     tx.commit().await?;
-    Ok(format!("Payout of {} marked paid ({}, {reference}).", money(amount), method.label()))
+    Ok(format!(
+        "Payout of {} marked paid ({}, {reference}).",
+        money(amount),
+        method.label()
+    ))
 }
 
 /// The caller's partner's statements, payouts and payout method.
@@ -305,7 +325,9 @@ pub async fn set_payout_method(method: String, account: String) -> Result<(), Ap
         );
     }
     let Some(method) = parsed.filter(|_| errors.is_empty()) else {
-        return Err(AppError::Validation(errors.keep("method", &method).keep("account", &account)));
+        return Err(AppError::Validation(
+            errors.keep("method", &method).keep("account", &account),
+        ));
     };
     let mut tx = pool()?.begin().await?;
     super::queries::set_payout_method(&mut tx, partner_id, method, &account).await?;

@@ -97,6 +97,17 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// A timestamp as a query parameter. sqlx's macros map `timestamptz` to the `time` crate
+/// (another dependency enables it), so chrono values cross as text: `$1::text::timestamptz`.
+pub fn timestamp_param(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// A date as a query parameter, for `$1::text::date` (see [`timestamp_param`]).
+pub fn date_param(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::redact;
@@ -113,15 +124,4 @@ mod tests {
         );
         assert_eq!(redact("postgres://localhost/db"), "postgres://localhost/db");
     }
-}
-
-/// A timestamp as a query parameter. sqlx's macros map `timestamptz` to the `time` crate
-/// (another dependency enables it), so chrono values cross as text: `$1::text::timestamptz`.
-pub fn timestamp_param(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
-/// A date as a query parameter, for `$1::text::date` (see [`timestamp_param`]).
-pub fn date_param(day: chrono::NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
 }

@@ -36,7 +36,7 @@ pub fn story(
     let mut steps = Vec::new();
     // Some clients started on a smaller plan and upgraded a few months in.
     let first_plan = match plan {
-        "enterprise" if index % 2 == 0 => "professional",
+        "enterprise" if index.is_multiple_of(2) => "professional",
         "professional" if index % 4 == 1 => "starter",
         other => other,
     };
@@ -62,7 +62,10 @@ pub fn story(
     // Every fifth client went through a suspension (unpaid invoice) and came back.
     let suspended_at = created_days_ago - 45;
     if index % 5 == 3 && suspended_at > 40 {
-        for (days_ago, from, to) in [(suspended_at, Active, Suspended), (suspended_at - 17, Suspended, Active)] {
+        for (days_ago, from, to) in [
+            (suspended_at, Active, Suspended),
+            (suspended_at - 17, Suspended, Active),
+        ] {
             steps.push(Step {
                 days_ago,
                 kind: "status_changed",

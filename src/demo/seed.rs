@@ -143,7 +143,17 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
             _ => SubscriptionStatus::Active,
         };
         let created_days_ago = 700 - 21 * i as i64;
-        add_client(&mut tx, northwind, name, plan, status, &hash, i, created_days_ago).await?;
+        add_client(
+            &mut tx,
+            northwind,
+            name,
+            plan,
+            status,
+            &hash,
+            i,
+            created_days_ago,
+        )
+        .await?;
     }
     for (i, name) in CONTOSO_CLIENTS.iter().enumerate() {
         let status = if i == 4 {
@@ -152,7 +162,17 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
             SubscriptionStatus::Active
         };
         let created_days_ago = 400 - 60 * i as i64;
-        add_client(&mut tx, contoso, name, PLANS[i % 3], status, &hash, i, created_days_ago).await?;
+        add_client(
+            &mut tx,
+            contoso,
+            name,
+            PLANS[i % 3],
+            status,
+            &hash,
+            i,
+            created_days_ago,
+        )
+        .await?;
     }
     let now = chrono::Utc::now();
     let first = Month::containing(now - chrono::Duration::days(700));

@@ -158,7 +158,11 @@ async fn money_figures(
     })
 }
 
-async fn activity(pool: &PgPool, partner_id: Uuid, with_money: bool) -> Result<Vec<Activity>, AppError> {
+async fn activity(
+    pool: &PgPool,
+    partner_id: Uuid,
+    with_money: bool,
+) -> Result<Vec<Activity>, AppError> {
     let rows = sqlx::query!(
         r#"select a.occurred_at as "at: DateTime<Utc>", a.action, coalesce(r.display_name, u.display_name) as who
            from audit_log a
@@ -224,7 +228,11 @@ pub fn donut(rows: &[(String, i64)]) -> ChartSpec {
             Pie::new()
                 .name("Active clients")
                 .radius(vec!["40%", "70%"])
-                .data(rows.iter().map(|(plan, n)| (*n as f64, plan.as_str())).collect()),
+                .data(
+                    rows.iter()
+                        .map(|(plan, n)| (*n as f64, plan.as_str()))
+                        .collect(),
+                ),
         );
     spec("plans", "Active clients by plan", &chart)
 }

@@ -174,7 +174,9 @@ pub enum NextPayout {
         amount: Decimal,
     },
     /// Closed commission below the payout minimum, waiting for the next payout.
-    CarriedForward { balance: Decimal },
+    CarriedForward {
+        balance: Decimal,
+    },
     Nothing,
 }
 

@@ -28,28 +28,44 @@ pub fn PartnerHomePage() -> impl IntoView {
 #[component]
 fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let o = dashboard.overview.clone();
-    let money_cards = dashboard.money.clone().map(|m| view! { <MoneyCards figures=m /> });
+    let money_cards = dashboard
+        .money
+        .clone()
+        .map(|m| view! { <MoneyCards figures=m /> });
     let charts = dashboard
         .charts
         .iter()
         .cloned()
         .map(|chart| {
-            let (columns, rows): ([&'static str; 2], Vec<(String, String)>) = match chart.id.as_str() {
-                "mrr" => (
-                    ["Month", "MRR"],
-                    dashboard.money.iter().flat_map(|m| m.mrr_by_month.iter())
-                        .map(|(month, v)| (month.label(), money(*v))).collect(),
-                ),
-                "commission" => (
-                    ["Month", "Commission"],
-                    dashboard.money.iter().flat_map(|m| m.commission_by_month.iter())
-                        .map(|(month, v)| (month.label(), money(*v))).collect(),
-                ),
-                _ => (
-                    ["Plan", "Active clients"],
-                    dashboard.clients_by_plan.iter().map(|(plan, n)| (plan.clone(), count(*n))).collect(),
-                ),
-            };
+            let (columns, rows): ([&'static str; 2], Vec<(String, String)>) =
+                match chart.id.as_str() {
+                    "mrr" => (
+                        ["Month", "MRR"],
+                        dashboard
+                            .money
+                            .iter()
+                            .flat_map(|m| m.mrr_by_month.iter())
+                            .map(|(month, v)| (month.label(), money(*v)))
+                            .collect(),
+                    ),
+                    "commission" => (
+                        ["Month", "Commission"],
+                        dashboard
+                            .money
+                            .iter()
+                            .flat_map(|m| m.commission_by_month.iter())
+                            .map(|(month, v)| (month.label(), money(*v)))
+                            .collect(),
+                    ),
+                    _ => (
+                        ["Plan", "Active clients"],
+                        dashboard
+                            .clients_by_plan
+                            .iter()
+                            .map(|(plan, n)| (plan.clone(), count(*n)))
+                            .collect(),
+                    ),
+                };
             view! { <ChartFigure chart columns rows /> }
         })
         .collect_view();
@@ -95,7 +111,11 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
 
 fn cap_note(o: &PartnerOverview) -> String {
     match o.tier.client_cap() {
-        Some(cap) => format!("{} of {} client places used", count(o.open_clients), count(cap)),
+        Some(cap) => format!(
+            "{} of {} client places used",
+            count(o.open_clients),
+            count(cap)
+        ),
         None => format!("{} clients, no cap", count(o.open_clients)),
     }
 }
@@ -103,16 +123,17 @@ fn cap_note(o: &PartnerOverview) -> String {
 #[component]
 fn MoneyCards(figures: MoneyFigures) -> impl IntoView {
     let growth = match figures.growth_percent {
-        Some(g) if g.is_sign_negative() && !g.is_zero() => format!("{g}% against last month's close"),
+        Some(g) if g.is_sign_negative() && !g.is_zero() => {
+            format!("{g}% against last month's close")
+        }
         Some(g) => format!("+{g}% against last month's close"),
         None => "No MRR at last month's close".into(),
     };
     let (payout_value, payout_note) = match figures.next_payout {
         NextPayout::Scheduled { due_on, amount } => (money(amount), format!("due {}", day(due_on))),
-        NextPayout::CarriedForward { balance } => (
-            money(balance),
-            "carried forward: below 500.00".to_string(),
-        ),
+        NextPayout::CarriedForward { balance } => {
+            (money(balance), "carried forward: below 500.00".to_string())
+        }
         NextPayout::Nothing => ("—".into(), "nothing closed and unpaid".into()),
     };
     view! {
@@ -148,7 +169,10 @@ fn MoneyCards(figures: MoneyFigures) -> impl IntoView {
 fn TierProgress(overview: PartnerOverview, gain: Option<rust_decimal::Decimal>) -> impl IntoView {
     let tier = overview.tier;
     let progress = match clients_to_next_tier(tier, overview.active_clients) {
-        _ if overview.tier_pinned => "Your tier is set by the program team and is not recomputed at the monthly close.".to_string(),
+        _ if overview.tier_pinned => {
+            "Your tier is set by the program team and is not recomputed at the monthly close."
+                .to_string()
+        }
         None => "Platinum is the highest tier.".to_string(),
         Some((next, needed)) => {
             let worth = gain

@@ -31,5 +31,11 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
 
     let me = require(Perm::PartnerRead).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
-    super::dashboard::dashboard(&pool()?, partner_id, me.has(Perm::Commissions), chrono::Utc::now()).await
+    super::dashboard::dashboard(
+        &pool()?,
+        partner_id,
+        me.has(Perm::Commissions),
+        chrono::Utc::now(),
+    )
+    .await
 }

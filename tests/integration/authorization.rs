@@ -434,13 +434,15 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
     .unwrap();
     let second = second.to_string();
 
-    let last_month = partner_portal::commissions::model::Month::containing(chrono::Utc::now()).previous();
+    let last_month =
+        partner_portal::commissions::model::Month::containing(chrono::Utc::now()).previous();
     let closed_month = last_month.previous().to_string();
     let last_month = last_month.to_string();
-    let northwind: uuid::Uuid = sqlx::query_scalar("select id from partners where slug = 'northwind'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let northwind: uuid::Uuid =
+        sqlx::query_scalar("select id from partners where slug = 'northwind'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let northwind = northwind.to_string();
     let due_payout: uuid::Uuid = sqlx::query_scalar(
         "select id from payouts where paid_at is null and due_on <= current_date order by due_on limit 1",

@@ -47,7 +47,13 @@ async fn partner(pool: &PgPool, slug: &str, tier: &str, pinned: bool) -> Uuid {
 }
 
 /// A client whose subscription went through `steps` (moment, status), on `plan`.
-async fn client(pool: &PgPool, partner: Uuid, n: usize, plan: &str, steps: &[(DateTime<Utc>, &str)]) -> Uuid {
+async fn client(
+    pool: &PgPool,
+    partner: Uuid,
+    n: usize,
+    plan: &str,
+    steps: &[(DateTime<Utc>, &str)],
+) -> Uuid {
     let id: Uuid = sqlx::query_scalar(
         "insert into clients (partner_id, slug, company_name, contact_name, contact_email, plan, status)
          values ($1, 'c-' || $2, 'Client ' || $2, 'C', 'c' || $2 || '@x.example', $3, $4::subscription_status)
@@ -79,9 +85,23 @@ async fn client(pool: &PgPool, partner: Uuid, n: usize, plan: &str, steps: &[(Da
 }
 
 /// `count` clients on `plan`, active since well before `m`.
-async fn active_clients(pool: &PgPool, partner: Uuid, from: usize, count: usize, plan: &str, m: Month) {
+async fn active_clients(
+    pool: &PgPool,
+    partner: Uuid,
+    from: usize,
+    count: usize,
+    plan: &str,
+    m: Month,
+) {
     for n in from..from + count {
-        client(pool, partner, n, plan, &[(m.start() - Duration::days(40), "active")]).await;
+        client(
+            pool,
+            partner,
+            n,
+            plan,
+            &[(m.start() - Duration::days(40), "active")],
+        )
+        .await;
     }
 }
 
@@ -101,7 +121,10 @@ async fn tier_of(pool: &PgPool, partner: Uuid) -> String {
 }
 
 #[sqlx::test]
-async fn tiers_are_recomputed_at_the_thresholds_and_pinned_tiers_stay(_: PgPoolOptions, connect: PgConnectOptions) {
+async fn tiers_are_recomputed_at_the_thresholds_and_pinned_tiers_stay(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
     let pool = test_pool(connect).await;
     let m = month("2026-03");
     let cases = [
@@ -124,7 +147,17 @@ async fn tiers_are_recomputed_at_the_thresholds_and_pinned_tiers_stay(_: PgPoolO
     let pinned = partner(&pool, "pinned", "platinum", true).await;
     active_clients(&pool, pinned, next_client, 3, "starter", m).await;
     // A canceled client does not count.
-    client(&pool, partners[0], 999, "starter", &[(m.start() - Duration::days(40), "active"), (m.start() + Duration::days(3), "canceled")]).await;
+    client(
+        &pool,
+        partners[0],
+        999,
+        "starter",
+        &[
+            (m.start() - Duration::days(40), "active"),
+            (m.start() + Duration::days(3), "canceled"),
+        ],
+    )
+    .await;
     sqlx::query("insert into users (email, display_name) values ('owner@p10.example', 'Owner')")
         .execute(&pool)
         .await
@@ -135,7 +168,12 @@ async fn tiers_are_recomputed_at_the_thresholds_and_pinned_tiers_stay(_: PgPoolO
         .await
         .unwrap();
 
-    let CloseOutcome::Closed { tier_changes, statements, .. } = close(&pool, m).await else {
+    let CloseOutcome::Closed {
+        tier_changes,
+        statements,
+        ..
+    } = close(&pool, m).await
+    else {
         panic!("the month closes")
     };
     assert_eq!(statements, 7);
@@ -153,22 +191,26 @@ async fn tiers_are_recomputed_at_the_thresholds_and_pinned_tiers_stay(_: PgPoolO
     .unwrap();
     assert_eq!(pinned_rate, "0.3000");
     // The statement uses the tier at the close: 10 starter clients at Silver's 20%.
-    let silver_total: String = sqlx::query_scalar("select total::text from commission_statements where partner_id = $1")
-        .bind(partners[1])
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let silver_total: String =
+        sqlx::query_scalar("select total::text from commission_statements where partner_id = $1")
+            .bind(partners[1])
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(silver_total, "198.00", "10 x 99.00 x 20%");
     // Tier changes are audited and e-mailed to the owners.
-    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'partner.tier_changed'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'partner.tier_changed'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(audited, 6);
-    let mail: String = sqlx::query_scalar("select subject from email_outbox where to_address = 'owner@p10.example'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let mail: String = sqlx::query_scalar(
+        "select subject from email_outbox where to_address = 'owner@p10.example'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(mail, "Your partner tier is now Silver");
 }
 
@@ -183,15 +225,19 @@ async fn statements_are_payable_net_30_and_small_balances_are_carried_forward(
     // 3 enterprise clients at 15%: 3 x 149.85 = 449.55 a month, below 500.00.
     active_clients(&pool, p, 0, 3, "enterprise", jan).await;
     close(&pool, jan).await;
-    let (payable, payout): (NaiveDate, Option<Uuid>) =
-        sqlx::query_as("select payable_on, payout_id from commission_statements where partner_id = $1")
-            .bind(p)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let (payable, payout): (NaiveDate, Option<Uuid>) = sqlx::query_as(
+        "select payable_on, payout_id from commission_statements where partner_id = $1",
+    )
+    .bind(p)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(payable, day("2027-03-02"), "31 January + 30 days");
     assert_eq!(payout, None, "449.55 is carried forward");
-    let payouts: i64 = sqlx::query_scalar("select count(*) from payouts").fetch_one(&pool).await.unwrap();
+    let payouts: i64 = sqlx::query_scalar("select count(*) from payouts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(payouts, 0);
 
     // February adds another 449.55: the balance passes 500.00 and both are paid together.
@@ -227,7 +273,10 @@ async fn closing_twice_changes_nothing_and_closed_rows_cannot_be_edited(
     let after_first = snapshot(&app.pool).await;
     assert_ne!(before_first, after_first);
     let second = close(&app.pool, last).await;
-    assert!(matches!(second, CloseOutcome::AlreadyClosed { .. }), "{second:?}");
+    assert!(
+        matches!(second, CloseOutcome::AlreadyClosed { .. }),
+        "{second:?}"
+    );
     assert_eq!(snapshot(&app.pool).await, after_first);
 
     for sql in [
@@ -238,14 +287,27 @@ async fn closing_twice_changes_nothing_and_closed_rows_cannot_be_edited(
         "update payouts set amount = amount + 1 where paid_at is not null",
     ] {
         let error = sqlx::query(sql).execute(&app.pool).await.unwrap_err();
-        assert!(error.to_string().contains("immutable") || error.to_string().contains("paid once"), "{sql}: {error}");
+        assert!(
+            error.to_string().contains("immutable") || error.to_string().contains("paid once"),
+            "{sql}: {error}"
+        );
     }
     // Months close in order, and only once they have ended.
     let mut tx = app.pool.begin().await.unwrap();
     let early = close_month(&mut tx, last.minus(5), None, Utc::now()).await;
-    assert!(matches!(early, Ok(CloseOutcome::AlreadyClosed { .. })), "demo months are closed");
-    let future = close_month(&mut tx, last.next(), None, Utc::now()).await.unwrap_err();
-    assert!(future.fields().unwrap().message("month").unwrap().contains("has not ended"));
+    assert!(
+        matches!(early, Ok(CloseOutcome::AlreadyClosed { .. })),
+        "demo months are closed"
+    );
+    let future = close_month(&mut tx, last.next(), None, Utc::now())
+        .await
+        .unwrap_err();
+    assert!(future
+        .fields()
+        .unwrap()
+        .message("month")
+        .unwrap()
+        .contains("has not ended"));
 }
 
 /// Everything a close writes, as text, in a stable order.
@@ -281,7 +343,10 @@ async fn closing_random_histories_matches_the_pure_computation_and_is_idempotent
     let statuses = proptest::sample::select(vec!["active", "suspended", "canceled"]);
     let plans = proptest::sample::select(vec!["starter", "professional", "enterprise"]);
     let strategy = proptest::collection::vec(
-        (plans, proptest::collection::vec((0..(50 * 24i64), statuses), 1..6)),
+        (
+            plans,
+            proptest::collection::vec((0..(50 * 24i64), statuses), 1..6),
+        ),
         1..8,
     );
     let mut m = month("2025-01");
@@ -297,11 +362,12 @@ async fn closing_random_histories_matches_the_pure_computation_and_is_idempotent
                 .map(|(h, s)| (m.start() - Duration::days(10) + Duration::hours(*h), *s))
                 .collect();
             client(&pool, p, case * 100 + n, plan, &moments).await;
-            let price: Decimal = sqlx::query_scalar("select monthly_price from plans where code = $1")
-                .bind(plan)
-                .fetch_one(&pool)
-                .await
-                .unwrap();
+            let price: Decimal =
+                sqlx::query_scalar("select monthly_price from plans where code = $1")
+                    .bind(plan)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
             let history = History {
                 client_id: Uuid::nil(),
                 client_name: String::new(),
@@ -315,7 +381,9 @@ async fn closing_random_histories_matches_the_pure_computation_and_is_idempotent
                     })
                     .collect(),
             };
-            if let Some(line) = history.line(m, m.end(), Tier::Silver, Tier::Silver.commission_rate()) {
+            if let Some(line) =
+                history.line(m, m.end(), Tier::Silver, Tier::Silver.commission_rate())
+            {
                 expected += line.amount;
             }
         }
@@ -333,8 +401,15 @@ async fn closing_random_histories_matches_the_pure_computation_and_is_idempotent
         assert_eq!(total.unwrap_or_default(), expected, "case {case}");
         assert_eq!(total, sum, "the total is the sum of the lines");
         let before = snapshot(&pool).await;
-        assert!(matches!(close(&pool, m).await, CloseOutcome::AlreadyClosed { .. }));
-        assert_eq!(snapshot(&pool).await, before, "case {case}: closing twice changes nothing");
+        assert!(matches!(
+            close(&pool, m).await,
+            CloseOutcome::AlreadyClosed { .. }
+        ));
+        assert_eq!(
+            snapshot(&pool).await,
+            before,
+            "case {case}: closing twice changes nothing"
+        );
         m = m.next();
     }
 }
@@ -350,12 +425,19 @@ async fn due_payout(pool: &PgPool) -> Uuid {
 }
 
 #[sqlx::test]
-async fn a_payout_is_paid_once_even_by_two_concurrent_requests(_: PgPoolOptions, connect: PgConnectOptions) {
+async fn a_payout_is_paid_once_even_by_two_concurrent_requests(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
     let payout = due_payout(&app.pool).await.to_string();
-    let form = [("payout_id", payout.as_str()), ("method", "wire"), ("reference", "WIRE-77")];
+    let form = [
+        ("payout_id", payout.as_str()),
+        ("method", "wire"),
+        ("reference", "WIRE-77"),
+    ];
     let (a, b) = tokio::join!(
         app.call(Some(&admin), "admin/payouts/pay", &form),
         app.call(Some(&admin), "admin/payouts/pay", &form),
@@ -363,7 +445,11 @@ async fn a_payout_is_paid_once_even_by_two_concurrent_requests(_: PgPoolOptions,
     let mut statuses = [a.status.as_u16(), b.status.as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "{} / {}", a.body, b.body);
-    let conflict = if a.status == StatusCode::CONFLICT { &a } else { &b };
+    let conflict = if a.status == StatusCode::CONFLICT {
+        &a
+    } else {
+        &b
+    };
     assert!(conflict.body.contains("already paid"), "{}", conflict.body);
     assert_eq!(app.audit_count("payout.paid").await, 1);
     let (method, reference): (String, String) =
@@ -375,24 +461,49 @@ async fn a_payout_is_paid_once_even_by_two_concurrent_requests(_: PgPoolOptions,
     assert_eq!((method.as_str(), reference.as_str()), ("wire", "WIRE-77"));
 
     // A third attempt, later, is refused the same way and changes nothing.
-    let again = app.call(Some(&admin), "admin/payouts/pay", &[("payout_id", payout.as_str()), ("method", "ach"), ("reference", "X")]).await;
+    let again = app
+        .call(
+            Some(&admin),
+            "admin/payouts/pay",
+            &[
+                ("payout_id", payout.as_str()),
+                ("method", "ach"),
+                ("reference", "X"),
+            ],
+        )
+        .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     // Bad input is refused with field messages.
     let other = due_payout(&app.pool).await.to_string();
-    let bad = app.call(Some(&admin), "admin/payouts/pay", &[("payout_id", other.as_str()), ("method", "cash"), ("reference", "")]).await;
+    let bad = app
+        .call(
+            Some(&admin),
+            "admin/payouts/pay",
+            &[
+                ("payout_id", other.as_str()),
+                ("method", "cash"),
+                ("reference", ""),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(bad.body.contains("Choose ACH"), "{}", bad.body);
     assert!(bad.body.contains("payment reference"), "{}", bad.body);
-    let paid: i64 = sqlx::query_scalar("select count(*) from payouts where id = $1::uuid and paid_at is not null")
-        .bind(&other)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let paid: i64 = sqlx::query_scalar(
+        "select count(*) from payouts where id = $1::uuid and paid_at is not null",
+    )
+    .bind(&other)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(paid, 0);
 }
 
 #[sqlx::test]
-async fn only_admins_close_months_and_a_refused_close_changes_nothing(_: PgPoolOptions, connect: PgConnectOptions) {
+async fn only_admins_close_months_and_a_refused_close_changes_nothing(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let last = Month::containing(Utc::now()).previous().to_string();
@@ -400,36 +511,71 @@ async fn only_admins_close_months_and_a_refused_close_changes_nothing(_: PgPoolO
     let before = snapshot(&app.pool).await;
     for who in [NW_OWNER, NW_MANAGER, CONTOSO_OWNER, FABRIKAM_OWNER] {
         let cookie = app.sign_in(who).await;
-        assert_eq!(app.call(Some(&cookie), "admin/commissions/close", &form).await.status, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(
+            app.call(Some(&cookie), "admin/commissions/close", &form)
+                .await
+                .status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
     }
-    assert_eq!(app.call(None, "admin/commissions/close", &form).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.call(None, "admin/commissions/close", &form)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(snapshot(&app.pool).await, before);
 
     let admin = app.sign_in(ADMIN).await;
     // Without the confirmation box nothing happens.
-    let unconfirmed = app.call(Some(&admin), "admin/commissions/close", &[("month", last.as_str())]).await;
+    let unconfirmed = app
+        .call(
+            Some(&admin),
+            "admin/commissions/close",
+            &[("month", last.as_str())],
+        )
+        .await;
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(snapshot(&app.pool).await, before);
     // The preview computes what the close then writes.
-    let preview = app.call(Some(&admin), "admin/commissions/preview", &[("month", last.as_str())]).await;
+    let preview = app
+        .call(
+            Some(&admin),
+            "admin/commissions/preview",
+            &[("month", last.as_str())],
+        )
+        .await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     let preview: serde_json::Value = serde_json::from_str(&preview.body).unwrap();
     assert!(preview["closed_at"].is_null());
-    assert_eq!(snapshot(&app.pool).await, before, "a preview writes nothing");
-    let closed = app.call(Some(&admin), "admin/commissions/close", &form).await;
+    assert_eq!(
+        snapshot(&app.pool).await,
+        before,
+        "a preview writes nothing"
+    );
+    let closed = app
+        .call(Some(&admin), "admin/commissions/close", &form)
+        .await;
     assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
-    let total: Decimal = sqlx::query_scalar("select total from commission_closes where month = $1::text::date")
-        .bind(format!("{last}-01"))
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let total: Decimal =
+        sqlx::query_scalar("select total from commission_closes where month = $1::text::date")
+            .bind(format!("{last}-01"))
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(preview["total"].as_str().unwrap(), total.to_string());
-    let again = app.call(Some(&admin), "admin/commissions/close", &form).await;
+    let again = app
+        .call(Some(&admin), "admin/commissions/close", &form)
+        .await;
     assert!(again.body.contains("AlreadyClosed"), "{}", again.body);
 }
 
 #[sqlx::test]
-async fn adjustments_correct_a_closed_statement_and_are_paid_next(_: PgPoolOptions, connect: PgConnectOptions) {
+async fn adjustments_correct_a_closed_statement_and_are_paid_next(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
@@ -440,10 +586,23 @@ async fn adjustments_correct_a_closed_statement_and_are_paid_next(_: PgPoolOptio
     let closed = Month::containing(Utc::now()).minus(2).to_string();
     let contoso_id = contoso.to_string();
     let bad = app
-        .call(Some(&admin), "admin/commissions/adjust", &[("partner_id", contoso_id.as_str()), ("month", closed.as_str()), ("amount", "12.345"), ("reason", "x")])
+        .call(
+            Some(&admin),
+            "admin/commissions/adjust",
+            &[
+                ("partner_id", contoso_id.as_str()),
+                ("month", closed.as_str()),
+                ("amount", "12.345"),
+                ("reason", "x"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("two decimal places") && bad.body.contains("Say why"), "{}", bad.body);
+    assert!(
+        bad.body.contains("two decimal places") && bad.body.contains("Say why"),
+        "{}",
+        bad.body
+    );
     let statement_before: String = sqlx::query_scalar("select total::text from commission_statements where partner_id = $1 and month = $2::text::date")
         .bind(contoso)
         .bind(format!("{closed}-01"))
@@ -451,7 +610,16 @@ async fn adjustments_correct_a_closed_statement_and_are_paid_next(_: PgPoolOptio
         .await
         .unwrap();
     let ok = app
-        .call(Some(&admin), "admin/commissions/adjust", &[("partner_id", contoso_id.as_str()), ("month", closed.as_str()), ("amount", "-10.50"), ("reason", "Client refunded a week")])
+        .call(
+            Some(&admin),
+            "admin/commissions/adjust",
+            &[
+                ("partner_id", contoso_id.as_str()),
+                ("month", closed.as_str()),
+                ("amount", "-10.50"),
+                ("reason", "Client refunded a week"),
+            ],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let statement_after: String = sqlx::query_scalar("select total::text from commission_statements where partner_id = $1 and month = $2::text::date")
@@ -460,12 +628,25 @@ async fn adjustments_correct_a_closed_statement_and_are_paid_next(_: PgPoolOptio
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert_eq!(statement_before, statement_after, "the statement itself never changes");
+    assert_eq!(
+        statement_before, statement_after,
+        "the statement itself never changes"
+    );
     assert_eq!(app.audit_count("commissions.adjusted").await, 1);
     // The partner sees it on the statement, with its reason.
     let owner = app.sign_in(CONTOSO_OWNER).await;
-    let detail = app.call(Some(&owner), "partner/commissions/statement", &[("month", closed.as_str()), ("page", "1")]).await;
-    assert!(detail.body.contains("Client refunded a week") && detail.body.contains("-10.50"), "{}", detail.body);
+    let detail = app
+        .call(
+            Some(&owner),
+            "partner/commissions/statement",
+            &[("month", closed.as_str()), ("page", "1")],
+        )
+        .await;
+    assert!(
+        detail.body.contains("Client refunded a week") && detail.body.contains("-10.50"),
+        "{}",
+        detail.body
+    );
 }
 
 /// Northwind's MRR now, straight from the events: the list price of every client whose
@@ -485,7 +666,10 @@ async fn mrr_from_events(pool: &PgPool, slug: &str) -> Decimal {
 }
 
 #[sqlx::test]
-async fn the_dashboard_matches_the_events_and_statements_to_the_cent(_: PgPoolOptions, connect: PgConnectOptions) {
+async fn the_dashboard_matches_the_events_and_statements_to_the_cent(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let owner = app.sign_in(NW_OWNER).await;
@@ -496,7 +680,10 @@ async fn the_dashboard_matches_the_events_and_statements_to_the_cent(_: PgPoolOp
     let mrr = mrr_from_events(&app.pool, "northwind").await;
     assert!(mrr > Decimal::ZERO);
     assert_eq!(money["mrr"].as_str().unwrap(), mrr.to_string());
-    assert_eq!(money["arr"].as_str().unwrap(), (mrr * Decimal::from(12)).to_string());
+    assert_eq!(
+        money["arr"].as_str().unwrap(),
+        (mrr * Decimal::from(12)).to_string()
+    );
     let ytd: Decimal = sqlx::query_scalar(
         "select coalesce(sum(s.total), 0) + coalesce((select sum(a.amount) from commission_adjustments a join commission_statements s2 on s2.id = a.statement_id where s2.partner_id = p.id and extract(year from s2.month) = extract(year from now())), 0)
          from partners p left join commission_statements s on s.partner_id = p.id and extract(year from s.month) = extract(year from now())
@@ -516,7 +703,12 @@ async fn the_dashboard_matches_the_events_and_statements_to_the_cent(_: PgPoolOp
     let bars = money["commission_by_month"].as_array().unwrap();
     assert_eq!(bars.last().unwrap()[1].as_str().unwrap(), last_statement);
     assert_eq!(money["mrr_by_month"].as_array().unwrap().len(), 12);
-    let chart_ids: Vec<&str> = d["charts"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let chart_ids: Vec<&str> = d["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     assert_eq!(chart_ids, ["mrr", "plans", "commission"]);
     // Next payout: the earliest unpaid one.
     let next: String = sqlx::query_scalar(
@@ -526,7 +718,12 @@ async fn the_dashboard_matches_the_events_and_statements_to_the_cent(_: PgPoolOp
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!(money["next_payout"]["Scheduled"]["amount"].as_str().unwrap(), next);
+    assert_eq!(
+        money["next_payout"]["Scheduled"]["amount"]
+            .as_str()
+            .unwrap(),
+        next
+    );
     assert!(d["activity"].as_array().unwrap().len() <= 10);
 
     // The admin overview adds up the same MRR.
@@ -539,7 +736,10 @@ async fn the_dashboard_matches_the_events_and_statements_to_the_cent(_: PgPoolOp
 }
 
 #[sqlx::test]
-async fn sales_support_and_viewers_get_no_money_figures(_: PgPoolOptions, connect: PgConnectOptions) {
+async fn sales_support_and_viewers_get_no_money_figures(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mrr = mrr_from_events(&app.pool, "northwind").await.to_string();
@@ -557,34 +757,65 @@ async fn sales_support_and_viewers_get_no_money_figures(_: PgPoolOptions, connec
         assert_eq!(dashboard.status, StatusCode::OK);
         let d: serde_json::Value = serde_json::from_str(&dashboard.body).unwrap();
         assert!(d["money"].is_null(), "{who}: {}", dashboard.body);
-        assert_eq!(d["charts"].as_array().unwrap().len(), 1, "only the plan mix");
+        assert_eq!(
+            d["charts"].as_array().unwrap().len(),
+            1,
+            "only the plan mix"
+        );
         let calls: [(&str, Vec<(&str, &str)>); 6] = [
             ("partner/dashboard", vec![]),
             ("partner/overview", vec![]),
             ("partner/client", vec![("client_id", fabrikam.as_str())]),
             ("partner/commissions", vec![]),
-            ("partner/commissions/statement", vec![("month", last_closed.as_str()), ("page", "1")]),
-            ("partner/clients", vec![("query[sort]", "Company"), ("query[descending]", "false"), ("query[page]", "1")]),
+            (
+                "partner/commissions/statement",
+                vec![("month", last_closed.as_str()), ("page", "1")],
+            ),
+            (
+                "partner/clients",
+                vec![
+                    ("query[sort]", "Company"),
+                    ("query[descending]", "false"),
+                    ("query[page]", "1"),
+                ],
+            ),
         ];
         for (endpoint, form) in calls {
             let reply = app.call(Some(&cookie), endpoint, &form).await;
-            assert!(!reply.body.contains(&format!("\"{mrr}\"")), "{who} {endpoint} shows MRR");
+            assert!(
+                !reply.body.contains(&format!("\"{mrr}\"")),
+                "{who} {endpoint} shows MRR"
+            );
             for total in &statements {
-                assert!(!reply.body.contains(&format!("\"{total}\"")), "{who} {endpoint} shows a statement total");
+                assert!(
+                    !reply.body.contains(&format!("\"{total}\"")),
+                    "{who} {endpoint} shows a statement total"
+                );
             }
             if endpoint.starts_with("partner/commissions") {
                 assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who} {endpoint}");
             }
         }
-        let csv = app.get_page(Some(&cookie), &format!("/partner/commissions/{last_closed}/statement.csv")).await;
+        let csv = app
+            .get_page(
+                Some(&cookie),
+                &format!("/partner/commissions/{last_closed}/statement.csv"),
+            )
+            .await;
         assert_eq!(csv.status, StatusCode::FORBIDDEN, "{who} statement CSV");
         let page = app.get_page(Some(&cookie), "/partner").await;
-        assert!(!page.body.contains("data-testid=\"mrr\""), "{who} dashboard page shows an MRR card");
+        assert!(
+            !page.body.contains("data-testid=\"mrr\""),
+            "{who} dashboard page shows an MRR card"
+        );
     }
 }
 
 #[sqlx::test]
-async fn partners_see_only_their_own_statements_and_export_them(_: PgPoolOptions, connect: PgConnectOptions) {
+async fn partners_see_only_their_own_statements_and_export_them(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let month = Month::containing(Utc::now()).minus(2).to_string();
@@ -597,15 +828,36 @@ async fn partners_see_only_their_own_statements_and_export_them(_: PgPoolOptions
     .await
     .unwrap();
     assert_eq!(totals.len(), 2);
-    for (who, mine, theirs) in [(CONTOSO_OWNER, &totals[0].1, &totals[1].1), (NW_MANAGER, &totals[1].1, &totals[0].1)] {
+    for (who, mine, theirs) in [
+        (CONTOSO_OWNER, &totals[0].1, &totals[1].1),
+        (NW_MANAGER, &totals[1].1, &totals[0].1),
+    ] {
         let cookie = app.sign_in(who).await;
-        let reply = app.call(Some(&cookie), "partner/commissions/statement", &[("month", month.as_str()), ("page", "1")]).await;
+        let reply = app
+            .call(
+                Some(&cookie),
+                "partner/commissions/statement",
+                &[("month", month.as_str()), ("page", "1")],
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        assert!(reply.body.contains(&format!("\"total\":\"{mine}\"")), "{who}: {}", reply.body);
-        assert!(!reply.body.contains(&format!("\"total\":\"{theirs}\"")), "{who} sees another partner's statement");
+        assert!(
+            reply.body.contains(&format!("\"total\":\"{mine}\"")),
+            "{who}: {}",
+            reply.body
+        );
+        assert!(
+            !reply.body.contains(&format!("\"total\":\"{theirs}\"")),
+            "{who} sees another partner's statement"
+        );
         let list = app.call(Some(&cookie), "partner/commissions", &[]).await;
         assert!(!list.body.contains(&format!("\"{theirs}\"")), "{who}");
-        let csv = app.get_page(Some(&cookie), &format!("/partner/commissions/{month}/statement.csv")).await;
+        let csv = app
+            .get_page(
+                Some(&cookie),
+                &format!("/partner/commissions/{month}/statement.csv"),
+            )
+            .await;
         assert_eq!(csv.status, StatusCode::OK);
         let lines: Vec<&str> = csv.body.lines().collect();
         assert!(lines[0].starts_with("month,kind,client,plan,list_price,days_active"));
@@ -613,23 +865,52 @@ async fn partners_see_only_their_own_statements_and_export_them(_: PgPoolOptions
             .iter()
             .map(|l| l.rsplit(',').nth(1).unwrap().parse::<Decimal>().unwrap())
             .sum();
-        assert_eq!(sum.to_string(), *mine, "the CSV lines add up to the statement");
+        assert_eq!(
+            sum.to_string(),
+            *mine,
+            "the CSV lines add up to the statement"
+        );
     }
     // A statement that does not exist is "not found", for any month.
     let cookie = app.sign_in(NW_OWNER).await;
-    let none = app.call(Some(&cookie), "partner/commissions/statement", &[("month", "2019-01"), ("page", "1")]).await;
+    let none = app
+        .call(
+            Some(&cookie),
+            "partner/commissions/statement",
+            &[("month", "2019-01"), ("page", "1")],
+        )
+        .await;
     assert_eq!(none.status, StatusCode::NOT_FOUND);
     // Only the owner sets the payout method, and bad input changes nothing.
     let manager = app.sign_in(NW_MANAGER).await;
-    let refused = app.call(Some(&manager), "partner/payout-method", &[("method", "ach"), ("account", "1234")]).await;
+    let refused = app
+        .call(
+            Some(&manager),
+            "partner/payout-method",
+            &[("method", "ach"), ("account", "1234")],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let bad = app.call(Some(&cookie), "partner/payout-method", &[("method", "cash"), ("account", "")]).await;
+    let bad = app
+        .call(
+            Some(&cookie),
+            "partner/payout-method",
+            &[("method", "cash"), ("account", "")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let ok = app.call(Some(&cookie), "partner/payout-method", &[("method", "paypal"), ("account", "pay@northwind.example")]).await;
+    let ok = app
+        .call(
+            Some(&cookie),
+            "partner/payout-method",
+            &[("method", "paypal"), ("account", "pay@northwind.example")],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let method: String = sqlx::query_scalar("select payout_method::text from partners where slug = 'northwind'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let method: String =
+        sqlx::query_scalar("select payout_method::text from partners where slug = 'northwind'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(method, "paypal");
 }

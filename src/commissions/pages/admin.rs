@@ -78,7 +78,10 @@ fn MonthPicker(months: CommissionMonths, chosen: Option<Month>) -> impl IntoView
 
 #[component]
 fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
-    let preview = Resource::new(move || close.version().get(), move |_| preview_close(month.to_string()));
+    let preview = Resource::new(
+        move || close.version().get(),
+        move |_| preview_close(month.to_string()),
+    );
     let error = move || close.value().get().and_then(Result::err);
     let done = move || {
         close
@@ -129,7 +132,8 @@ fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
 #[component]
 fn PreviewTable(partners: Vec<PartnerClose>, closed: bool) -> impl IntoView {
     if partners.is_empty() {
-        return view! { <p class="empty">"No partner had an active client in this month."</p> }.into_any();
+        return view! { <p class="empty">"No partner had an active client in this month."</p> }
+            .into_any();
     }
     let rows = partners
         .into_iter()

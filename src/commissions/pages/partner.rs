@@ -21,7 +21,10 @@ use crate::{
 #[component]
 pub fn PartnerCommissionsPage() -> impl IntoView {
     let set_method = ServerAction::<SetPayoutMethod>::new();
-    let data = Resource::new(move || set_method.version().get(), |_| get_partner_commissions());
+    let data = Resource::new(
+        move || set_method.version().get(),
+        |_| get_partner_commissions(),
+    );
     view! {
         <Title text="Commissions" />
         <header class="page-header">
@@ -33,7 +36,10 @@ pub fn PartnerCommissionsPage() -> impl IntoView {
 }
 
 #[component]
-fn CommissionsView(data: PartnerCommissions, set_method: ServerAction<SetPayoutMethod>) -> impl IntoView {
+fn CommissionsView(
+    data: PartnerCommissions,
+    set_method: ServerAction<SetPayoutMethod>,
+) -> impl IntoView {
     let carried = (data.carried_forward > rust_decimal::Decimal::ZERO).then(|| {
         view! {
             <p class="notice" data-testid="carried-forward">
@@ -206,7 +212,11 @@ pub fn StatementPage() -> impl IntoView {
         move || {
             (
                 params.read().get("month").unwrap_or_default(),
-                query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1),
+                query
+                    .read()
+                    .get("page")
+                    .and_then(|p| p.parse::<i64>().ok())
+                    .unwrap_or(1),
             )
         },
         |(month, page)| get_statement(month, page),

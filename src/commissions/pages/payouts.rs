@@ -120,8 +120,8 @@ fn OpenPayoutRow(payout: Payout, pay: ServerAction<PayPayout>) -> impl IntoView 
     let id = payout.id.to_string();
     let id_value = id.clone();
     let form = if payout.state == PayoutState::Due {
-        let methods = PayoutMethod::ALL
-            .map(|m| view! { <option value=m.slug()>{m.label()}</option> });
+        let methods =
+            PayoutMethod::ALL.map(|m| view! { <option value=m.slug()>{m.label()}</option> });
         let method_id = format!("method-{id}");
         let reference_id = format!("reference-{id}");
         view! {

@@ -67,11 +67,16 @@ pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
             closed_at: Some(closed_at),
         });
     }
+    // Shown in place of the preview, so the reason travels as the error's message.
     close::check_closable(
         month,
         chrono::Utc::now(),
         close::latest_closed(&mut conn).await?,
-    )?;
+    )
+    .map_err(|e| match e.fields().and_then(|f| f.message("month")) {
+        Some(message) => AppError::Conflict(message.to_string()),
+        None => e,
+    })?;
     let partners: Vec<_> = close::compute(&mut conn, month)
         .await?
         .into_iter()

@@ -914,3 +914,49 @@ async fn partners_see_only_their_own_statements_and_export_them(
             .unwrap();
     assert_eq!(method, "paypal");
 }
+
+#[sqlx::test]
+async fn the_command_line_closes_last_month_once(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect.clone()).await;
+    let app = TestApp::new(pool).await;
+    let url = format!(
+        "postgres://{}@{}:{}/{}",
+        connect.get_username(),
+        connect.get_host(),
+        connect.get_port(),
+        connect.get_database().unwrap()
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_partner-portal"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let last = Month::containing(Utc::now()).previous();
+    let first = run(&["close-month"]);
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{out} {}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        out.contains(&format!("{} is closed", last.label())),
+        "{out}"
+    );
+    let closes: i64 = sqlx::query_scalar("select count(*) from commission_closes where month = $1")
+        .bind(last.first_day())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(closes, 1);
+    let again = run(&["close-month", &last.to_string()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already closed"));
+    let future = run(&["close-month", &last.next().to_string()]);
+    assert!(!future.status.success());
+    assert!(String::from_utf8_lossy(&future.stderr).contains("has not ended yet"));
+    let bad = run(&["close-month", "October"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -7,14 +7,15 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     commissions::{
-        model::{ClosePreview, CommissionMonths, Month, PartnerClose},
+        model::{CommissionMonths, Month, PartnerClose},
         server::{get_commission_months, preview_close, AddAdjustment, CloseMonth},
     },
     components::{
         form::{field_error, kept_value, FormErrorSummary},
         format::{count, date_time, money, percent},
-        loaded,
+        loaded, ErrorView,
     },
+    error::AppError,
 };
 
 #[component]
@@ -93,7 +94,16 @@ fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
     view! {
         <section aria-labelledby="preview-title" class="card">
             {done}
-            {loaded(preview, move |p: ClosePreview| {
+            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let p = match preview.await {
+                    Ok(p) => p,
+                    // Why this month cannot be closed (not ended, or before a closed one).
+                    Err(AppError::Conflict(message)) => {
+                        return view! { <p class="form-error" role="alert" data-testid="preview-status">{message}</p> }.into_any();
+                    }
+                    Err(error) => return view! { <ErrorView error /> }.into_any(),
+                };
                 let closed = p.closed_at.is_some();
                 let heading = if closed {
                     format!("{} — closed", p.month.label())
@@ -124,7 +134,9 @@ fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
                         </ActionForm>
                     })}
                 }
+                .into_any()
             })}
+            </Suspense>
         </section>
     }
 }

@@ -151,6 +151,14 @@ pub async fn latest_closed(conn: &mut PgConnection) -> Result<Option<Month>, App
     Ok(latest.map(Month::of))
 }
 
+/// Whether a close e-mails owners about their tier changes. Replaying history (the demo
+/// data) skips it: nobody should receive two years of tier news at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TierMail {
+    Send,
+    Skip,
+}
+
 /// Closes `month` inside `tx` (the caller commits). `actor` is the admin, or `None` for the
 /// command line. Closing a closed month changes nothing and says so.
 pub async fn close_month(
@@ -158,6 +166,17 @@ pub async fn close_month(
     month: Month,
     actor: Option<Uuid>,
     now: DateTime<Utc>,
+) -> Result<CloseOutcome, AppError> {
+    close_month_with(tx, month, actor, now, TierMail::Send).await
+}
+
+/// [`close_month`], choosing whether tier changes are e-mailed.
+pub async fn close_month_with(
+    tx: &mut Transaction<'_, Postgres>,
+    month: Month,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+    mail: TierMail,
 ) -> Result<CloseOutcome, AppError> {
     sqlx::query!("select pg_advisory_xact_lock($1)", CLOSE_LOCK)
         .execute(&mut **tx)
@@ -190,7 +209,7 @@ pub async fn close_month(
     for entry in &computed {
         let s = &entry.summary;
         if s.tier_after != s.tier_before {
-            change_tier(tx, month, s, actor).await?;
+            change_tier(tx, month, s, actor, mail).await?;
             tier_changes += 1;
         }
     }
@@ -288,6 +307,7 @@ async fn change_tier(
     month: Month,
     s: &PartnerClose,
     actor: Option<Uuid>,
+    mail: TierMail,
 ) -> Result<(), AppError> {
     sqlx::query!(
         "update partners set tier = $2 where id = $1",
@@ -307,6 +327,9 @@ async fn change_tier(
         }));
     entry.actor = actor;
     audit::record(&mut **tx, entry).await?;
+    if mail == TierMail::Skip {
+        return Ok(());
+    }
 
     let owners = sqlx::query_scalar!(
         "select u.email from partner_members m join users u on u.id = m.user_id

@@ -9,7 +9,10 @@ use uuid::Uuid;
 
 use crate::{
     clients::model::SubscriptionStatus,
-    commissions::{close::close_month, model::Month},
+    commissions::{
+        close::{close_month_with, TierMail},
+        model::Month,
+    },
     db::{date_param, timestamp_param},
     error::AppError,
 };
@@ -148,7 +151,8 @@ pub async fn close_history(
     let mut month = first;
     while month <= last {
         // Each close happens on the 1st of the next month, as an admin would run it.
-        close_month(tx, month, Some(admin), month.end() + Duration::hours(9)).await?;
+        let closed_on = month.end() + Duration::hours(9);
+        close_month_with(tx, month, Some(admin), closed_on, TierMail::Skip).await?;
         month = month.next();
     }
     let paid_before = now.date_naive() - Duration::days(60);

@@ -91,7 +91,9 @@ test("a partner member opens a client of their own partner", async ({ page }, te
   // 26 in the demo data; other tests may add clients to Northwind.
   const active = Number(await page.getByTestId("active-clients").textContent());
   expect(active).toBeGreaterThanOrEqual(26);
-  await page.getByRole("link", { name: "Fabrikam" }).click();
+  await page.getByRole("link", { name: "Clients" }).click();
+  await expect(page).toHaveURL("/partner/clients");
+  await page.getByRole("link", { name: "Fabrikam", exact: true }).click();
   await expect(page).toHaveURL(/\/partner\/clients\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: "Fabrikam" })).toBeVisible();
   await expect(page.getByTestId("client-plan")).toHaveText("Professional");

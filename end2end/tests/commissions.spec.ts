@@ -36,8 +36,10 @@ test("a viewer sees the dashboard without money figures", async ({ page }, testI
 
 test("an admin closes last month and pays a payout; the partner sees both", async ({ page, browser }, testInfo) => {
   await signInFromLoginPage(page, testInfo, ACCOUNTS.admin);
-  await page.goto("/admin/commissions");
-  const month = await page.getByLabel("Month").locator("option:checked").textContent();
+  await expect(page).toHaveURL("/admin");
+  await page.getByRole("link", { name: "Commissions" }).click();
+  await expect(page).toHaveURL("/admin/commissions");
+  const month = await page.getByLabel("Month", { exact: true }).locator("option:checked").textContent();
   const label = month!.replace(/ \((open|closed)\)$/, "").trim();
   await ready(page, testInfo);
   const close = page.getByRole("button", { name: `Close ${label}` });

@@ -20,6 +20,8 @@ pub struct AuditEntry {
     pub target: Option<(&'static str, Uuid)>,
     pub client_addr: Option<IpAddr>,
     pub detail: serde_json::Value,
+    /// When it happened, if not now (a monthly close records its own close time).
+    pub occurred_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl AuditEntry {
@@ -34,6 +36,7 @@ impl AuditEntry {
             target: None,
             client_addr: None,
             detail: serde_json::Value::Object(Default::default()),
+            occurred_at: None,
         }
     }
 
@@ -48,7 +51,14 @@ impl AuditEntry {
             target: None,
             client_addr: None,
             detail: serde_json::Value::Object(Default::default()),
+            occurred_at: None,
         }
+    }
+
+    /// The moment the change took effect, when that is not now.
+    pub fn at(mut self, occurred_at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.occurred_at = Some(occurred_at);
+        self
     }
 
     /// The partner the change belongs to (for system entries and admins' actions).
@@ -79,8 +89,9 @@ pub async fn record<'e>(executor: impl PgExecutor<'e>, entry: AuditEntry) -> Res
     sqlx::query!(
         r#"insert into audit_log
                (action, actor_user_id, real_user_id, impersonation_id, partner_id,
-                target_type, target_id, client_addr, detail)
-           values ($1, $2, $3, $4, $5, $6, $7, $8::text::inet, $9)"#,
+                target_type, target_id, client_addr, detail, occurred_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8::text::inet, $9,
+                   coalesce($10::text::timestamptz, now()))"#,
         entry.action.as_str(),
         entry.actor,
         entry.real_user,
@@ -90,6 +101,7 @@ pub async fn record<'e>(executor: impl PgExecutor<'e>, entry: AuditEntry) -> Res
         target_id,
         entry.client_addr.map(|a| a.to_string()),
         entry.detail,
+        entry.occurred_at.map(crate::db::timestamp_param),
     )
     .execute(executor)
     .await?;

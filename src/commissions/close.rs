@@ -209,7 +209,7 @@ pub async fn close_month_with(
     for entry in &computed {
         let s = &entry.summary;
         if s.tier_after != s.tier_before {
-            change_tier(tx, month, s, actor, mail).await?;
+            change_tier(tx, month, s, actor, now, mail).await?;
             tier_changes += 1;
         }
     }
@@ -224,13 +224,15 @@ pub async fn close_month_with(
         }
     }
 
-    let mut entry = AuditEntry::system(Action::CommissionsMonthClosed).detail(serde_json::json!({
-        "month": month.to_string(),
-        "statements": with_lines.len(),
-        "total": total.to_string(),
-        "tier_changes": tier_changes,
-        "payouts": payouts,
-    }));
+    let mut entry = AuditEntry::system(Action::CommissionsMonthClosed)
+        .at(now)
+        .detail(serde_json::json!({
+            "month": month.to_string(),
+            "statements": with_lines.len(),
+            "total": total.to_string(),
+            "tier_changes": tier_changes,
+            "payouts": payouts,
+        }));
     entry.actor = actor;
     audit::record(&mut **tx, entry).await?;
 
@@ -307,6 +309,7 @@ async fn change_tier(
     month: Month,
     s: &PartnerClose,
     actor: Option<Uuid>,
+    now: DateTime<Utc>,
     mail: TierMail,
 ) -> Result<(), AppError> {
     sqlx::query!(
@@ -317,6 +320,7 @@ async fn change_tier(
     .execute(&mut **tx)
     .await?;
     let mut entry = AuditEntry::system(Action::PartnerTierChanged)
+        .at(now)
         .partner(s.partner_id)
         .target("partner", s.partner_id)
         .detail(serde_json::json!({

@@ -155,6 +155,19 @@ pub async fn close_history(
         close_month_with(tx, month, Some(admin), closed_on, TierMail::Skip).await?;
         month = month.next();
     }
+    // The owners have chosen how they are paid.
+    sqlx::query!(
+        "update partners set payout_method = 'ach', payout_account = 'Checking account ending 4021'
+         where slug = 'northwind' and payout_method is null"
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update partners set payout_method = 'paypal', payout_account = 'payouts@contoso.demo.test'
+         where slug = 'contoso' and payout_method is null"
+    )
+    .execute(&mut **tx)
+    .await?;
     let paid_before = now.date_naive() - Duration::days(60);
     sqlx::query!(
         "update payouts

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use charming::{
     component::{Axis, Legend},
-    element::{AxisType, Tooltip, Trigger},
+    element::{AxisType, Label, Tooltip, Trigger},
     series::{Bar, Line, Pie},
     Chart,
 };
@@ -168,7 +168,8 @@ async fn activity(
            from audit_log a
            left join users u on u.id = a.actor_user_id
            left join users r on r.id = a.real_user_id
-           where a.partner_id = $1 and ($2 or (a.action not like 'payout.%' and a.action not like 'commissions.%'))
+           where a.partner_id = $1 and a.action not like 'auth.%'
+             and ($2 or (a.action not like 'payout.%' and a.action not like 'commissions.%'))
            order by a.occurred_at desc
            limit 10"#,
         partner_id,
@@ -228,6 +229,7 @@ pub fn donut(rows: &[(String, i64)]) -> ChartSpec {
             Pie::new()
                 .name("Active clients")
                 .radius(vec!["40%", "70%"])
+                .label(Label::new().show(false))
                 .data(
                     rows.iter()
                         .map(|(plan, n)| (*n as f64, plan.as_str()))

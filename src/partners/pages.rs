@@ -87,6 +87,16 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             .collect_view();
         view! { <ol class="timeline" data-testid="activity">{items}</ol> }.into_any()
     };
+    let recent = if o.recent_clients.is_empty() {
+        view! { <p class="empty">"No clients yet."</p> }.into_any()
+    } else {
+        let items = o
+            .recent_clients
+            .iter()
+            .map(|c| view! { <li><a href=format!("/partner/clients/{}", c.id)>{c.company_name.clone()}</a></li> })
+            .collect_view();
+        view! { <ul class="link-list">{items}</ul> }.into_any()
+    };
     view! {
         <header class="page-header">
             <h1>{o.name.clone()}</h1>
@@ -102,10 +112,16 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
         </section>
         <TierProgress overview=o.clone() gain=dashboard.money.as_ref().and_then(|m| m.next_tier_gain) />
         <div class="chart-grid">{charts}</div>
-        <section aria-labelledby="activity-title">
-            <h2 id="activity-title">"Recent activity"</h2>
-            {activity}
-        </section>
+        <div class="two-columns">
+            <section aria-labelledby="activity-title">
+                <h2 id="activity-title">"Recent activity"</h2>
+                {activity}
+            </section>
+            <section aria-labelledby="recent-title">
+                <h2 id="recent-title">"Recently added clients"</h2>
+                {recent}
+            </section>
+        </div>
     }
 }
 

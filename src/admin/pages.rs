@@ -87,8 +87,10 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
             {tiers}
         </section>
         <div class="two-columns">
-            <Leaderboard title="Top partners by MRR" id="top-mrr" rows=overview.top_by_mrr.clone() />
-            <Leaderboard title="Top partners by MRR growth" id="top-growth" rows=overview.top_by_growth.clone() />
+            <Leaderboard title="Top partners by MRR" id="top-mrr" rows=overview.top_by_mrr.clone()
+                empty="No partner has MRR yet." />
+            <Leaderboard title="Top partners by MRR growth" id="top-growth" rows=overview.top_by_growth.clone()
+                empty="No partner's MRR grew since last month's close." />
         </div>
         <section aria-labelledby="due-title">
             <h2 id="due-title">"Payouts due in the next 30 days"</h2>
@@ -98,9 +100,14 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
 }
 
 #[component]
-fn Leaderboard(title: &'static str, id: &'static str, rows: Vec<LeaderRow>) -> impl IntoView {
+fn Leaderboard(
+    title: &'static str,
+    id: &'static str,
+    rows: Vec<LeaderRow>,
+    empty: &'static str,
+) -> impl IntoView {
     let body = if rows.is_empty() {
-        view! { <p class="empty">"No partner has MRR yet."</p> }.into_any()
+        view! { <p class="empty">{empty}</p> }.into_any()
     } else {
         let items = rows
             .into_iter()

@@ -85,11 +85,12 @@ pub async fn lines(
     per_page: i64,
 ) -> Result<Vec<LineComputation>, AppError> {
     let rows = sqlx::query!(
-        r#"select client_id, client_name, plan, list_price, days_active, days_in_month, tier as "tier: Tier",
-                  rate, amount
-           from commission_lines
-           where statement_id = $1 and partner_id = $2
-           order by position
+        r#"select l.client_id, l.client_name, coalesce(p.name, l.plan) as "plan!", l.list_price, l.days_active,
+                  l.days_in_month, l.tier as "tier: Tier", l.rate, l.amount
+           from commission_lines l
+           left join plans p on p.code = l.plan
+           where l.statement_id = $1 and l.partner_id = $2
+           order by l.position
            limit $3 offset $4"#,
         statement_id,
         partner_id,
@@ -156,7 +157,10 @@ pub async fn payouts(
                                  order by s.month), '{}') as "months!: Vec<NaiveDate>"
            from payouts p join partners pa on pa.id = p.partner_id
            where ($1::uuid is null or p.partner_id = $1)
-           order by (p.paid_at is null) desc, p.due_on desc, pa.name
+           -- Unpaid first, oldest due first; then paid, newest first.
+           order by (p.paid_at is null) desc,
+                    case when p.paid_at is null then p.due_on end,
+                    p.due_on desc, pa.name
            limit $2"#,
         partner_id,
         limit

@@ -15,7 +15,6 @@ use partner_portal::{
         queries,
     },
     config::Settings,
-    demo::DEMO_PASSWORD,
     http::{leptos_options, router},
     state::AppState,
 };
@@ -178,27 +177,7 @@ async fn main() {
         settings: Arc::new(settings),
     };
     let app = router(state);
-    let mut login = Request::post("/api/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(Body::from(format!(
-            "email=owner%40northwind.demo.test&password={DEMO_PASSWORD}"
-        )))
-        .unwrap();
-    login.extensions_mut().insert(ConnectInfo(
-        "127.0.0.1:9".parse::<std::net::SocketAddr>().unwrap(),
-    ));
-    let response = app.clone().oneshot(login).await.unwrap();
-    let cookie = response
-        .headers()
-        .get("set-cookie")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = support::sign_in(&app, "owner@northwind.demo.test").await;
 
     println!("\nCSV export of all {} clients:", CLIENTS + 30);
     for round in 1..=3 {

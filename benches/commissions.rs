@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use partner_portal::{
     commissions::{close::close_month, model::Month},
     config::Settings,
-    demo::{seed_demo, DEMO_PASSWORD},
+    demo::seed_demo,
     http::{leptos_options, router},
     partners::dashboard::dashboard,
     state::AppState,
@@ -144,23 +144,8 @@ async fn main() {
         leptos_options: leptos_options(&settings),
         settings: Arc::new(settings),
     });
-    let peer = "127.0.0.1:9".parse::<std::net::SocketAddr>().unwrap();
-    let mut login = Request::post("/api/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(Body::from(format!(
-            "email=owner%40bench-10k.demo.test&password={DEMO_PASSWORD}"
-        )))
-        .unwrap();
-    login.extensions_mut().insert(ConnectInfo(peer));
-    let response = app.clone().oneshot(login).await.unwrap();
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let peer = support::peer();
+    let cookie = support::sign_in(&app, "owner@bench-10k.demo.test").await;
     let mut samples = Vec::new();
     let mut bytes = 0;
     for _ in 0..ROUNDS {

@@ -176,6 +176,15 @@ mod server {
         }
     }
 
+    /// For plain axum handlers (downloads): the status and the same generic message.
+    impl axum::response::IntoResponse for AppError {
+        fn into_response(self) -> axum::response::Response {
+            let status = axum::http::StatusCode::from_u16(self.status_code())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            (status, self.to_string()).into_response()
+        }
+    }
+
     impl From<tokio::task::JoinError> for AppError {
         fn from(error: tokio::task::JoinError) -> Self {
             tracing::error!(%error, "blocking task failed");

@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+use axum::{body::Body, extract::ConnectInfo, http::Request, Router};
+use tower::ServiceExt;
+
 use partner_portal::{
     db::{connect, MIGRATOR},
     demo::seed_demo,
@@ -55,4 +58,31 @@ pub fn summary(mut samples: Vec<Duration>) -> String {
         ms(samples[samples.len() * 95 / 100]),
         samples.len()
     )
+}
+
+/// The address benchmark requests come from.
+pub fn peer() -> std::net::SocketAddr {
+    "127.0.0.1:9".parse().unwrap()
+}
+
+/// Signs `email` in with the demo password through `app`; returns the session cookie.
+pub async fn sign_in(app: &Router, email: &str) -> String {
+    let mut login = Request::post("/api/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(Body::from(format!(
+            "email={}&password={}",
+            email.replace('@', "%40"),
+            partner_portal::demo::DEMO_PASSWORD
+        )))
+        .unwrap();
+    login.extensions_mut().insert(ConnectInfo(peer()));
+    let response = app.clone().oneshot(login).await.unwrap();
+    response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
 }

@@ -62,6 +62,23 @@ pub async fn principal_of(
 /// `Forbidden` when the caller lacks the permission or their partner is not active.
 pub async fn require(perm: Perm) -> Result<Principal, AppError> {
     let me = current_principal().await?.ok_or(AppError::Unauthorized)?;
+    permitted(me, perm)
+}
+
+/// [`require`] for plain axum handlers (downloads), which have the session at hand rather
+/// than a server function's context.
+pub async fn require_in(
+    session: &Session,
+    pool: &sqlx::PgPool,
+    perm: Perm,
+) -> Result<Principal, AppError> {
+    let me = principal_of(session, pool)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    permitted(me, perm)
+}
+
+fn permitted(me: Principal, perm: Perm) -> Result<Principal, AppError> {
     match me.check(perm) {
         Ok(()) => Ok(me),
         Err(Refusal::NotPermitted | Refusal::PartnerInactive | Refusal::Impersonating) => {

@@ -17,7 +17,8 @@ use tower_sessions::Session;
 use super::{list::ClientQuery, model::SubscriptionStatus};
 use crate::{
     audit::{self, Action, AuditEntry},
-    auth::{guard::principal_of, model::Perm},
+    auth::{guard::require_in, model::Perm},
+    error::AppError,
     state::AppState,
 };
 
@@ -30,15 +31,12 @@ pub async fn export_clients(
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     // The same guard as every server function: signed in, allowed, scoped to the partner.
-    let me = match principal_of(&session, &state.pool).await {
-        Ok(Some(me)) => me,
-        Ok(None) => {
-            return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response()
-        }
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let me = match require_in(&session, &state.pool, Perm::PartnerRead).await {
+        Ok(me) => me,
+        Err(refused) => return refused.into_response(),
     };
-    let Some(partner_id) = me.partner_id().filter(|_| me.has(Perm::PartnerRead)) else {
-        return (StatusCode::FORBIDDEN, "You do not have access to this.").into_response();
+    let Some(partner_id) = me.partner_id() else {
+        return AppError::Forbidden.into_response();
     };
     let query = ClientQuery::from_params(|k| params.get(k).cloned());
     if audit::record(

@@ -11,7 +11,7 @@ use tower_sessions::Session;
 use super::{model::Month, queries};
 use crate::{
     audit::{self, Action, AuditEntry},
-    auth::{guard::principal_of, model::Perm},
+    auth::{guard::require_in, model::Perm},
     clients::export::cell,
     components::format::percent,
     error::AppError,
@@ -23,15 +23,13 @@ pub async fn export_statement(
     session: Session,
     Path(month): Path<String>,
 ) -> Response {
-    let me = match principal_of(&session, &state.pool).await {
-        Ok(Some(me)) => me,
-        Ok(None) => {
-            return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response()
-        }
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    // The same guard as the server functions: signed in, owner or manager, own partner.
+    let me = match require_in(&session, &state.pool, Perm::Commissions).await {
+        Ok(me) => me,
+        Err(refused) => return refused.into_response(),
     };
-    let Some(partner_id) = me.partner_id().filter(|_| me.has(Perm::Commissions)) else {
-        return (StatusCode::FORBIDDEN, "You do not have access to this.").into_response();
+    let Some(partner_id) = me.partner_id() else {
+        return AppError::Forbidden.into_response();
     };
     let Some(month) = Month::parse(&month) else {
         return (StatusCode::NOT_FOUND, "No such statement.").into_response();

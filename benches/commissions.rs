@@ -184,6 +184,29 @@ async fn main() {
         "\nloaded 90,000 more clients in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    // The admin overview (program MRR and the leaderboard from the events) at that size.
+    let admin_cookie = support::sign_in(&app, "admin@demo.test").await;
+    let mut samples = Vec::new();
+    for _ in 0..ROUNDS {
+        let mut request = Request::post("/api/admin/overview")
+            .header("cookie", &admin_cookie)
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::empty())
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(peer));
+        let t = Instant::now();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.into_body().collect().await.unwrap();
+        samples.push(t.elapsed());
+    }
+    println!(
+        "  {:<40} {}",
+        format!("admin overview, {clients} clients"),
+        summary(samples)
+    );
+
     let month = Month::containing(Utc::now()).previous();
     println!("Monthly close of {month}, {clients} clients (each run rolled back):");
     let mut samples = Vec::new();

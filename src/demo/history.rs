@@ -139,8 +139,8 @@ pub async fn write_story(
     Ok(())
 }
 
-/// Closes every month from `first` to the month before last, then records payouts that fell
-/// due more than two months ago as paid (the latest due ones stay open for a visitor).
+/// Closes every month from `first` to the month before last, then records the older payouts
+/// as paid (the latest due ones stay open for a visitor).
 pub async fn close_history(
     tx: &mut Transaction<'_, Postgres>,
     first: Month,
@@ -168,7 +168,9 @@ pub async fn close_history(
     )
     .execute(&mut **tx)
     .await?;
-    let paid_before = now.date_naive() - Duration::days(60);
+    // Payouts due since the start of the month before last stay open: two or three of
+    // Northwind's, whatever the day of the month.
+    let paid_before = Month::containing(now).minus(2).first_day();
     sqlx::query!(
         "update payouts
          set paid_at = due_on + interval '2 days', paid_by = $1,

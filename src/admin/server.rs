@@ -22,7 +22,7 @@ pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
 pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     use crate::{
         auth::{model::Perm, require},
-        commissions::model::{Month, PayoutState},
+        commissions::model::Month,
         partners::model::Tier,
         state::pool,
     };
@@ -47,12 +47,7 @@ pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     top_by_growth.sort_by(|a, b| b.change().cmp(&a.change()).then(a.name.cmp(&b.name)));
     top_by_growth.truncate(10);
     let horizon = now.date_naive() + chrono::Duration::days(30);
-    let mut payouts_due: Vec<_> = crate::commissions::queries::payouts(&pool, None, 500)
-        .await?
-        .into_iter()
-        .filter(|p| p.state != PayoutState::Paid && p.due_on <= horizon)
-        .collect();
-    payouts_due.sort_by_key(|p| p.due_on);
+    let payouts_due = crate::commissions::queries::payouts(&pool, None, Some(horizon), 500).await?;
     Ok(ProgramOverview {
         mrr: rows.iter().map(|r| r.mrr).sum(),
         mrr_last_month: rows.iter().map(|r| r.mrr_last_month).sum(),

@@ -214,12 +214,11 @@ pub async fn close_month_with(
         }
     }
 
+    // One read for every partner's unpaid balance; a write only where a payout is due.
     let mut payouts = 0;
-    for entry in &computed {
-        if schedule_payout(tx, entry.summary.partner_id, month)
-            .await?
-            .is_some()
-        {
+    for (partner_id, balance) in unassigned_balances(tx).await? {
+        if payout_due(balance) {
+            schedule_payout(tx, partner_id, balance, month).await?;
             payouts += 1;
         }
     }
@@ -378,17 +377,14 @@ async fn change_tier(
     Ok(())
 }
 
-/// Gathers a partner's closed, unpaid statements and adjustments into a payout due when
-/// `month`'s statement is, if they reach the minimum; otherwise they are carried forward.
-pub async fn schedule_payout(
+/// Gathers a partner's closed, unpaid statements and adjustments (worth `balance`, at least
+/// the minimum) into one payout due when `month`'s statement is.
+async fn schedule_payout(
     tx: &mut Transaction<'_, Postgres>,
     partner_id: Uuid,
+    balance: Decimal,
     month: Month,
-) -> Result<Option<Uuid>, AppError> {
-    let balance = unassigned_balance(tx, partner_id).await?;
-    if !payout_due(balance) {
-        return Ok(None);
-    }
+) -> Result<Uuid, AppError> {
     let payout = sqlx::query_scalar!(
         "insert into payouts (partner_id, amount, due_on) values ($1, $2, $3::text::date) returning id",
         partner_id,
@@ -411,7 +407,24 @@ pub async fn schedule_payout(
     )
     .execute(&mut **tx)
     .await?;
-    Ok(Some(payout))
+    Ok(payout)
+}
+
+/// Every partner's closed amounts not yet in a payout (partners with none are left out).
+async fn unassigned_balances(conn: &mut PgConnection) -> Result<Vec<(Uuid, Decimal)>, AppError> {
+    Ok(sqlx::query!(
+        r#"select partner_id as "partner_id!", sum(amount) as "balance!"
+           from (select partner_id, total as amount from commission_statements where payout_id is null
+                 union all
+                 select partner_id, amount from commission_adjustments where payout_id is null) unpaid
+           group by partner_id
+           order by partner_id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.partner_id, r.balance))
+    .collect())
 }
 
 /// Closed amounts of a partner not yet in a payout: statements plus adjustments.

@@ -340,6 +340,11 @@ impl PayoutMethod {
     pub fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|m| m.slug() == slug)
     }
+
+    /// A method chosen in a form, or the message to show beside the field.
+    pub fn from_field(text: &str) -> Result<Self, &'static str> {
+        Self::from_slug(text.trim()).ok_or("Choose ACH, wire transfer or PayPal.")
+    }
 }
 
 /// Where a payout stands.

@@ -142,11 +142,12 @@ pub async fn adjustments(
         .collect())
 }
 
-/// Payouts, newest due date first: one partner's, or (admins) every partner's unpaid ones
-/// plus the latest paid.
+/// Payouts, unpaid first (oldest due first), then paid (newest first): one partner's or
+/// (admins) every partner's; with `unpaid_due_by`, only unpaid ones due by that day.
 pub async fn payouts(
     pool: &PgPool,
     partner_id: Option<Uuid>,
+    unpaid_due_by: Option<NaiveDate>,
     limit: i64,
 ) -> Result<Vec<Payout>, AppError> {
     let today = today();
@@ -157,13 +158,15 @@ pub async fn payouts(
                                  order by s.month), '{}') as "months!: Vec<NaiveDate>"
            from payouts p join partners pa on pa.id = p.partner_id
            where ($1::uuid is null or p.partner_id = $1)
+             and ($3::text is null or (p.paid_at is null and p.due_on <= $3::text::date))
            -- Unpaid first, oldest due first; then paid, newest first.
            order by (p.paid_at is null) desc,
                     case when p.paid_at is null then p.due_on end,
                     p.due_on desc, pa.name
            limit $2"#,
         partner_id,
-        limit
+        limit,
+        unpaid_due_by.map(crate::db::date_param)
     )
     .fetch_all(pool)
     .await?;

@@ -195,7 +195,7 @@ pub async fn get_payouts() -> Result<Vec<Payout>, AppError> {
     };
 
     require(Perm::Admin).await?;
-    super::queries::payouts(&pool()?, None, 200).await
+    super::queries::payouts(&pool()?, None, None, 200).await
 }
 
 /// Records that a due payout was paid, once.
@@ -217,9 +217,9 @@ pub async fn pay_payout(
     let me = require(Perm::Admin).await?;
     let mut errors = FieldErrors::new();
     let payout = uuid::Uuid::parse_str(payout_id.trim()).map_err(|_| AppError::NotFound)?;
-    let method_parsed = PayoutMethod::from_slug(method.trim());
-    if method_parsed.is_none() {
-        errors.add("method", "Choose ACH, wire transfer or PayPal.");
+    let method_parsed = PayoutMethod::from_field(&method);
+    if let Err(message) = method_parsed {
+        errors.add("method", message);
     }
     let reference = reference.trim().to_string();
     if !(1..=100).contains(&reference.chars().count()) {
@@ -228,7 +228,7 @@ pub async fn pay_payout(
             "Enter the payment reference (up to 100 characters).",
         );
     }
-    let Some(method) = method_parsed.filter(|_| errors.is_empty()) else {
+    let Some(method) = method_parsed.ok().filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(
             errors.keep("method", &method).keep("reference", &reference),
         ));
@@ -269,7 +269,7 @@ pub async fn get_partner_commissions() -> Result<PartnerCommissions, AppError> {
     let (payout_method, payout_account) = queries::payout_method(&pool, partner_id).await?;
     Ok(PartnerCommissions {
         statements: queries::statements(&pool, partner_id).await?,
-        payouts: queries::payouts(&pool, Some(partner_id), 100).await?,
+        payouts: queries::payouts(&pool, Some(partner_id), None, 100).await?,
         carried_forward: unassigned_balance(&mut *pool.acquire().await?, partner_id).await?,
         payout_method,
         payout_account,
@@ -318,9 +318,9 @@ pub async fn set_payout_method(method: String, account: String) -> Result<(), Ap
     let me = require(Perm::PayoutMethod).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let mut errors = FieldErrors::new();
-    let parsed = PayoutMethod::from_slug(method.trim());
-    if parsed.is_none() {
-        errors.add("method", "Choose ACH, wire transfer or PayPal.");
+    let parsed = PayoutMethod::from_field(&method);
+    if let Err(message) = parsed {
+        errors.add("method", message);
     }
     let account = account.trim().to_string();
     if !(1..=200).contains(&account.chars().count()) {
@@ -329,7 +329,7 @@ pub async fn set_payout_method(method: String, account: String) -> Result<(), Ap
             "Say where to pay: the account's last digits, or the PayPal e-mail (up to 200 characters).",
         );
     }
-    let Some(method) = parsed.filter(|_| errors.is_empty()) else {
+    let Some(method) = parsed.ok().filter(|_| errors.is_empty()) else {
         return Err(AppError::Validation(
             errors.keep("method", &method).keep("account", &account),
         ));

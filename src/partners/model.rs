@@ -227,11 +227,6 @@ pub fn activity_label(action: &str) -> String {
     }
 }
 
-/// Whether an audit action is about money (hidden from roles without commissions).
-pub fn activity_is_money(action: &str) -> bool {
-    action.starts_with("payout.") || action.starts_with("commissions.")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,18 +5,13 @@
 //! 127.0.0.1:5432 (or BENCH_DATABASE_URL pointing at a server where it may create the
 //! `portal_bench` database). Prints medians and 95th percentiles; asserts nothing about time.
 
-use std::{collections::HashMap, net::SocketAddr, sync::Arc, time::Instant};
+use std::{net::SocketAddr, time::Instant};
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
-use partner_portal::{
-    applications::{
-        model::ApplicationStatus,
-        queries,
-        queue::{QueueQuery, SortField},
-    },
-    config::Settings,
-    http::{leptos_options, router},
-    state::AppState,
+use partner_portal::applications::{
+    model::ApplicationStatus,
+    queries,
+    queue::{QueueQuery, SortField},
 };
 use tower::ServiceExt;
 
@@ -140,13 +135,7 @@ async fn main() {
 
     // Submissions through the real router (validation, insert, audit, 2 outbox rows,
     // rate-limit row), each from its own address so that the per-address limit holds.
-    let settings = Settings::from_sources("bench", "", &HashMap::new()).unwrap();
-    let state = AppState {
-        pool: pool.clone(),
-        leptos_options: leptos_options(&settings),
-        settings: Arc::new(settings),
-    };
-    let app = router(state);
+    let app = support::app(&pool);
     let submit = move |n: u32| {
         let app = app.clone();
         async move {

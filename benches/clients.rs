@@ -4,19 +4,14 @@
 //! Run: `cargo bench --features ssr --bench clients` (PostgreSQL on 127.0.0.1:5432, or
 //! BENCH_DATABASE_URL). Prints medians and 95th percentiles; asserts nothing about time.
 
-use std::{collections::HashMap, sync::Arc, time::Instant};
+use std::time::Instant;
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
 use http_body_util::BodyExt;
-use partner_portal::{
-    clients::{
-        list::{ClientQuery, ClientSort},
-        model::SubscriptionStatus,
-        queries,
-    },
-    config::Settings,
-    http::{leptos_options, router},
-    state::AppState,
+use partner_portal::clients::{
+    list::{ClientQuery, ClientSort},
+    model::SubscriptionStatus,
+    queries,
 };
 use tower::ServiceExt;
 
@@ -170,13 +165,7 @@ async fn main() {
     }
 
     // The export through the real router: sign in, then read the whole streamed body.
-    let settings = Settings::from_sources("bench", "", &HashMap::new()).unwrap();
-    let state = AppState {
-        pool: pool.clone(),
-        leptos_options: leptos_options(&settings),
-        settings: Arc::new(settings),
-    };
-    let app = router(state);
+    let app = support::app(&pool);
     let cookie = support::sign_in(&app, "owner@northwind.demo.test").await;
 
     println!("\nCSV export of all {} clients:", CLIENTS + 30);

@@ -4,18 +4,15 @@
 //! Run: `cargo bench --features ssr --bench commissions` (PostgreSQL on 127.0.0.1:5432, or
 //! BENCH_DATABASE_URL). Prints medians and 95th percentiles; asserts nothing about time.
 
-use std::{collections::HashMap, sync::Arc, time::Instant};
+use std::time::Instant;
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
 use chrono::Utc;
 use http_body_util::BodyExt;
 use partner_portal::{
     commissions::{close::close_month, model::Month},
-    config::Settings,
     demo::seed_demo,
-    http::{leptos_options, router},
     partners::dashboard::dashboard,
-    state::AppState,
 };
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -138,12 +135,7 @@ async fn main() {
         summary(samples)
     );
 
-    let settings = Settings::from_sources("bench", "", &HashMap::new()).unwrap();
-    let app = router(AppState {
-        pool: pool.clone(),
-        leptos_options: leptos_options(&settings),
-        settings: Arc::new(settings),
-    });
+    let app = support::app(&pool);
     let peer = support::peer();
     let cookie = support::sign_in(&app, "owner@bench-10k.demo.test").await;
     let mut samples = Vec::new();

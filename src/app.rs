@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
+    hooks::use_location,
     path, SsrMode,
 };
 
@@ -18,6 +19,11 @@ use crate::{
         model::Principal,
         pages::LoginPage,
         server::{whoami, Logout},
+    },
+    branding::{
+        model::BrandKey,
+        pages::{BrandFooter, BrandHead, BrandingPage, PageBrand},
+        server::page_brand,
     },
     clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
     commissions::pages::{
@@ -83,6 +89,15 @@ fn Frame() -> impl IntoView {
     let me = Resource::new(|| (), |_| whoami());
     provide_context(AuthActions { logout });
     provide_context(CurrentUser(me));
+    // The published brand this page wears: the client's reseller, or the partner named by the
+    // address (branded sign-in, invitation) or by a verified custom domain.
+    let location = use_location();
+    let brand_key = Memo::new(move |_| BrandKey::for_path(&location.pathname.get()));
+    let brand = Resource::new(
+        move || brand_key.get(),
+        |key| async move { page_brand(key).await.ok().flatten() },
+    );
+    provide_context(PageBrand(brand));
     // Effects run only in the browser, after hydration: a marker that the page is live,
     // which the browser tests wait for before they interact.
     Effect::new(|| {
@@ -95,13 +110,18 @@ fn Frame() -> impl IntoView {
     // data through a guarded server function, and its answer decides what the page shows
     // (sign-in redirect, 403 page). A gate that waits for the user and then renders the page
     // would build the page twice while rendering on the server.
+    // Everything but the impersonation banner sits inside the branded root, which a partner's
+    // custom CSS is scoped under: the banner stays out of its reach.
     view! {
         <ImpersonationBanner />
+        <div class="brand-root" data-brand-root>
+        <BrandHead />
         <SiteHeader />
         <main id="main" tabindex="-1">
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/b/:slug/login") view=LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/apply") view=ApplyPage ssr=SsrMode::Async />
                 <Route path=path!("/apply/thanks") view=ApplyThanksPage ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
@@ -129,6 +149,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/clients/:id") view=ClientDetailPage />
                     <Route path=path!("/commissions") view=PartnerCommissionsPage />
                     <Route path=path!("/commissions/:month") view=StatementPage />
+                    <Route path=path!("/branding") view=BrandingPage />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/app")
@@ -141,5 +162,7 @@ fn Frame() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </main>
+        <BrandFooter />
+        </div>
     }
 }

@@ -20,6 +20,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub session: SessionSettings,
     pub mail: MailSettings,
+    pub domains: DomainSettings,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +57,15 @@ pub struct MailSettings {
     /// `smtp://[user:password@]host[:port]`; `None` writes messages into `dir` instead.
     pub smtp_url: Option<String>,
     pub dir: PathBuf,
+}
+
+/// Partners' custom domains.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DomainSettings {
+    /// The host name partners point their domain at with a CNAME record.
+    pub cname_target: String,
+    /// The DNS server verification asks (`ip:port`); `None` uses the system's resolvers.
+    pub dns_server: Option<SocketAddr>,
 }
 
 impl SiteSettings {
@@ -120,6 +130,18 @@ impl Settings {
         };
         let url: String = source.get("database.url", "DATABASE_URL", String::new())?;
         let smtp_url: String = source.get("mail.smtp_url", "PORTAL_SMTP_URL", String::new())?;
+        let dns_server: String =
+            source.get("domains.dns_server", "PORTAL_DNS_SERVER", String::new())?;
+        let dns_server = match dns_server.trim() {
+            "" => None,
+            text => Some(text.parse().map_err(|_| {
+                source.invalid(
+                    "domains.dns_server",
+                    "PORTAL_DNS_SERVER",
+                    "must be an address like 127.0.0.1:53, or empty",
+                )
+            })?),
+        };
         let settings = Settings {
             site: SiteSettings {
                 addr: source.get(
@@ -172,6 +194,14 @@ impl Settings {
                 )?,
                 smtp_url: Some(smtp_url).filter(|u| !u.trim().is_empty()),
                 dir: source.get("mail.dir", "PORTAL_MAIL_DIR", PathBuf::from("data/mail"))?,
+            },
+            domains: DomainSettings {
+                cname_target: source.get(
+                    "domains.cname_target",
+                    "PORTAL_CNAME_TARGET",
+                    "clients.portal.demo.test".to_string(),
+                )?,
+                dns_server,
             },
         };
         settings.check(&source)?;

@@ -9,6 +9,7 @@ pub mod app;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod branding;
 pub mod clients;
 pub mod commissions;
 pub mod components;

@@ -60,6 +60,21 @@ pub fn summary(mut samples: Vec<Duration>) -> String {
     )
 }
 
+/// The whole application over `pool`, with default settings, as the server builds it.
+pub fn app(pool: &PgPool) -> Router {
+    let settings = partner_portal::config::Settings::from_sources(
+        "bench",
+        "",
+        &std::collections::HashMap::new(),
+    )
+    .unwrap();
+    partner_portal::http::router(partner_portal::state::AppState {
+        pool: pool.clone(),
+        leptos_options: partner_portal::http::leptos_options(&settings),
+        settings: std::sync::Arc::new(settings),
+    })
+}
+
 /// The address benchmark requests come from.
 pub fn peer() -> std::net::SocketAddr {
     "127.0.0.1:9".parse().unwrap()

@@ -39,6 +39,13 @@ pub enum Action {
     PayoutPaid,
     PayoutMethodChanged,
     StatementExported,
+    BrandingSaved,
+    BrandingPublished,
+    BrandingRestored,
+    BrandingAssetUploaded,
+    CustomDomainSet,
+    CustomDomainVerified,
+    CustomDomainCheckFailed,
 }
 
 impl Action {
@@ -74,6 +81,13 @@ impl Action {
             Action::PayoutPaid => "payout.paid",
             Action::PayoutMethodChanged => "payout.method_changed",
             Action::StatementExported => "commissions.statement_exported",
+            Action::BrandingSaved => "branding.saved",
+            Action::BrandingPublished => "branding.published",
+            Action::BrandingRestored => "branding.restored",
+            Action::BrandingAssetUploaded => "branding.asset_uploaded",
+            Action::CustomDomainSet => "branding.domain_set",
+            Action::CustomDomainVerified => "branding.domain_verified",
+            Action::CustomDomainCheckFailed => "branding.domain_check_failed",
         }
     }
 }

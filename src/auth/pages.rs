@@ -25,9 +25,9 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <Title text="Sign in" />
+        <div class="login-backdrop">
         <section class="auth-card" aria-labelledby="login-title">
-            <h1 id="login-title">"Sign in"</h1>
-            <p class="muted">"For program admins, partner teams and client users."</p>
+            <crate::branding::pages::SignInHeading />
             <ActionForm action=login attr:novalidate="true">
                 <input type="hidden" name="next" value=next />
                 <FormErrorSummary error=Signal::derive(error) />
@@ -63,5 +63,6 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
+        </div>
     }
 }

@@ -38,14 +38,38 @@ pub async fn invite_client_user(
     .fetch_one(&mut **tx)
     .await?;
     let link = format!("{}/invite/{invite_token}", settings()?.site.public_url);
+    // Client e-mails wear the reseller's published brand: its name and support contacts.
+    let brand = crate::branding::queries::published(&mut **tx, partner_id).await?;
+    let signature = match &brand {
+        Some(brand) => {
+            let contacts: Vec<&str> = [
+                brand.support_email.as_deref(),
+                brand.support_phone.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let contacts = if contacts.is_empty() {
+                String::new()
+            } else {
+                format!("\nNeed help? {}\n", contacts.join(" · "))
+            };
+            format!("\n{}\n{contacts}", brand.company_name)
+        }
+        None => String::new(),
+    };
+    let subject = match &brand {
+        Some(brand) => format!("Your {company} account at {} is ready", brand.company_name),
+        None => format!("Your {company} account is ready"),
+    };
     mail::enqueue(
         &mut **tx,
         &OutgoingEmail {
             to: email.to_string(),
-            subject: format!("Your {company} account is ready"),
+            subject,
             body: format!(
                 "Hello,\n\nAn account for {company} has been set up for you. Choose your password here:\n\n{link}\n\n\
-                 The link works once and for {INVITATION_DAYS} days.\n"
+                 The link works once and for {INVITATION_DAYS} days.\n{signature}"
             ),
             partner_id: Some(partner_id),
         },

@@ -22,6 +22,7 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             ("/partner", "Dashboard"),
             ("/partner/clients", "Clients"),
             ("/partner/commissions", "Commissions"),
+            ("/partner/branding", "Branding"),
         ],
         PrincipalKind::Member { .. } => {
             vec![("/partner", "Dashboard"), ("/partner/clients", "Clients")]
@@ -54,10 +55,7 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
-            <a class="brand" href="/">
-                <span class="brand-mark" aria-hidden="true">"◆"</span>
-                "Partner Portal"
-            </a>
+            <crate::branding::pages::BrandMark />
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match me.await {

@@ -1,6 +1,7 @@
 //! Demo data: people a visitor can sign in as, partners and their clients.
 
 mod applications;
+mod brands;
 pub mod history;
 pub(crate) mod seed;
 

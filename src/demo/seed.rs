@@ -27,6 +27,8 @@ pub enum DemoSeedError {
     Audit,
     #[error("could not close the demo months: {0}")]
     Close(String),
+    #[error("could not seed the demo brands: {0}")]
+    Brands(String),
 }
 
 /// Demo e-mail addresses end in `.demo.test` or are `@demo.test` (reserved names, RFC 2606).
@@ -72,6 +74,8 @@ const CONTOSO_CLIENTS: [&str; 5] = [
     "Harbor Logistics",
     "Redwood Legal",
 ];
+
+const LITWARE_CLIENTS: [&str; 3] = ["Lakeshore Retail", "Meridian Clinics", "Summit Freight"];
 
 const PLANS: [&str; 3] = ["starter", "professional", "enterprise"];
 
@@ -133,6 +137,25 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
     .await?;
     add_member(&mut tx, contoso, user, Role::Owner).await?;
 
+    // Litware is Platinum by an admin's pin (it has few clients), so that white-label with
+    // custom CSS can be seen in the demo.
+    let litware = upsert_partner(&mut tx, "litware", "Litware", Tier::Platinum).await?;
+    sqlx::query!(
+        "update partners set tier = 'platinum', tier_pinned = true where id = $1",
+        litware
+    )
+    .execute(&mut *tx)
+    .await?;
+    let litware_owner = upsert_user(
+        &mut tx,
+        "owner@litware.demo.test",
+        "Lena Litware",
+        &hash,
+        false,
+    )
+    .await?;
+    add_member(&mut tx, litware, litware_owner, Role::Owner).await?;
+
     for (i, name) in NORTHWIND_CLIENTS.iter().enumerate() {
         // Fabrikam (first) is Professional and active; the rest spread over plans, with a
         // few suspended and canceled, leaving 26 active (Gold).
@@ -174,6 +197,20 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         )
         .await?;
     }
+    for (i, name) in LITWARE_CLIENTS.iter().enumerate() {
+        let created_days_ago = 300 - 50 * i as i64;
+        add_client(
+            &mut tx,
+            litware,
+            name,
+            PLANS[(i + 1) % 3],
+            SubscriptionStatus::Active,
+            &hash,
+            i,
+            created_days_ago,
+        )
+        .await?;
+    }
     let now = chrono::Utc::now();
     let first = Month::containing(now - chrono::Duration::days(700));
     super::history::close_history(&mut tx, first, admin, now)
@@ -181,6 +218,21 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         .map_err(|e| DemoSeedError::Close(e.to_string()))?;
 
     super::applications::seed_applications(&mut tx, admin).await?;
+    let northwind_owner = upsert_user(
+        &mut tx,
+        "owner@northwind.demo.test",
+        "Olivia Owner",
+        &hash,
+        false,
+    )
+    .await?;
+    super::brands::seed_brands(
+        &mut tx,
+        (northwind, northwind_owner),
+        (litware, litware_owner),
+    )
+    .await
+    .map_err(|e| DemoSeedError::Brands(e.to_string()))?;
 
     let after: i64 = sqlx::query_scalar("select count(*) from users")
         .fetch_one(&mut *tx)

@@ -67,6 +67,16 @@ pub fn router(state: AppState) -> Router {
             get(crate::commissions::export::export_statement),
         )
         .route(
+            "/partner/branding/assets",
+            axum::routing::post(crate::branding::assets::upload).layer(
+                axum::extract::DefaultBodyLimit::max(crate::branding::assets::UPLOAD_BODY_LIMIT),
+            ),
+        )
+        .route(
+            "/brand-assets/{id}/{file}",
+            get(crate::branding::assets::serve),
+        )
+        .route(
             "/impersonate/{token}",
             get(crate::impersonation::enter::enter),
         )

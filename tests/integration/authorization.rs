@@ -60,7 +60,55 @@ enum Args {
     PayDuePayout,
     /// Choosing a payout method.
     PayoutMethod,
+    /// A complete, valid brand form.
+    BrandForm,
+    /// Version 1 of the caller's brand.
+    BrandVersion,
+    /// A stylesheet to check.
+    CustomCss,
+    /// A custom domain.
+    CustomDomain,
+    /// The brand of the branded sign-in page of Northwind.
+    NorthwindBrandKey,
 }
+
+/// The branding editor: the same callers as commissions (owners and managers of their own
+/// partner); Contoso (Bronze) may look at what unlocks white-label.
+const BRANDING_READERS: &[(Caller, u16)] = COMMISSION_READERS;
+
+/// Changing a brand: Northwind's owner and manager; Contoso is Bronze, without white-label.
+const BRANDING_EDITORS: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(NW_SALES), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(CONTOSO_OWNER), 403),
+    (User(NW_OWNER), 200),
+    (User(NW_MANAGER), 200),
+];
+
+/// A valid brand form.
+pub const BRAND_FORM: [(&str, &str); 17] = [
+    ("primary_color", "#0e7490"),
+    ("secondary_color", "#155e75"),
+    ("success_color", "#15803d"),
+    ("warning_color", "#a16207"),
+    ("error_color", "#b91c1c"),
+    ("logo", ""),
+    ("logo_url", ""),
+    ("favicon", ""),
+    ("favicon_url", ""),
+    ("background", ""),
+    ("background_url", ""),
+    ("company_name", "Northwind Cloud"),
+    ("support_email", "support@northwind.example"),
+    ("support_phone", ""),
+    ("terms_url", ""),
+    ("privacy_url", ""),
+    ("custom_css", ""),
+];
 
 /// Owners and managers of the caller's own partner only.
 const COMMISSION_READERS: &[(Caller, u16)] = &[
@@ -187,6 +235,57 @@ fn table() -> Vec<Row> {
             endpoint: "partner/commissions/statement",
             args: Args::ClosedStatement,
             expect: COMMISSION_READERS,
+        },
+        Row {
+            endpoint: "partner/branding",
+            args: Args::None,
+            expect: BRANDING_READERS,
+        },
+        Row {
+            endpoint: "partner/branding/check-css",
+            args: Args::CustomCss,
+            expect: BRANDING_READERS,
+        },
+        Row {
+            endpoint: "partner/branding/save",
+            args: Args::BrandForm,
+            expect: BRANDING_EDITORS,
+        },
+        Row {
+            endpoint: "partner/branding/publish",
+            args: Args::BrandVersion,
+            expect: BRANDING_EDITORS,
+        },
+        Row {
+            // Contoso has no versions: restoring one is "not found" before anything else.
+            endpoint: "partner/branding/restore",
+            args: Args::BrandVersion,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_SALES), 403),
+                (User(NW_SUPPORT), 403),
+                (User(NW_VIEWER), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(CONTOSO_OWNER), 404),
+                (User(NW_OWNER), 200),
+                (User(NW_MANAGER), 200),
+            ],
+        },
+        Row {
+            endpoint: "partner/branding/domain",
+            args: Args::CustomDomain,
+            expect: BRANDING_EDITORS,
+        },
+        Row {
+            // Public: the sign-in page needs the brand before anyone signs in.
+            endpoint: "brand",
+            args: Args::NorthwindBrandKey,
+            expect: &[
+                (Anonymous, 200),
+                (User(FABRIKAM_OWNER), 200),
+                (User(CONTOSO_OWNER), 200),
+            ],
         },
         Row {
             endpoint: "partner/payout-method",
@@ -517,6 +616,11 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
                 ("reference", "TABLE-1"),
             ],
             Args::PayoutMethod => vec![("method", "ach"), ("account", "ending 4242")],
+            Args::BrandForm => BRAND_FORM.to_vec(),
+            Args::BrandVersion => vec![("version", "1")],
+            Args::CustomCss => vec![("css", "a { color: red }")],
+            Args::CustomDomain => vec![("domain", "portal.northwind.example")],
+            Args::NorthwindBrandKey => vec![("key[Slug]", "northwind")],
             Args::QueueFirstPage => vec![
                 ("query[sort]", "Submitted"),
                 ("query[ascending]", "false"),

@@ -91,7 +91,7 @@ async fn creating_a_client_records_its_event_and_invites_its_owner(
         (email.as_str(), owner_flag),
         ("tailwindtraders@client.example", true)
     );
-    assert_eq!(scalar(&app, "select count(*) from email_outbox where subject = 'Your Tailwind Traders account is ready'").await, 1);
+    assert_eq!(scalar(&app, "select count(*) from email_outbox where subject = 'Your Tailwind Traders account at Northwind Cloud is ready'").await, 1);
     assert_eq!(
         scalar(
             &app,

@@ -85,7 +85,12 @@ impl TestApp {
     }
 
     pub fn unseeded(pool: PgPool) -> Self {
-        let settings = Settings::from_sources("test", "", &HashMap::new()).unwrap();
+        Self::with_env(pool, &HashMap::new())
+    }
+
+    /// An app whose settings come from `env` (environment variable names), over `pool`.
+    pub fn with_env(pool: PgPool, env: &HashMap<String, String>) -> Self {
+        let settings = Settings::from_sources("test", "", env).unwrap();
         let state = AppState {
             pool: pool.clone(),
             leptos_options: leptos_options(&settings),

@@ -82,10 +82,11 @@ async fn demo_seed_creates_the_documented_accounts_once(
             .unwrap();
         (users, clients, members)
     };
-    // 1 admin + 5 Northwind members + 1 Contoso owner + one owner for each of 35 clients.
-    assert_eq!(counts().await, (42, 35, 6));
+    // 1 admin + 5 Northwind members + the Contoso and Litware owners + one owner for each
+    // of 38 clients.
+    assert_eq!(counts().await, (46, 38, 7));
     assert!(!seed_demo(&pool).await.unwrap(), "second seed adds nothing");
-    assert_eq!(counts().await, (42, 35, 6));
+    assert_eq!(counts().await, (46, 38, 7));
 
     let per_partner: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "select p.slug, p.tier::text, count(*) filter (where c.status = 'active'), count(c.id)
@@ -96,10 +97,16 @@ async fn demo_seed_creates_the_documented_accounts_once(
     .unwrap();
     assert_eq!(per_partner[0].0, "contoso");
     assert_eq!(per_partner[0].3, 5);
-    assert_eq!(per_partner[1].0, "northwind");
-    assert_eq!(per_partner[1].3, 30);
-    // The seeded tiers agree with the program rules for their active client counts.
-    for (slug, tier, active, _) in &per_partner {
+    assert_eq!(per_partner[1].0, "litware");
+    assert_eq!(
+        (per_partner[1].1.as_str(), per_partner[1].3),
+        ("platinum", 3)
+    );
+    assert_eq!(per_partner[2].0, "northwind");
+    assert_eq!(per_partner[2].3, 30);
+    // The seeded tiers agree with the program rules for their active client counts (but
+    // Litware's, which an admin pinned at Platinum to show custom CSS).
+    for (slug, tier, active, _) in per_partner.iter().filter(|p| p.0 != "litware") {
         assert_eq!(
             tier,
             Tier::for_active_clients(*active).slug(),

@@ -5,6 +5,7 @@
 
 mod applications;
 mod authorization;
+mod branding;
 mod clients;
 mod commissions;
 mod common;

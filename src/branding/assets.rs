@@ -124,14 +124,10 @@ pub async fn upload(
         Ok(me) => me,
         Err(refused) => return refused.into_response(),
     };
-    let Some(partner_id) = me.partner_id() else {
-        return AppError::Forbidden.into_response();
+    let partner_id = match queries::white_label_partner(&state.pool, &me).await {
+        Ok((partner_id, _)) => partner_id,
+        Err(refused) => return refused.into_response(),
     };
-    match queries::partner_info(&state.pool, partner_id).await {
-        Ok(info) if info.eligibility.white_label => {}
-        Ok(_) => return AppError::Forbidden.into_response(),
-        Err(error) => return error.into_response(),
-    }
     let back = |outcome: &str, kind: Option<AssetKind>| {
         let kind = kind.map_or("logo", AssetKind::slug);
         Redirect::to(&format!("/partner/branding?{outcome}&kind={kind}#assets")).into_response()

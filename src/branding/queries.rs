@@ -11,7 +11,7 @@ use super::{
         AssetKind, AssetRow, Brand, BrandInput, Colors, DomainStatus, Eligibility, VersionRow,
     },
 };
-use crate::{error::AppError, partners::model::Tier};
+use crate::{auth::model::Principal, error::AppError, partners::model::Tier};
 
 /// The partner's name, slug and what its tier and the admin switch allow.
 pub struct PartnerBrandInfo {
@@ -34,6 +34,20 @@ pub async fn partner_info(pool: &PgPool, partner_id: Uuid) -> Result<PartnerBran
         slug: row.slug,
         eligibility: eligibility(row.tier, row.white_label_enabled),
     })
+}
+
+/// The caller's partner and its details, for a change to its brand: refused unless
+/// white-label is on for it (Gold and up, or the admin switch).
+pub async fn white_label_partner(
+    pool: &PgPool,
+    me: &Principal,
+) -> Result<(Uuid, PartnerBrandInfo), AppError> {
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let info = partner_info(pool, partner_id).await?;
+    if !info.eligibility.white_label {
+        return Err(AppError::Forbidden);
+    }
+    Ok((partner_id, info))
 }
 
 /// White-label is on from Gold up unless an admin switched it; custom CSS needs Platinum too.

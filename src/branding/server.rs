@@ -74,14 +74,15 @@ pub async fn check_css(css: String) -> Result<CheckedCss, AppError> {
     };
 
     let me = require(Perm::Branding).await?;
-    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let pool = pool()?;
+    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
     if css.len() > MAX_CSS_BYTES {
         return Err(FieldErrors::one(
             "custom_css",
             format!("Custom CSS is limited to {MAX_CSS_BYTES} bytes."),
         ));
     }
-    let urls = queries::asset_urls(&pool()?, partner_id).await?;
+    let urls = queries::asset_urls(&pool, partner_id).await?;
     Ok(sanitize(&css, PREVIEW_ROOT, &urls))
 }
 
@@ -119,7 +120,6 @@ pub async fn save_branding(
     };
 
     let me = require(Perm::Branding).await?;
-    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let input = BrandInput {
         primary_color,
         secondary_color,
@@ -140,10 +140,7 @@ pub async fn save_branding(
         custom_css,
     };
     let pool = pool()?;
-    let info = queries::partner_info(&pool, partner_id).await?;
-    if !info.eligibility.white_label {
-        return Err(AppError::Forbidden);
-    }
+    let (partner_id, info) = queries::white_label_partner(&pool, &me).await?;
     let brand = input.check(info.eligibility.custom_css)?;
     // A picked upload must be one of this partner's, of the right kind; the same uploads
     // are the only URLs its custom CSS may name.
@@ -189,15 +186,8 @@ pub async fn publish_branding(version: i32) -> Result<i32, AppError> {
     };
 
     let me = require(Perm::Branding).await?;
-    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    if !queries::partner_info(&pool, partner_id)
-        .await?
-        .eligibility
-        .white_label
-    {
-        return Err(AppError::Forbidden);
-    }
+    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
     let mut tx = pool.begin().await?;
     if !queries::publish(&mut tx, partner_id, version, me.user_id).await? {
         return Err(AppError::NotFound);
@@ -224,8 +214,8 @@ pub async fn restore_branding(version: i32) -> Result<i32, AppError> {
     };
 
     let me = require(Perm::Branding).await?;
-    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
+    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
     let mut tx = pool.begin().await?;
     let number = queries::restore(&mut tx, partner_id, version, me.user_id)
         .await?
@@ -254,7 +244,6 @@ pub async fn set_custom_domain(domain: String) -> Result<(), AppError> {
     };
 
     let me = require(Perm::Branding).await?;
-    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let domain = match domain.trim() {
         "" => None,
         text => Some(parse_domain(text).map_err(|message| {
@@ -265,13 +254,7 @@ pub async fn set_custom_domain(domain: String) -> Result<(), AppError> {
         })?),
     };
     let pool = pool()?;
-    if !queries::partner_info(&pool, partner_id)
-        .await?
-        .eligibility
-        .white_label
-    {
-        return Err(AppError::Forbidden);
-    }
+    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
     let (new_token, _) = token::new_token();
     let mut tx = pool.begin().await?;
     queries::set_domain(&mut tx, partner_id, domain.as_deref(), &new_token).await?;
@@ -302,8 +285,8 @@ pub async fn verify_custom_domain() -> Result<(), AppError> {
     };
 
     let me = require(Perm::Branding).await?;
-    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
+    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
     let (domain, token) = queries::domain_token(&pool, partner_id)
         .await?
         .ok_or(AppError::NotFound)?;

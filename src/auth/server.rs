@@ -112,27 +112,34 @@ pub async fn login(
 }
 
 /// Signs out: the session is deleted from the store and its cookie expired. Answers with
-/// where to go (the home page).
+/// where to go: a client user's reseller's sign-in page (in its brand), or the home page.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<String, AppError> {
-    use super::guard::{client_addr, current_principal, session};
+    use super::{
+        guard::{client_addr, current_principal, session},
+        model::PrincipalKind,
+    };
     use crate::{
         audit::{self, Action, AuditEntry},
+        branding::queries::partner_info,
         state::pool,
     };
 
     // Anyone may sign out; a caller with no session simply lands on the home page.
     let me = current_principal().await?;
     let session = session().await?;
+    let mut destination = "/".to_string();
     if let Some(me) = me {
+        let pool = pool()?;
         let addr = client_addr().await;
-        audit::record(
-            &pool()?,
-            AuditEntry::by(&me, Action::SignOut).from_addr(addr),
-        )
-        .await?;
+        audit::record(&pool, AuditEntry::by(&me, Action::SignOut).from_addr(addr)).await?;
+        // A reseller acting as the client is not sent to the client's sign-in page.
+        if let (PrincipalKind::ClientUser { partner_id, .. }, None) = (&me.kind, &me.acting) {
+            let slug = partner_info(&pool, *partner_id).await?.slug;
+            destination = format!("/b/{slug}/login");
+        }
     }
     session.flush().await?;
-    crate::state::redirect_plain_form("/");
-    Ok("/".into())
+    crate::state::redirect_plain_form(&destination);
+    Ok(destination)
 }

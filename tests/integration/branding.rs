@@ -202,6 +202,27 @@ async fn bad_input_gets_field_messages_and_saves_nothing(
 }
 
 #[sqlx::test]
+async fn a_client_user_signs_out_to_the_resellers_sign_in_page(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let fabrikam = app.sign_in(FABRIKAM_OWNER).await;
+    let reply = app.call(Some(&fabrikam), "logout", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.destination().as_deref(), Some("/b/northwind/login"));
+    let page = app.get_page(None, "/b/northwind/login").await;
+    assert!(
+        page.body.contains("data-brand-style"),
+        "the page is branded"
+    );
+    // A partner member still lands on the vendor's home page.
+    let owner = app.sign_in(NW_OWNER).await;
+    let reply = app.call(Some(&owner), "logout", &[]).await;
+    assert_eq!(reply.destination().as_deref(), Some("/"));
+}
+
+#[sqlx::test]
 async fn clients_see_their_resellers_published_brand(_: PgPoolOptions, connect: PgConnectOptions) {
     let app = TestApp::new(test_pool(connect).await).await;
     // Northwind (Gold): brand, logo, support contacts, title.

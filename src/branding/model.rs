@@ -317,6 +317,11 @@ pub struct AssetRow {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(
+    feature = "ssr",
+    sqlx(type_name = "brand_asset_kind", rename_all = "lowercase")
+)]
 pub enum AssetKind {
     Logo,
     Favicon,

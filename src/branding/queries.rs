@@ -81,7 +81,7 @@ pub async fn assets(
     partner_id: Uuid,
 ) -> Result<Vec<AssetRow>, AppError> {
     let rows = sqlx::query!(
-        r#"select id, kind as "kind: AssetKindDb", file_name, content_type, sha256, width, height,
+        r#"select id, kind as "kind: AssetKind", file_name, content_type, sha256, width, height,
                   length(bytes)::bigint as "size!"
            from branding_assets where partner_id = $1 order by created_at desc"#,
         partner_id
@@ -93,42 +93,13 @@ pub async fn assets(
         .map(|r| AssetRow {
             url: asset_url(r.id, &r.sha256, &r.content_type),
             id: r.id,
-            kind: r.kind.into(),
+            kind: r.kind,
             file_name: r.file_name,
             width: r.width,
             height: r.height,
             bytes: r.size,
         })
         .collect())
-}
-
-/// The database's `brand_asset_kind`.
-#[derive(Clone, Copy, Debug, sqlx::Type)]
-#[sqlx(type_name = "brand_asset_kind", rename_all = "lowercase")]
-pub enum AssetKindDb {
-    Logo,
-    Favicon,
-    Background,
-}
-
-impl From<AssetKindDb> for AssetKind {
-    fn from(kind: AssetKindDb) -> Self {
-        match kind {
-            AssetKindDb::Logo => AssetKind::Logo,
-            AssetKindDb::Favicon => AssetKind::Favicon,
-            AssetKindDb::Background => AssetKind::Background,
-        }
-    }
-}
-
-impl From<AssetKind> for AssetKindDb {
-    fn from(kind: AssetKind) -> Self {
-        match kind {
-            AssetKind::Logo => AssetKindDb::Logo,
-            AssetKind::Favicon => AssetKindDb::Favicon,
-            AssetKind::Background => AssetKindDb::Background,
-        }
-    }
 }
 
 /// A checked upload.
@@ -154,7 +125,7 @@ pub async fn insert_asset(
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          returning id",
         partner_id,
-        AssetKindDb::from(asset.kind) as AssetKindDb,
+        asset.kind as AssetKind,
         asset.file_name,
         asset.content_type,
         asset.bytes,

@@ -8,10 +8,12 @@ use std::time::Instant;
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
 use http_body_util::BodyExt;
-use partner_portal::clients::{
-    list::{ClientQuery, ClientSort},
-    model::SubscriptionStatus,
-    queries,
+use partner_portal::{
+    clients::{
+        list::{ClientQuery, ClientSort},
+        queries,
+    },
+    program::SubscriptionStatus,
 };
 use tower::ServiceExt;
 

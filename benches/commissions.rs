@@ -10,9 +10,10 @@ use axum::{body::Body, extract::ConnectInfo, http::Request};
 use chrono::Utc;
 use http_body_util::BodyExt;
 use partner_portal::{
-    commissions::{close::close_month, model::Month},
+    commissions::close::close_month,
     demo::seed_demo,
     partners::dashboard::dashboard,
+    program::Month,
 };
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -125,7 +126,15 @@ async fn main() {
     let mut samples = Vec::new();
     for _ in 0..ROUNDS {
         let t = Instant::now();
-        let d = dashboard(&pool, big, true, Utc::now()).await.unwrap();
+        let d = dashboard(
+            &pool,
+            big,
+            true,
+            &[partner_portal::audit::Audience::Team],
+            Utc::now(),
+        )
+        .await
+        .unwrap();
         samples.push(t.elapsed());
         assert!(d.money.is_some());
     }

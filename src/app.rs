@@ -1,5 +1,5 @@
-//! The application: the HTML shell, the routes, and what every page can reach (the
-//! signed-in user and the sign-in/sign-out actions).
+//! The application: the HTML shell and the routes. It is the one place that knows every
+//! feature; it puts the signed-in user and the sign-out action in context for every page.
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
@@ -16,37 +16,26 @@ use crate::{
         ApplyThanksPage,
     },
     auth::{
-        model::Principal,
+        context::{AuthActions, CurrentUser},
         pages::LoginPage,
         server::{whoami, Logout},
     },
     branding::{
         model::BrandKey,
-        pages::{BrandFooter, BrandHead, BrandingPage, PageBrand},
+        pages::{BrandFooter, BrandHead, BrandMark, BrandingPage, PageBrand, SignInHeading},
         server::page_brand,
     },
     clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
     commissions::pages::{
         AdminCommissionsPage, AdminPayoutsPage, PartnerCommissionsPage, StatementPage,
     },
-    components::{banner::ImpersonationBanner, layout::SiteHeader, NotFoundPage},
-    error::AppError,
+    components::{layout::SiteHeader, NotFoundPage},
+    impersonation::banner::ImpersonationBanner,
     invitations::pages::InvitePage,
     landing::LandingPage,
     partners::pages::PartnerHomePage,
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
 };
-
-/// The signed-in user (or `None`), read once per page load: everything that changes who the
-/// visitor is (sign-in, sign-out, joining, impersonation) ends with a full page load.
-#[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<Option<Principal>, AppError>>);
-
-/// The sign-out action of the header.
-#[derive(Clone, Copy)]
-pub struct AuthActions {
-    pub logout: ServerAction<Logout>,
-}
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -116,12 +105,12 @@ fn Frame() -> impl IntoView {
         <ImpersonationBanner />
         <div class="brand-root" data-brand-root>
         <BrandHead />
-        <SiteHeader />
+        <SiteHeader><BrandMark /></SiteHeader>
         <main id="main" tabindex="-1">
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/b/:slug/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/b/:slug/login") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/apply") view=ApplyPage ssr=SsrMode::Async />
                 <Route path=path!("/apply/thanks") view=ApplyThanksPage ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
@@ -164,5 +153,15 @@ fn Frame() -> impl IntoView {
         </main>
         <BrandFooter />
         </div>
+    }
+}
+
+/// The sign-in page under the brand's heading (the vendor's, or a reseller's).
+#[component]
+fn SignInPage() -> impl IntoView {
+    view! {
+        <LoginPage>
+            <SignInHeading />
+        </LoginPage>
     }
 }

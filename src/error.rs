@@ -159,6 +159,9 @@ impl FieldErrors {
 }
 
 #[cfg(feature = "ssr")]
+pub use server::ResultExt;
+
+#[cfg(feature = "ssr")]
 mod server {
     use super::AppError;
 
@@ -182,6 +185,30 @@ mod server {
             let status = axum::http::StatusCode::from_u16(self.status_code())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
             (status, self.to_string()).into_response()
+        }
+    }
+
+    /// Turns a violation of one named constraint into the error the caller chooses (a field
+    /// error, say); every other database error becomes `Internal` as usual. The write itself
+    /// is the check: never read first and write after.
+    pub trait ResultExt<T> {
+        fn on_constraint(
+            self,
+            name: &str,
+            to_error: impl FnOnce(&dyn sqlx::error::DatabaseError) -> AppError,
+        ) -> Result<T, AppError>;
+    }
+
+    impl<T> ResultExt<T> for Result<T, sqlx::Error> {
+        fn on_constraint(
+            self,
+            name: &str,
+            to_error: impl FnOnce(&dyn sqlx::error::DatabaseError) -> AppError,
+        ) -> Result<T, AppError> {
+            self.map_err(|error| match &error {
+                sqlx::Error::Database(db) if db.constraint() == Some(name) => to_error(db.as_ref()),
+                _ => error.into(),
+            })
         }
     }
 

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use crate::{
     components::format::{count, percent},
-    partners::model::Tier,
+    program::Tier,
 };
 
 #[component]

@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod landing;
 pub mod partners;
 pub mod portal;
+pub mod program;
 
 #[cfg(feature = "ssr")]
 pub mod config;

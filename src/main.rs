@@ -25,7 +25,7 @@ async fn main() -> std::process::ExitCode {
         None | Some("serve") => false,
         Some("seed-demo") => true,
         Some("close-month") => {
-            use partner_portal::commissions::model::Month;
+            use partner_portal::program::Month;
             let month = match args.get(1) {
                 Some(text) => Month::parse(text),
                 None => Some(Month::containing(chrono::Utc::now()).previous()),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{auth::model::PartnerStatus, partners::model::Tier};
+use crate::{auth::model::PartnerStatus, program::Tier};
 
 /// One row of the admin's partner list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

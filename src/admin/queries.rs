@@ -3,7 +3,7 @@
 use sqlx::PgPool;
 
 use super::model::{LeaderRow, PartnerRow};
-use crate::{auth::model::PartnerStatus, partners::model::Tier};
+use crate::{auth::model::PartnerStatus, program::Tier};
 
 /// Every partner with its client and member counts, by name.
 pub async fn list_partners(pool: &PgPool) -> sqlx::Result<Vec<PartnerRow>> {

@@ -22,8 +22,8 @@ pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
 pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     use crate::{
         auth::{model::Perm, require},
-        commissions::model::Month,
-        partners::model::Tier,
+        program::Month,
+        program::Tier,
         state::pool,
     };
 

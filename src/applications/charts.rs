@@ -9,15 +9,7 @@ use charming::{
     Chart,
 };
 
-use super::stats::ChartSpec;
-
-fn spec(id: &str, title: &str, chart: &Chart) -> ChartSpec {
-    ChartSpec {
-        id: id.to_string(),
-        title: title.to_string(),
-        option_json: serde_json::to_string(chart).unwrap_or_else(|_| "{}".into()),
-    }
-}
+use crate::program::ChartSpec;
 
 pub fn per_month(rows: &[(String, i64)]) -> ChartSpec {
     let chart = Chart::new()
@@ -33,7 +25,7 @@ pub fn per_month(rows: &[(String, i64)]) -> ChartSpec {
                 .name("Applications")
                 .data(rows.iter().map(|(_, n)| *n).collect()),
         );
-    spec("per-month", "Applications per month", &chart)
+    ChartSpec::new("per-month", "Applications per month", &chart)
 }
 
 pub fn donut(id: &str, title: &str, rows: &[(String, i64)]) -> ChartSpec {
@@ -47,7 +39,7 @@ pub fn donut(id: &str, title: &str, rows: &[(String, i64)]) -> ChartSpec {
                     .collect(),
             ),
         );
-    spec(id, title, &chart)
+    ChartSpec::new(id, title, &chart)
 }
 
 pub fn bars(id: &str, title: &str, rows: &[(String, i64)]) -> ChartSpec {
@@ -64,7 +56,7 @@ pub fn bars(id: &str, title: &str, rows: &[(String, i64)]) -> ChartSpec {
                 .name(title)
                 .data(rows.iter().map(|(_, n)| *n).collect()),
         );
-    spec(id, title, &chart)
+    ChartSpec::new(id, title, &chart)
 }
 
 #[cfg(test)]

@@ -5,7 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{error::FieldErrors, partners::model::Tier};
+use crate::program::{PartnershipType, Tier};
+use crate::{
+    error::FieldErrors,
+    program::{Email, HttpsUrl, Phone},
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
@@ -64,42 +68,6 @@ impl ApplicationStatus {
                 | (Reviewing, Approved | Rejected)
                 | (Approved | Rejected, Reviewing)
         )
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(
-    feature = "ssr",
-    sqlx(type_name = "partnership_type", rename_all = "lowercase")
-)]
-pub enum PartnershipType {
-    Reseller,
-    Referral,
-    Technology,
-}
-
-impl PartnershipType {
-    pub const ALL: [PartnershipType; 3] = [Self::Reseller, Self::Referral, Self::Technology];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Reseller => "Reseller",
-            Self::Referral => "Referral",
-            Self::Technology => "Technology",
-        }
-    }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Self::Reseller => "reseller",
-            Self::Referral => "referral",
-            Self::Technology => "technology",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.slug() == slug)
     }
 }
 
@@ -181,7 +149,7 @@ pub struct NewApplication {
 /// Length limits, in characters, shown in the form and enforced by the server.
 pub mod limits {
     pub const NAME: usize = 200;
-    pub const EMAIL: usize = 254;
+    pub const EMAIL: usize = crate::program::contact::EMAIL_MAX_CHARS;
     pub const PHONE: usize = 40;
     pub const WEBSITE: usize = 300;
     pub const INDUSTRY: usize = 100;
@@ -264,7 +232,7 @@ impl ApplicationInput {
             "a contact name",
         );
         let contact_email = self.contact_email.trim().to_lowercase();
-        if let Err(message) = check_email(&contact_email) {
+        if let Err(message) = Email::parse(&contact_email) {
             errors.add("contact_email", message);
         }
         let contact_phone = optional(
@@ -274,13 +242,13 @@ impl ApplicationInput {
             limits::PHONE,
         );
         if let Some(phone) = &contact_phone {
-            if let Err(message) = check_phone(phone) {
+            if let Err(message) = Phone::parse(phone) {
                 errors.add("contact_phone", message);
             }
         }
         let website = optional(&mut errors, "website", &self.website, limits::WEBSITE);
         if let Some(site) = &website {
-            if let Err(message) = check_https_url(site) {
+            if let Err(message) = HttpsUrl::parse(site) {
                 errors.add("website", message);
             }
         }
@@ -377,76 +345,6 @@ fn optional(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> O
         errors.add(field, format!("Use at most {max} characters."));
     }
     (!value.is_empty()).then(|| value.to_string())
-}
-
-/// A practical e-mail check: one `@`, a non-empty local part, a domain with a dot, no spaces
-/// or control characters, within length limits.
-pub fn check_email(email: &str) -> Result<(), &'static str> {
-    if email.is_empty() {
-        return Err("Enter an e-mail address.");
-    }
-    if email.chars().count() > limits::EMAIL {
-        return Err("That e-mail address is too long.");
-    }
-    let Some((local, domain)) = email.split_once('@') else {
-        return Err("Enter an e-mail address like name@company.com.");
-    };
-    let domain_ok = domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.chars().any(|c| {
-            c.is_whitespace()
-                || c.is_control()
-                || matches!(
-                    c,
-                    '<' | '>' | '(' | ')' | ',' | ';' | ':' | '"' | '[' | ']' | '\\'
-                )
-        });
-    if local_ok && domain_ok {
-        Ok(())
-    } else {
-        Err("Enter an e-mail address like name@company.com.")
-    }
-}
-
-/// Phone numbers: digits with the usual separators, 6 to 20 digits.
-pub fn check_phone(phone: &str) -> Result<(), &'static str> {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if allowed && (6..=20).contains(&digits) {
-        Ok(())
-    } else {
-        Err("Enter a phone number with 6 to 20 digits, e.g. +1 555 010 0199.")
-    }
-}
-
-/// Websites must be https URLs with a host.
-pub fn check_https_url(url: &str) -> Result<(), &'static str> {
-    let Some(rest) = url.strip_prefix("https://") else {
-        return Err("Enter a web address starting with https://.");
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_ok = host.contains('.')
-        && !host.starts_with('.')
-        && !host.ends_with('.')
-        && !host.contains('@')
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-.:".contains(c));
-    let no_spaces = !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if host_ok && no_spaces {
-        Ok(())
-    } else {
-        Err("Enter a web address like https://www.example.com.")
-    }
 }
 
 /// One row of the review queue.

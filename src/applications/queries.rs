@@ -8,10 +8,11 @@ use uuid::Uuid;
 use super::{
     model::{
         ApplicationDetail, ApplicationNote, ApplicationRow, ApplicationStatus, CompanySize,
-        NewApplication, PartnershipType, StatusChange,
+        NewApplication, StatusChange,
     },
     queue::{QueuePage, QueueQuery, SortField, PAGE_SIZE},
 };
+use crate::program::PartnershipType;
 
 /// Stores a new application; `Ok(None)` when this e-mail already has an open one.
 pub async fn insert(
@@ -93,7 +94,7 @@ pub async fn queue(pool: &PgPool, query: &QueueQuery) -> sqlx::Result<QueuePage>
         if let Some(search) = &query.search {
             builder
                 .push(" and (lower(company_name) || ' ' || contact_email) like ")
-                .push_bind(like_pattern(search));
+                .push_bind(crate::db::like_pattern(search));
         }
     }
 
@@ -177,19 +178,6 @@ impl From<QueueRow> for ApplicationRow {
             age_days: r.age_days,
         }
     }
-}
-
-/// `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally.
-pub fn like_pattern(search: &str) -> String {
-    let escaped: String = search
-        .to_lowercase()
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    format!("%{escaped}%")
 }
 
 pub async fn detail(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<ApplicationDetail>> {
@@ -387,15 +375,4 @@ pub async fn stats(pool: &PgPool) -> sqlx::Result<StatsRows> {
         per_month,
         median_hours,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn search_text_is_taken_literally() {
-        assert_eq!(like_pattern("Acme"), "%acme%");
-        assert_eq!(like_pattern("100%_\\"), "%100\\%\\_\\\\%");
-    }
 }

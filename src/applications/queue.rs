@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{ApplicationRow, ApplicationStatus, PartnershipType};
+use super::model::{ApplicationRow, ApplicationStatus};
+use crate::program::PartnershipType;
 
 pub const PAGE_SIZE: i64 = 25;
 pub const SEARCH_MAX_CHARS: usize = 100;

@@ -9,9 +9,10 @@ use crate::{
     audit::{self, Action, AuditEntry},
     auth::model::{Principal, Role},
     error::{AppError, FieldErrors},
-    invitations::{queries as invitations, token},
+    invitations::queries as invitations,
     mail,
-    partners::{model::Tier, queries as partners},
+    partners::queries as partners,
+    program::{token, Tier},
     state::{pool, settings},
 };
 

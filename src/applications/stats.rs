@@ -17,7 +17,7 @@ pub struct ApplicationStats {
     pub charts: Vec<ChartSpec>,
 }
 
-pub use crate::components::chart::ChartSpec;
+use crate::program::ChartSpec;
 
 impl ApplicationStats {
     /// Approved share of decided applications, in percent, one decimal.

@@ -4,10 +4,11 @@
 #[cfg(feature = "ssr")]
 mod record;
 #[cfg(feature = "ssr")]
-pub use record::{record, AuditEntry};
+pub use record::{record, Actor, AuditEntry};
 
-/// What happened. The string form is what the log stores and what readers filter on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What happened. This is the one home of audit actions: the name the log stores (and
+/// readers filter on), the plain-language description, and who may read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     SignIn,
     SignInFailed,
@@ -48,7 +49,61 @@ pub enum Action {
     CustomDomainCheckFailed,
 }
 
+/// Who may read rows of an action in a partner's activity. Admins read every row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Every member of the partner.
+    Team,
+    /// Members who may see commissions and payouts (owners and managers).
+    Money,
+    /// Members who may edit the brand (owners and managers).
+    Branding,
+    /// Admins only: sign-ins, application review, program-wide work.
+    Admins,
+}
+
 impl Action {
+    pub const ALL: [Action; 37] = [
+        Action::SignIn,
+        Action::SignInFailed,
+        Action::SignOut,
+        Action::DemoSeeded,
+        Action::ApplicationSubmitted,
+        Action::ApplicationNoted,
+        Action::ApplicationReviewStarted,
+        Action::ApplicationApproved,
+        Action::ApplicationRejected,
+        Action::ApplicationReopened,
+        Action::PartnerCreated,
+        Action::InvitationCreated,
+        Action::InvitationAccepted,
+        Action::ClientCreated,
+        Action::ClientUpdated,
+        Action::ClientStatusChanged,
+        Action::ClientExported,
+        Action::ClientContactUpdated,
+        Action::ClientUserInvited,
+        Action::ClientUserRemoved,
+        Action::ResellerAccessChanged,
+        Action::ImpersonationRequested,
+        Action::ImpersonationStarted,
+        Action::ImpersonationEnded,
+        Action::CommissionsMonthClosed,
+        Action::CommissionAdjusted,
+        Action::PartnerTierChanged,
+        Action::PayoutPaid,
+        Action::PayoutMethodChanged,
+        Action::StatementExported,
+        Action::BrandingSaved,
+        Action::BrandingPublished,
+        Action::BrandingRestored,
+        Action::BrandingAssetUploaded,
+        Action::CustomDomainSet,
+        Action::CustomDomainVerified,
+        Action::CustomDomainCheckFailed,
+    ];
+
+    /// The name stored in the log.
     pub fn as_str(self) -> &'static str {
         match self {
             Action::SignIn => "auth.sign_in",
@@ -89,5 +144,155 @@ impl Action {
             Action::CustomDomainVerified => "branding.domain_verified",
             Action::CustomDomainCheckFailed => "branding.domain_check_failed",
         }
+    }
+
+    /// The action a stored name stands for.
+    pub fn parse(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// What happened, in plain words, as the activity list and the log viewers show it.
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::SignIn => "Signed in",
+            Action::SignInFailed => "Failed to sign in",
+            Action::SignOut => "Signed out",
+            Action::DemoSeeded => "Demo data seeded",
+            Action::ApplicationSubmitted => "Submitted a partner application",
+            Action::ApplicationNoted => "Added a note to an application",
+            Action::ApplicationReviewStarted => "Started reviewing an application",
+            Action::ApplicationApproved => "Approved an application",
+            Action::ApplicationRejected => "Rejected an application",
+            Action::ApplicationReopened => "Reopened an application",
+            Action::PartnerCreated => "Partner account created",
+            Action::InvitationCreated => "Invited a team member",
+            Action::InvitationAccepted => "Joined the team",
+            Action::ClientCreated => "Added a client",
+            Action::ClientUpdated => "Changed a client's subscription",
+            Action::ClientStatusChanged => "Changed a client's status",
+            Action::ClientExported => "Exported the client list",
+            Action::ClientContactUpdated => "Updated a client's contact",
+            Action::ClientUserInvited => "Invited a client user",
+            Action::ClientUserRemoved => "Removed a client user",
+            Action::ResellerAccessChanged => "Changed reseller access",
+            Action::ImpersonationRequested => "Asked to log in as a client",
+            Action::ImpersonationStarted => "Logged in as a client",
+            Action::ImpersonationEnded => "Ended a client session",
+            Action::CommissionsMonthClosed => "Closed a month of commissions",
+            Action::CommissionAdjusted => "A statement was adjusted",
+            Action::PartnerTierChanged => "Tier changed at the monthly close",
+            Action::PayoutPaid => "A payout was paid",
+            Action::PayoutMethodChanged => "Changed the payout method",
+            Action::StatementExported => "Exported a statement",
+            Action::BrandingSaved => "Saved a branding draft",
+            Action::BrandingPublished => "Published a brand",
+            Action::BrandingRestored => "Restored an earlier brand version",
+            Action::BrandingAssetUploaded => "Uploaded a brand image",
+            Action::CustomDomainSet => "Set the custom domain",
+            Action::CustomDomainVerified => "Verified the custom domain",
+            Action::CustomDomainCheckFailed => "A custom domain check failed",
+        }
+    }
+
+    /// Who may read it in a partner's activity.
+    pub fn audience(self) -> Audience {
+        match self {
+            Action::SignIn => Audience::Admins,
+            Action::SignInFailed => Audience::Admins,
+            Action::SignOut => Audience::Admins,
+            Action::DemoSeeded => Audience::Admins,
+            Action::ApplicationSubmitted => Audience::Admins,
+            Action::ApplicationNoted => Audience::Admins,
+            Action::ApplicationReviewStarted => Audience::Admins,
+            Action::ApplicationApproved => Audience::Admins,
+            Action::ApplicationRejected => Audience::Admins,
+            Action::ApplicationReopened => Audience::Admins,
+            Action::PartnerCreated => Audience::Team,
+            Action::InvitationCreated => Audience::Team,
+            Action::InvitationAccepted => Audience::Team,
+            Action::ClientCreated => Audience::Team,
+            Action::ClientUpdated => Audience::Team,
+            Action::ClientStatusChanged => Audience::Team,
+            Action::ClientExported => Audience::Team,
+            Action::ClientContactUpdated => Audience::Team,
+            Action::ClientUserInvited => Audience::Team,
+            Action::ClientUserRemoved => Audience::Team,
+            Action::ResellerAccessChanged => Audience::Team,
+            Action::ImpersonationRequested => Audience::Team,
+            Action::ImpersonationStarted => Audience::Team,
+            Action::ImpersonationEnded => Audience::Team,
+            Action::CommissionsMonthClosed => Audience::Money,
+            Action::CommissionAdjusted => Audience::Money,
+            Action::PartnerTierChanged => Audience::Team,
+            Action::PayoutPaid => Audience::Money,
+            Action::PayoutMethodChanged => Audience::Money,
+            Action::StatementExported => Audience::Money,
+            Action::BrandingSaved => Audience::Branding,
+            Action::BrandingPublished => Audience::Branding,
+            Action::BrandingRestored => Audience::Branding,
+            Action::BrandingAssetUploaded => Audience::Branding,
+            Action::CustomDomainSet => Audience::Branding,
+            Action::CustomDomainVerified => Audience::Branding,
+            Action::CustomDomainCheckFailed => Audience::Branding,
+        }
+    }
+
+    /// The stored names of the actions whose audience is one of `audiences`.
+    pub fn names_for(audiences: &[Audience]) -> Vec<String> {
+        Action::ALL
+            .into_iter()
+            .filter(|a| audiences.contains(&a.audience()))
+            .map(|a| a.as_str().to_string())
+            .collect()
+    }
+}
+
+/// How a stored action name reads: its description, or the name in words for a name this
+/// version no longer knows (rows are never rewritten).
+pub fn describe(name: &str) -> String {
+    Action::parse(name)
+        .map(|a| a.description().to_string())
+        .unwrap_or_else(|| name.replace(['.', '_'], " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_action_has_a_unique_name_that_reads_back() {
+        let names: HashSet<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), Action::ALL.len());
+        for action in Action::ALL {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+            assert!(!action.description().is_empty(), "{action:?}");
+            assert!(action.as_str().contains('.'), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn money_and_sign_ins_stay_out_of_the_team_feed() {
+        let team = Action::names_for(&[Audience::Team]);
+        assert!(team.contains(&"client.created".to_string()));
+        for hidden in [
+            "auth.sign_in",
+            "payout.paid",
+            "commissions.adjusted",
+            "branding.published",
+        ] {
+            assert!(!team.contains(&hidden.to_string()), "{hidden}");
+        }
+        let owners = Action::names_for(&[Audience::Team, Audience::Money, Audience::Branding]);
+        assert!(owners.contains(&"payout.paid".to_string()));
+        assert!(owners.contains(&"branding.published".to_string()));
+        assert!(!owners.contains(&"auth.sign_in".to_string()));
+    }
+
+    #[test]
+    fn unknown_names_still_read_as_words() {
+        assert_eq!(describe("client.created"), "Added a client");
+        assert_eq!(describe("branding.domain_set"), "Set the custom domain");
+        assert_eq!(describe("legacy.thing_done"), "legacy thing done");
     }
 }

@@ -6,7 +6,18 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::Action;
-use crate::{auth::model::Principal, error::AppError};
+use crate::error::AppError;
+
+/// Who did something, as the log records it. During an impersonation `user_id` is the client
+/// user acted as and `real_user_id` the reseller member who really acted. The signed-in
+/// principal converts into one (`auth` depends on the log, never the other way round).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub real_user_id: Option<Uuid>,
+    pub impersonation_id: Option<Uuid>,
+    pub partner_id: Option<Uuid>,
+}
 
 /// One audit row. During an impersonation `actor` is the client user acted as and
 /// `real_user` the reseller member who really acted.
@@ -26,13 +37,14 @@ pub struct AuditEntry {
 
 impl AuditEntry {
     /// An entry for something `who` did (with both identities while impersonating).
-    pub fn by(who: &Principal, action: Action) -> Self {
+    pub fn by(who: impl Into<Actor>, action: Action) -> Self {
+        let who = who.into();
         Self {
             action,
             actor: Some(who.user_id),
-            real_user: who.acting.as_ref().map(|a| a.real_user_id),
-            impersonation: who.acting.as_ref().map(|a| a.impersonation_id),
-            partner_id: who.partner_id(),
+            real_user: who.real_user_id,
+            impersonation: who.impersonation_id,
+            partner_id: who.partner_id,
             target: None,
             client_addr: None,
             detail: serde_json::Value::Object(Default::default()),

@@ -48,7 +48,7 @@ pub async fn principal_of(
     let Some(user_id) = session.get::<Uuid>(SESSION_USER_ID).await? else {
         return Ok(None);
     };
-    if let Some(acting) = crate::impersonation::session::acting(session).await? {
+    if let Some(acting) = super::acting::acting(session).await? {
         let mut client = queries::load_principal(pool, acting.acting_user_id).await?;
         if let Some(client) = client.as_mut() {
             client.acting = Some(acting.into_acting());

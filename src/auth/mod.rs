@@ -5,6 +5,9 @@ pub mod pages;
 pub mod server;
 
 #[cfg(feature = "ssr")]
+pub mod acting;
+pub mod context;
+#[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod password;

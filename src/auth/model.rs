@@ -214,6 +214,19 @@ impl Principal {
     }
 
     /// The partner whose data this principal may see, if any.
+    /// Which audit rows of its partner's activity this principal may read.
+    pub fn audit_audiences(&self) -> Vec<crate::audit::Audience> {
+        use crate::audit::Audience;
+        let mut audiences = vec![Audience::Team];
+        if self.has(Perm::Commissions) {
+            audiences.push(Audience::Money);
+        }
+        if self.has(Perm::Branding) {
+            audiences.push(Audience::Branding);
+        }
+        audiences
+    }
+
     pub fn partner_id(&self) -> Option<Uuid> {
         match &self.kind {
             PrincipalKind::Admin => None,
@@ -281,6 +294,20 @@ pub fn safe_next_path(next: &str) -> Option<&str> {
         && !next.starts_with("/\\")
         && !next.chars().any(|c| c.is_control() || c == '\\');
     ok.then_some(next)
+}
+
+/// The audit log records a principal as the user, and while impersonating also the reseller
+/// member who really acted.
+#[cfg(feature = "ssr")]
+impl From<&Principal> for crate::audit::Actor {
+    fn from(who: &Principal) -> Self {
+        Self {
+            user_id: who.user_id,
+            real_user_id: who.acting.as_ref().map(|a| a.real_user_id),
+            impersonation_id: who.acting.as_ref().map(|a| a.impersonation_id),
+            partner_id: who.partner_id(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The sign-in page.
+//! The sign-in page. Its heading is passed in (the app gives it the brand's), so that
+//! signing in does not depend on branding.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,7 +9,7 @@ use super::server::Login;
 use crate::components::form::{field_error, kept_value, reload_on_success, FormErrorSummary};
 
 #[component]
-pub fn LoginPage() -> impl IntoView {
+pub fn LoginPage(children: Children) -> impl IntoView {
     // Made here, inside the routes: a form posted without JavaScript comes back with its
     // error in the URL, which an action reads from the router when it is created.
     let login = ServerAction::<Login>::new();
@@ -27,7 +28,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Sign in" />
         <div class="login-backdrop">
         <section class="auth-card" aria-labelledby="login-title">
-            <crate::branding::pages::SignInHeading />
+            {children()}
             <ActionForm action=login attr:novalidate="true">
                 <input type="hidden" name="next" value=next />
                 <FormErrorSummary error=Signal::derive(error) />

@@ -130,3 +130,10 @@ pub async fn clear_failures(pool: &PgPool, key: &str) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// A partner's slug: where its client users sign in (`/b/<slug>/login`).
+pub async fn partner_slug(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<String> {
+    sqlx::query_scalar!("select slug from partners where id = $1", partner_id)
+        .fetch_one(pool)
+        .await
+}

@@ -121,7 +121,6 @@ pub async fn logout() -> Result<String, AppError> {
     };
     use crate::{
         audit::{self, Action, AuditEntry},
-        branding::queries::partner_info,
         state::pool,
     };
 
@@ -135,7 +134,7 @@ pub async fn logout() -> Result<String, AppError> {
         audit::record(&pool, AuditEntry::by(&me, Action::SignOut).from_addr(addr)).await?;
         // A reseller acting as the client is not sent to the client's sign-in page.
         if let (PrincipalKind::ClientUser { partner_id, .. }, None) = (&me.kind, &me.acting) {
-            let slug = partner_info(&pool, *partner_id).await?.slug;
+            let slug = super::queries::partner_slug(&pool, *partner_id).await?;
             destination = format!("/b/{slug}/login");
         }
     }

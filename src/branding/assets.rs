@@ -124,7 +124,7 @@ pub async fn upload(
         Ok(me) => me,
         Err(refused) => return refused.into_response(),
     };
-    let partner_id = match queries::white_label_partner(&state.pool, &me).await {
+    let partner_id = match super::server::white_label_partner(&state.pool, &me).await {
         Ok((partner_id, _)) => partner_id,
         Err(refused) => return refused.into_response(),
     };
@@ -214,7 +214,7 @@ pub async fn serve(
 ) -> Response {
     let found = match queries::asset_bytes(&state.pool, id).await {
         Ok(found) => found,
-        Err(error) => return error.into_response(),
+        Err(error) => return AppError::from(error).into_response(),
     };
     let Some((content_type, sha256, bytes)) = found else {
         return StatusCode::NOT_FOUND.into_response();

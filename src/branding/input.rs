@@ -3,10 +3,10 @@
 
 use uuid::Uuid;
 
-use super::model::{parse_color, BrandInput, Colors, MAX_CSS_BYTES};
+use super::model::{parse_color, AssetKind, BrandInput, Colors, MAX_CSS_BYTES};
 use crate::{
-    applications::model::{check_email, check_https_url, check_phone},
     error::{AppError, FieldErrors},
+    program::{Email, HttpsUrl, Phone},
 };
 
 /// Longest URL accepted for an image, terms or privacy page.
@@ -86,14 +86,14 @@ impl BrandInput {
             errors.add("company_name", "Use at most 100 characters.");
         }
         let support_email = optional(&self.support_email).map(|e| e.to_lowercase());
-        if let Some(Err(message)) = support_email.as_deref().map(check_email) {
+        if let Some(Err(message)) = support_email.as_deref().map(Email::parse) {
             errors.add("support_email", message);
         }
         let support_phone = optional(&self.support_phone);
         if let Some(phone) = &support_phone {
             if phone.chars().count() > 40 {
                 errors.add("support_phone", "Use at most 40 characters.");
-            } else if let Err(message) = check_phone(phone) {
+            } else if let Err(message) = Phone::parse(phone) {
                 errors.add("support_phone", message);
             }
         }
@@ -149,7 +149,7 @@ pub fn check_url(url: &str) -> Result<(), &'static str> {
     if url.len() > MAX_URL {
         return Err("That web address is too long.");
     }
-    check_https_url(url)
+    HttpsUrl::parse(url).map(drop)
 }
 
 /// An image is an uploaded asset (by id) or an https URL, not both.
@@ -179,6 +179,15 @@ fn image(errors: &mut FieldErrors, field: &str, asset: &str, url: &str) -> Image
             ImageSource::None
         }
     }
+}
+
+/// Keeps the image source of a version in one place for the checks in the server functions.
+pub fn images(brand: &ValidBrand) -> [(AssetKind, &ImageSource); 3] {
+    [
+        (AssetKind::Logo, &brand.logo),
+        (AssetKind::Favicon, &brand.favicon),
+        (AssetKind::Background, &brand.background),
+    ]
 }
 
 #[cfg(test)]

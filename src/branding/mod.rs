@@ -5,6 +5,7 @@
 pub mod input;
 pub mod model;
 pub mod pages;
+pub mod rules;
 pub mod server;
 
 #[cfg(feature = "ssr")]

@@ -5,13 +5,12 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+use super::rules::{asset_url, eligibility};
 use super::{
-    input::{ImageSource, ValidBrand},
-    model::{
-        AssetKind, AssetRow, Brand, BrandInput, Colors, DomainStatus, Eligibility, VersionRow,
-    },
+    input::ValidBrand,
+    model::{AssetKind, AssetRow, Brand, BrandInput, Colors, Eligibility, VersionRow},
 };
-use crate::{auth::model::Principal, error::AppError, partners::model::Tier};
+use crate::program::Tier;
 
 /// The partner's name, slug and what its tier and the admin switch allow.
 pub struct PartnerBrandInfo {
@@ -20,66 +19,28 @@ pub struct PartnerBrandInfo {
     pub eligibility: Eligibility,
 }
 
-pub async fn partner_info(pool: &PgPool, partner_id: Uuid) -> Result<PartnerBrandInfo, AppError> {
+pub async fn partner_info(
+    pool: &PgPool,
+    partner_id: Uuid,
+) -> sqlx::Result<Option<PartnerBrandInfo>> {
     let row = sqlx::query!(
         r#"select name, slug, tier as "tier: Tier", white_label_enabled
            from partners where id = $1"#,
         partner_id
     )
     .fetch_optional(pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(PartnerBrandInfo {
+    .await?;
+    Ok(row.map(|row| PartnerBrandInfo {
         name: row.name,
         slug: row.slug,
         eligibility: eligibility(row.tier, row.white_label_enabled),
-    })
-}
-
-/// The caller's partner and its details, for a change to its brand: refused unless
-/// white-label is on for it (Gold and up, or the admin switch).
-pub async fn white_label_partner(
-    pool: &PgPool,
-    me: &Principal,
-) -> Result<(Uuid, PartnerBrandInfo), AppError> {
-    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
-    let info = partner_info(pool, partner_id).await?;
-    if !info.eligibility.white_label {
-        return Err(AppError::Forbidden);
-    }
-    Ok((partner_id, info))
-}
-
-/// White-label is on from Gold up unless an admin switched it; custom CSS needs Platinum too.
-pub fn eligibility(tier: Tier, switch: Option<bool>) -> Eligibility {
-    let white_label = switch.unwrap_or(tier >= Tier::Gold);
-    Eligibility {
-        white_label,
-        custom_css: white_label && tier == Tier::Platinum,
-        tier_label: tier.label().to_string(),
-        switched_by_admin: switch.is_some(),
-    }
-}
-
-/// The URL an uploaded asset is served at: its id and a prefix of its checksum, so that a
-/// new upload is a new URL and browsers may keep each one forever.
-pub fn asset_url(id: Uuid, sha256: &str, content_type: &str) -> String {
-    let ext = match content_type {
-        "image/png" => "png",
-        "image/jpeg" => "jpg",
-        "image/webp" => "webp",
-        _ => "ico",
-    };
-    format!(
-        "/brand-assets/{id}/{}.{ext}",
-        &sha256[..16.min(sha256.len())]
-    )
+    }))
 }
 
 pub async fn assets(
     executor: impl PgExecutor<'_>,
     partner_id: Uuid,
-) -> Result<Vec<AssetRow>, AppError> {
+) -> sqlx::Result<Vec<AssetRow>> {
     let rows = sqlx::query!(
         r#"select id, kind as "kind: AssetKind", file_name, content_type, sha256, width, height,
                   length(bytes)::bigint as "size!"
@@ -118,7 +79,7 @@ pub async fn insert_asset(
     partner_id: Uuid,
     by: Uuid,
     asset: &NewAsset<'_>,
-) -> Result<Uuid, AppError> {
+) -> sqlx::Result<Uuid> {
     let id = sqlx::query_scalar!(
         "insert into branding_assets
              (partner_id, kind, file_name, content_type, bytes, sha256, width, height, uploaded_by)
@@ -143,7 +104,7 @@ pub async fn insert_asset(
 pub async fn asset_bytes(
     pool: &PgPool,
     id: Uuid,
-) -> Result<Option<(String, String, Vec<u8>)>, AppError> {
+) -> sqlx::Result<Option<(String, String, Vec<u8>)>> {
     let row = sqlx::query!(
         "select content_type, sha256, bytes from branding_assets where id = $1",
         id
@@ -157,7 +118,7 @@ pub async fn asset_bytes(
 pub async fn asset_urls(
     executor: impl PgExecutor<'_>,
     partner_id: Uuid,
-) -> Result<Vec<String>, AppError> {
+) -> sqlx::Result<Vec<String>> {
     Ok(assets(executor, partner_id)
         .await?
         .into_iter()
@@ -166,10 +127,7 @@ pub async fn asset_urls(
 }
 
 /// Whether the partner has saved any version.
-pub async fn has_versions(
-    executor: impl PgExecutor<'_>,
-    partner_id: Uuid,
-) -> Result<bool, AppError> {
+pub async fn has_versions(executor: impl PgExecutor<'_>, partner_id: Uuid) -> sqlx::Result<bool> {
     let found = sqlx::query_scalar!(
         "select exists (select 1 from branding_versions where partner_id = $1)",
         partner_id
@@ -179,7 +137,7 @@ pub async fn has_versions(
     Ok(found.unwrap_or(false))
 }
 
-pub async fn versions(pool: &PgPool, partner_id: Uuid) -> Result<Vec<VersionRow>, AppError> {
+pub async fn versions(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<Vec<VersionRow>> {
     let rows = sqlx::query!(
         r#"select v.number, v.saved_at as "saved_at: DateTime<Utc>", v.restored_from,
                   v.is_published, v.published_at as "published_at: DateTime<Utc>",
@@ -213,7 +171,7 @@ pub async fn version_input(
     pool: &PgPool,
     partner_id: Uuid,
     number: Option<i32>,
-) -> Result<Option<(i32, BrandInput)>, AppError> {
+) -> sqlx::Result<Option<(i32, BrandInput)>> {
     let row = sqlx::query!(
         "select number, primary_color, secondary_color, success_color, warning_color, error_color,
                 logo_asset_id, logo_url, favicon_asset_id, favicon_url,
@@ -256,14 +214,13 @@ pub async fn version_input(
 }
 
 /// Locks the partner's brand for a change, so that version numbers are handed out in turn.
-async fn lock_brand(tx: &mut Transaction<'_, Postgres>, partner_id: Uuid) -> Result<(), AppError> {
+async fn lock_brand(tx: &mut Transaction<'_, Postgres>, partner_id: Uuid) -> sqlx::Result<()> {
     sqlx::query!(
         "select id from partners where id = $1 for update",
         partner_id
     )
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -275,7 +232,7 @@ pub async fn insert_version(
     brand: &ValidBrand,
     rebuilt_css: &str,
     restored_from: Option<i32>,
-) -> Result<i32, AppError> {
+) -> sqlx::Result<i32> {
     lock_brand(tx, partner_id).await?;
     let number = sqlx::query_scalar!(
         r#"insert into branding_versions
@@ -320,7 +277,7 @@ pub async fn publish(
     partner_id: Uuid,
     number: i32,
     by: Uuid,
-) -> Result<bool, AppError> {
+) -> sqlx::Result<bool> {
     lock_brand(tx, partner_id).await?;
     let exists = sqlx::query_scalar!(
         "select id from branding_versions where partner_id = $1 and number = $2",
@@ -360,7 +317,7 @@ pub async fn restore(
     partner_id: Uuid,
     number: i32,
     by: Uuid,
-) -> Result<Option<i32>, AppError> {
+) -> sqlx::Result<Option<i32>> {
     lock_brand(tx, partner_id).await?;
     let copied = sqlx::query_scalar!(
         r#"insert into branding_versions
@@ -390,7 +347,7 @@ pub async fn restore(
 pub async fn published(
     executor: impl PgExecutor<'_>,
     partner_id: Uuid,
-) -> Result<Option<Brand>, AppError> {
+) -> sqlx::Result<Option<Brand>> {
     let row = sqlx::query!(
         r#"select p.slug, p.name, p.tier as "tier: Tier", p.white_label_enabled,
                   v.primary_color, v.secondary_color, v.success_color, v.warning_color,
@@ -451,160 +408,5 @@ pub async fn published(
     }))
 }
 
-/// The partner a slug names.
-pub async fn partner_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Uuid>, AppError> {
-    Ok(
-        sqlx::query_scalar!("select id from partners where slug = $1", slug)
-            .fetch_optional(pool)
-            .await?,
-    )
-}
-
-/// The partner whose verified custom domain is `host` (a Host header: any port is ignored).
-pub async fn partner_by_host(pool: &PgPool, host: &str) -> Result<Option<Uuid>, AppError> {
-    let Some(domain) = host_name(host) else {
-        return Ok(None);
-    };
-    Ok(sqlx::query_scalar!(
-        "select partner_id from partner_domains where domain = $1 and verified_at is not null",
-        domain
-    )
-    .fetch_optional(pool)
-    .await?)
-}
-
-/// The host name of a Host header, lower-cased, without a port or a trailing dot.
-pub fn host_name(host: &str) -> Option<String> {
-    let host = host.trim();
-    let name = match host.rsplit_once(':') {
-        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
-        _ => host,
-    };
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    (!name.is_empty() && !name.starts_with('[')).then_some(name)
-}
-
-/// The partner of an open client-user invitation, by the hash of its token.
-pub async fn partner_by_invitation(
-    pool: &PgPool,
-    token_hash: &[u8],
-) -> Result<Option<Uuid>, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"select partner_id as "partner_id!" from invitations
-           where token_hash = $1 and client_id is not null and partner_id is not null"#,
-        token_hash
-    )
-    .fetch_optional(pool)
-    .await?)
-}
-
-pub async fn domain(
-    pool: &PgPool,
-    partner_id: Uuid,
-    cname_target: &str,
-) -> Result<Option<DomainStatus>, AppError> {
-    let row = sqlx::query!(
-        r#"select domain, token, verified_at as "verified_at: DateTime<Utc>",
-                  checked_at as "checked_at: DateTime<Utc>"
-           from partner_domains where partner_id = $1"#,
-        partner_id
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| DomainStatus {
-        txt_name: super::model::txt_record_name(&r.domain),
-        txt_value: super::model::txt_record_value(&r.token),
-        domain: r.domain,
-        cname_target: cname_target.to_string(),
-        verified_at: r.verified_at,
-        checked_at: r.checked_at,
-    }))
-}
-
-/// Sets (or with `None` removes) the partner's custom domain. A new domain gets a new token
-/// and is unverified. `Err(Conflict)` if another partner has the domain.
-pub async fn set_domain(
-    tx: &mut Transaction<'_, Postgres>,
-    partner_id: Uuid,
-    domain: Option<&str>,
-    token: &str,
-) -> Result<(), AppError> {
-    match domain {
-        None => {
-            sqlx::query!(
-                "delete from partner_domains where partner_id = $1",
-                partner_id
-            )
-            .execute(&mut **tx)
-            .await?;
-        }
-        Some(domain) => {
-            let taken = sqlx::query_scalar!(
-                "select partner_id from partner_domains where domain = $1 and partner_id <> $2",
-                domain,
-                partner_id
-            )
-            .fetch_optional(&mut **tx)
-            .await?;
-            if taken.is_some() {
-                return Err(crate::error::FieldErrors::one(
-                    "domain",
-                    "Another partner already uses this domain.",
-                ));
-            }
-            sqlx::query!(
-                "insert into partner_domains (partner_id, domain, token) values ($1, $2, $3)
-                 on conflict (partner_id) do update
-                 set domain = excluded.domain, token = excluded.token, verified_at = null, checked_at = null
-                 where partner_domains.domain <> excluded.domain",
-                partner_id,
-                domain,
-                token
-            )
-            .execute(&mut **tx)
-            .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Records a verification attempt; `verified` marks the domain as proven.
-pub async fn record_check(
-    tx: &mut Transaction<'_, Postgres>,
-    partner_id: Uuid,
-    verified: bool,
-) -> Result<(), AppError> {
-    sqlx::query!(
-        "update partner_domains
-         set checked_at = now(), verified_at = case when $2 then coalesce(verified_at, now()) else verified_at end
-         where partner_id = $1",
-        partner_id,
-        verified
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// The domain and token to verify.
-pub async fn domain_token(
-    pool: &PgPool,
-    partner_id: Uuid,
-) -> Result<Option<(String, String)>, AppError> {
-    let row = sqlx::query!(
-        "select domain, token from partner_domains where partner_id = $1",
-        partner_id
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| (r.domain, r.token)))
-}
-
-/// Keeps the image source of a version in one place for the checks in the server functions.
-pub fn images(brand: &ValidBrand) -> [(AssetKind, &ImageSource); 3] {
-    [
-        (AssetKind::Logo, &brand.logo),
-        (AssetKind::Favicon, &brand.favicon),
-        (AssetKind::Background, &brand.background),
-    ]
-}
+mod domains;
+pub use domains::*;

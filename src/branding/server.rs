@@ -24,7 +24,9 @@ pub async fn get_branding() -> Result<BrandingEditor, AppError> {
     let me = require(Perm::Branding).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let info = queries::partner_info(&pool, partner_id).await?;
+    let info = queries::partner_info(&pool, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let versions = queries::versions(&pool, partner_id).await?;
     let assets = queries::assets(&pool, partner_id).await?;
     let newest = queries::version_input(&pool, partner_id, None).await?;
@@ -75,7 +77,7 @@ pub async fn check_css(css: String) -> Result<CheckedCss, AppError> {
 
     let me = require(Perm::Branding).await?;
     let pool = pool()?;
-    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
+    let (partner_id, _) = white_label_partner(&pool, &me).await?;
     if css.len() > MAX_CSS_BYTES {
         return Err(FieldErrors::one(
             "custom_css",
@@ -140,12 +142,12 @@ pub async fn save_branding(
         custom_css,
     };
     let pool = pool()?;
-    let (partner_id, info) = queries::white_label_partner(&pool, &me).await?;
+    let (partner_id, info) = white_label_partner(&pool, &me).await?;
     let brand = input.check(info.eligibility.custom_css)?;
     // A picked upload must be one of this partner's, of the right kind; the same uploads
     // are the only URLs its custom CSS may name.
     let assets = queries::assets(&pool, partner_id).await?;
-    for (kind, source) in queries::images(&brand) {
+    for (kind, source) in super::input::images(&brand) {
         let owned = |id| assets.iter().any(|a| a.id == id && a.kind == kind);
         if source.asset().is_some_and(|id| !owned(id)) {
             let mut errors = input
@@ -187,7 +189,7 @@ pub async fn publish_branding(version: i32) -> Result<i32, AppError> {
 
     let me = require(Perm::Branding).await?;
     let pool = pool()?;
-    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
+    let (partner_id, _) = white_label_partner(&pool, &me).await?;
     let mut tx = pool.begin().await?;
     if !queries::publish(&mut tx, partner_id, version, me.user_id).await? {
         return Err(AppError::NotFound);
@@ -215,7 +217,7 @@ pub async fn restore_branding(version: i32) -> Result<i32, AppError> {
 
     let me = require(Perm::Branding).await?;
     let pool = pool()?;
-    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
+    let (partner_id, _) = white_label_partner(&pool, &me).await?;
     let mut tx = pool.begin().await?;
     let number = queries::restore(&mut tx, partner_id, version, me.user_id)
         .await?
@@ -238,8 +240,8 @@ pub async fn set_custom_domain(domain: String) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
-        error::FieldErrors,
-        invitations::token,
+        error::{FieldErrors, ResultExt},
+        program::token,
         state::{pool, redirect_plain_form},
     };
 
@@ -254,10 +256,14 @@ pub async fn set_custom_domain(domain: String) -> Result<(), AppError> {
         })?),
     };
     let pool = pool()?;
-    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
+    let (partner_id, _) = white_label_partner(&pool, &me).await?;
     let (new_token, _) = token::new_token();
     let mut tx = pool.begin().await?;
-    queries::set_domain(&mut tx, partner_id, domain.as_deref(), &new_token).await?;
+    queries::set_domain(&mut tx, partner_id, domain.as_deref(), &new_token)
+        .await
+        .on_constraint("partner_domains_domain_key", |_| {
+            FieldErrors::one("domain", "Another partner already uses this domain.")
+        })?;
     audit::record(
         &mut *tx,
         AuditEntry::by(&me, Action::CustomDomainSet)
@@ -286,7 +292,7 @@ pub async fn verify_custom_domain() -> Result<(), AppError> {
 
     let me = require(Perm::Branding).await?;
     let pool = pool()?;
-    let (partner_id, _) = queries::white_label_partner(&pool, &me).await?;
+    let (partner_id, _) = white_label_partner(&pool, &me).await?;
     let (domain, token) = queries::domain_token(&pool, partner_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -329,7 +335,7 @@ pub async fn page_brand(key: BrandKey) -> Result<Option<Brand>, AppError> {
     use super::queries;
     use crate::{
         auth::{guard::current_principal, model::PrincipalKind},
-        invitations::token,
+        program::token,
         state::pool,
     };
 
@@ -360,7 +366,25 @@ pub async fn page_brand(key: BrandKey) -> Result<Option<Brand>, AppError> {
         },
     };
     match partner {
-        Some(partner_id) => queries::published(&pool, partner_id).await,
+        Some(partner_id) => Ok(queries::published(&pool, partner_id).await?),
         None => Ok(None),
     }
+}
+
+/// The caller's partner and its details, for a change to its brand: refused unless
+/// white-label is on for it (Gold and up, or the admin switch). Every change to a brand, the
+/// upload route included, goes through it.
+#[cfg(feature = "ssr")]
+pub async fn white_label_partner(
+    pool: &sqlx::PgPool,
+    me: &crate::auth::model::Principal,
+) -> Result<(uuid::Uuid, super::queries::PartnerBrandInfo), AppError> {
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let info = super::queries::partner_info(pool, partner_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !info.eligibility.white_label {
+        return Err(AppError::Forbidden);
+    }
+    Ok((partner_id, info))
 }

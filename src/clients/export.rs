@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use tokio_stream::wrappers::ReceiverStream;
 use tower_sessions::Session;
 
-use super::{list::ClientQuery, model::SubscriptionStatus};
+use super::list::ClientQuery;
+use crate::program::csv::cell;
+use crate::program::SubscriptionStatus;
 use crate::{
     audit::{self, Action, AuditEntry},
     auth::{guard::require_in, model::Perm},
@@ -155,29 +157,4 @@ async fn stream_rows(
     writer.flush()?;
     let _ = sender.send(Ok(writer.into_inner()?)).await;
     Ok(())
-}
-
-/// A text cell that a spreadsheet will not run as a formula (OWASP CSV injection).
-pub fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn formulas_are_defused() {
-        assert_eq!(
-            cell("=HYPERLINK(\"http://evil\")"),
-            "'=HYPERLINK(\"http://evil\")"
-        );
-        assert_eq!(cell("+1 555"), "'+1 555");
-        assert_eq!(cell("@cmd"), "'@cmd");
-        assert_eq!(cell("Fabrikam"), "Fabrikam");
-    }
 }

@@ -1,13 +1,12 @@
 //! What a reseller submits to create or edit a client, and how it is checked.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::program::parse_price;
 use crate::{
-    applications::model::{check_email, check_phone},
     error::FieldErrors,
+    program::{Email, Phone},
 };
 
 /// The client form as submitted: text, so that nothing typed is lost on an error.
@@ -40,26 +39,6 @@ pub struct ClientFields {
 
 /// Regions a client can be served from.
 pub const REGIONS: [&str; 3] = ["EMEA", "North America", "APAC"];
-/// Largest custom price accepted per month.
-pub const MAX_PRICE: i64 = 1_000_000;
-
-/// Parses money typed by a person: digits with at most two decimal places, no sign, no
-/// thousands separators, at most 1,000,000.00.
-pub fn parse_price(text: &str) -> Result<Decimal, &'static str> {
-    let text = text.trim().trim_start_matches('$');
-    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return Err("Enter an amount like 249.00.");
-    }
-    let price = Decimal::from_str(text).map_err(|_| "Enter an amount like 249.00.")?;
-    if price.scale() > 2 {
-        return Err("Use at most two decimal places.");
-    }
-    if price > Decimal::from(MAX_PRICE) {
-        return Err("That price is too high.");
-    }
-    Ok(price)
-}
-
 impl ClientInput {
     pub fn get(&self, field: &str) -> String {
         match field {
@@ -102,12 +81,12 @@ impl ClientInput {
             "a contact name",
         );
         let contact_email = self.contact_email.trim().to_lowercase();
-        if let Err(message) = check_email(&contact_email) {
+        if let Err(message) = Email::parse(&contact_email) {
             errors.add("contact_email", message);
         }
         let contact_phone = Some(self.contact_phone.trim().to_string()).filter(|p| !p.is_empty());
         if let Some(phone) = &contact_phone {
-            if let Err(message) = check_phone(phone) {
+            if let Err(message) = Phone::parse(phone) {
                 errors.add("contact_phone", message);
             }
         }

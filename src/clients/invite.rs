@@ -7,8 +7,9 @@ use crate::{
     audit::{self, Action, AuditEntry},
     auth::model::Principal,
     error::AppError,
-    invitations::{model::INVITATION_DAYS, token},
+    invitations::model::INVITATION_DAYS,
     mail::{self, OutgoingEmail},
+    program::token,
     state::settings,
 };
 

@@ -4,8 +4,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::model::SubscriptionStatus;
-use crate::partners::model::Tier;
+use crate::program::SubscriptionStatus;
+use crate::program::Tier;
 
 pub const PAGE_SIZE: i64 = 25;
 

@@ -1,61 +1,10 @@
 //! Client accounts as partners see them: status rules, plans, history.
 
+use crate::program::SubscriptionStatus;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// A client's subscription status: ACTIVE <-> SUSPENDED, either -> CANCELED.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(
-    feature = "ssr",
-    sqlx(type_name = "subscription_status", rename_all = "lowercase")
-)]
-pub enum SubscriptionStatus {
-    Active,
-    Suspended,
-    Canceled,
-}
-
-impl SubscriptionStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            SubscriptionStatus::Active => "Active",
-            SubscriptionStatus::Suspended => "Suspended",
-            SubscriptionStatus::Canceled => "Canceled",
-        }
-    }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            SubscriptionStatus::Active => "active",
-            SubscriptionStatus::Suspended => "suspended",
-            SubscriptionStatus::Canceled => "canceled",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<Self> {
-        [Self::Active, Self::Suspended, Self::Canceled]
-            .into_iter()
-            .find(|s| s.slug() == slug)
-    }
-
-    /// ACTIVE <-> SUSPENDED, either -> CANCELED, and a canceled client may be reactivated
-    /// (which counts against the tier's cap again).
-    pub fn can_move_to(self, to: SubscriptionStatus) -> bool {
-        use SubscriptionStatus::*;
-        matches!(
-            (self, to),
-            (Active, Suspended | Canceled) | (Suspended, Active | Canceled) | (Canceled, Active)
-        )
-    }
-
-    /// Whether a move to `to` makes the client count against the cap again.
-    pub fn reopens(self, to: SubscriptionStatus) -> bool {
-        self == SubscriptionStatus::Canceled && to != SubscriptionStatus::Canceled
-    }
-}
 
 /// A plan a client can be on, with its list price per month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,9 +9,10 @@ use uuid::Uuid;
 use super::{
     input::ClientFields,
     list::{ClientQuery, ClientRow, ClientSort, PAGE_SIZE},
-    model::{ClientDetail, PlanOption, SubscriptionEvent, SubscriptionStatus},
+    model::{ClientDetail, PlanOption, SubscriptionEvent},
 };
-use crate::partners::model::Tier;
+use crate::program::SubscriptionStatus;
+use crate::program::Tier;
 
 pub async fn plans(pool: &PgPool) -> sqlx::Result<Vec<PlanOption>> {
     sqlx::query_as!(
@@ -98,7 +99,7 @@ pub fn filters<'a>(
     if let Some(search) = &query.search {
         builder
             .push(" and (lower(c.company_name) || ' ' || lower(c.contact_name) || ' ' || lower(c.contact_email)) like ")
-            .push_bind(crate::applications::queries::like_pattern(search));
+            .push_bind(crate::db::like_pattern(search));
     }
 }
 
@@ -197,7 +198,8 @@ pub async fn insert(
     partner_id: Uuid,
     fields: &ClientFields,
 ) -> sqlx::Result<Uuid> {
-    let base = crate::partners::queries::slug_base(&fields.company_name);
+    let base =
+        crate::program::slug::from_name(&fields.company_name).unwrap_or_else(|| "client".into());
     for n in 1..10_000 {
         let slug = if n == 1 {
             base.clone()

@@ -101,9 +101,9 @@ pub async fn create_client(
 ) -> Result<(), AppError> {
     use super::{
         input::ClientInput,
-        model::SubscriptionStatus,
         queries::{self, NewEvent},
     };
+    use crate::program::SubscriptionStatus;
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
@@ -256,10 +256,8 @@ pub async fn change_client_status(
     status: String,
     confirm: Option<String>,
 ) -> Result<(), AppError> {
-    use super::{
-        model::SubscriptionStatus,
-        queries::{self, NewEvent},
-    };
+    use super::queries::{self, NewEvent};
+    use crate::program::SubscriptionStatus;
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},

@@ -15,15 +15,16 @@ use super::{
     history::for_each_history,
     model::{
         payout_due, prorated_commission, statement_total, tier_after_close, CloseOutcome,
-        LineComputation, Month, PartnerClose,
+        LineComputation, PartnerClose,
     },
 };
+use crate::program::Month;
 use crate::{
     audit::{self, Action, AuditEntry},
     db::{date_param, timestamp_param},
     error::{AppError, FieldErrors},
     mail::{self, OutgoingEmail},
-    partners::model::Tier,
+    program::Tier,
 };
 
 const CLOSE_LOCK: i64 = 7412;

@@ -8,13 +8,14 @@ use axum::{
 };
 use tower_sessions::Session;
 
-use super::{model::Month, queries};
+use super::queries;
+use crate::program::Month;
 use crate::{
     audit::{self, Action, AuditEntry},
     auth::{guard::require_in, model::Perm},
-    clients::export::cell,
     components::format::percent,
     error::AppError,
+    program::csv::cell,
     state::AppState,
 };
 

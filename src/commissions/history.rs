@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::model::{Change, History};
-use crate::clients::model::SubscriptionStatus;
+use crate::program::SubscriptionStatus;
 
 struct EventRow {
     partner_id: Uuid,

@@ -5,141 +5,16 @@
 //! in a month, and statement lines: list price x (days ACTIVE / days in month) x rate,
 //! rounded half-even to cents once per line.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{clients::model::SubscriptionStatus, partners::model::Tier};
+use crate::program::Month;
+use crate::program::{SubscriptionStatus, Tier};
 
 /// A payable balance below this is carried forward to the next payout.
 pub const PAYOUT_MINIMUM: Decimal = Decimal::from_parts(50_000, 0, 0, false, 2);
-
-/// Days after a month's end before its statement is payable (NET-30).
-pub const PAYMENT_TERM_DAYS: i64 = 30;
-
-/// A calendar month (UTC), written `YYYY-MM`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Month {
-    pub year: i32,
-    /// 1 to 12.
-    pub month: u32,
-}
-
-impl Month {
-    pub fn new(year: i32, month: u32) -> Option<Month> {
-        (1..=12)
-            .contains(&month)
-            .then_some(Month { year, month })
-            .filter(|_| (2000..=9999).contains(&year))
-    }
-
-    /// `2026-10` (the form a `<input type="month">` sends).
-    pub fn parse(text: &str) -> Option<Month> {
-        let (year, month) = text.trim().split_once('-')?;
-        if year.len() != 4 || month.len() != 2 {
-            return None;
-        }
-        Month::new(year.parse().ok()?, month.parse().ok()?)
-    }
-
-    pub fn of(date: NaiveDate) -> Month {
-        Month {
-            year: date.year(),
-            month: date.month(),
-        }
-    }
-
-    pub fn containing(at: DateTime<Utc>) -> Month {
-        Month::of(at.date_naive())
-    }
-
-    pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a valid month")
-    }
-
-    pub fn last_day(self) -> NaiveDate {
-        self.next().first_day().pred_opt().expect("a day before")
-    }
-
-    pub fn days(self) -> u32 {
-        self.last_day().day()
-    }
-
-    pub fn next(self) -> Month {
-        if self.month == 12 {
-            Month {
-                year: self.year + 1,
-                month: 1,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
-        }
-    }
-
-    pub fn previous(self) -> Month {
-        if self.month == 1 {
-            Month {
-                year: self.year - 1,
-                month: 12,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month - 1,
-            }
-        }
-    }
-
-    /// The month `n` months before this one.
-    pub fn minus(self, n: u32) -> Month {
-        (0..n).fold(self, |m, _| m.previous())
-    }
-
-    /// Midnight UTC on the first day.
-    pub fn start(self) -> DateTime<Utc> {
-        midnight(self.first_day())
-    }
-
-    /// The last instant of the month (timestamps are kept to the microsecond): the state at
-    /// a month's close.
-    pub fn close_instant(self) -> DateTime<Utc> {
-        self.end() - Duration::microseconds(1)
-    }
-
-    /// Midnight UTC on the first day of the next month (exclusive end).
-    pub fn end(self) -> DateTime<Utc> {
-        self.next().start()
-    }
-
-    /// The day a closed statement for this month becomes payable: NET-30 after month end.
-    pub fn payable_on(self) -> NaiveDate {
-        self.last_day() + Duration::days(PAYMENT_TERM_DAYS)
-    }
-
-    /// "October 2026".
-    pub fn label(self) -> String {
-        self.first_day().format("%B %Y").to_string()
-    }
-
-    /// "Oct 2026", for chart axes.
-    pub fn short_label(self) -> String {
-        self.first_day().format("%b %Y").to_string()
-    }
-}
-
-impl std::fmt::Display for Month {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-pub fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight"))
-}
 
 /// The state of a subscription after one of its events.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -289,6 +164,20 @@ pub fn growth_percent(previous: Decimal, current: Decimal) -> Option<Decimal> {
     })
 }
 
+/// Why a payout cannot be marked paid: it was paid already, or it is not yet due.
+pub fn not_payable(paid_at: Option<DateTime<Utc>>, due_on: NaiveDate) -> String {
+    match paid_at {
+        Some(paid_at) => format!(
+            "This payout was already paid on {}; it cannot be paid twice.",
+            paid_at.format("%-d %B %Y")
+        ),
+        None => format!(
+            "This payout is not due until {}.",
+            due_on.format("%-d %B %Y")
+        ),
+    }
+}
+
 /// Parses an adjustment typed by an admin: a non-zero amount in cents, `-` for a deduction.
 pub fn parse_adjustment(text: &str) -> Result<Decimal, &'static str> {
     let text = text.trim();
@@ -296,7 +185,7 @@ pub fn parse_adjustment(text: &str) -> Result<Decimal, &'static str> {
         Some(rest) => (true, rest),
         None => (false, text.strip_prefix('+').unwrap_or(text)),
     };
-    let amount = crate::clients::input::parse_price(digits)?;
+    let amount = crate::program::parse_price(digits)?;
     if amount.is_zero() {
         return Err("An adjustment cannot be zero.");
     }

@@ -7,10 +7,10 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::model::{
-    Adjustment, ClosedMonth, LineComputation, Month, PartnerClose, Payout, PayoutMethod, PayoutRef,
+    Adjustment, ClosedMonth, LineComputation, PartnerClose, Payout, PayoutMethod, PayoutRef,
     PayoutState, StatementSummary,
 };
-use crate::{error::AppError, partners::model::Tier};
+use crate::program::{Month, Tier};
 
 /// Lines per page of a statement.
 pub const LINES_PER_PAGE: i64 = 100;
@@ -20,10 +20,7 @@ pub fn today() -> NaiveDate {
 }
 
 /// A partner's statements, newest first.
-pub async fn statements(
-    pool: &PgPool,
-    partner_id: Uuid,
-) -> Result<Vec<StatementSummary>, AppError> {
+pub async fn statements(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<Vec<StatementSummary>> {
     statements_where(pool, partner_id, None).await
 }
 
@@ -31,7 +28,7 @@ pub async fn statement(
     pool: &PgPool,
     partner_id: Uuid,
     month: Month,
-) -> Result<Option<StatementSummary>, AppError> {
+) -> sqlx::Result<Option<StatementSummary>> {
     Ok(statements_where(pool, partner_id, Some(month)).await?.pop())
 }
 
@@ -39,7 +36,7 @@ async fn statements_where(
     pool: &PgPool,
     partner_id: Uuid,
     month: Option<Month>,
-) -> Result<Vec<StatementSummary>, AppError> {
+) -> sqlx::Result<Vec<StatementSummary>> {
     let today = today();
     let rows = sqlx::query!(
         r#"select s.id, s.month as "month: NaiveDate", s.tier as "tier: Tier", s.rate, s.active_clients, s.line_count, s.total,
@@ -83,7 +80,7 @@ pub async fn lines(
     partner_id: Uuid,
     page: i64,
     per_page: i64,
-) -> Result<Vec<LineComputation>, AppError> {
+) -> sqlx::Result<Vec<LineComputation>> {
     let rows = sqlx::query!(
         r#"select l.client_id, l.client_name, coalesce(p.name, l.plan) as "plan!", l.list_price, l.days_active,
                   l.days_in_month, l.tier as "tier: Tier", l.rate, l.amount
@@ -119,7 +116,7 @@ pub async fn adjustments(
     pool: &PgPool,
     statement_id: Uuid,
     partner_id: Uuid,
-) -> Result<Vec<Adjustment>, AppError> {
+) -> sqlx::Result<Vec<Adjustment>> {
     let rows = sqlx::query!(
         r#"select a.id, a.amount, a.reason, a.created_at as "created_at: DateTime<Utc>", u.display_name as "by?"
            from commission_adjustments a left join users u on u.id = a.created_by
@@ -149,7 +146,7 @@ pub async fn payouts(
     partner_id: Option<Uuid>,
     unpaid_due_by: Option<NaiveDate>,
     limit: i64,
-) -> Result<Vec<Payout>, AppError> {
+) -> sqlx::Result<Vec<Payout>> {
     let today = today();
     let rows = sqlx::query!(
         r#"select p.id, p.partner_id, pa.name as partner_name, p.amount, p.due_on as "due_on: NaiveDate",
@@ -187,16 +184,17 @@ pub async fn payouts(
         .collect())
 }
 
-/// Marks an unpaid, due payout paid. The `paid_at is null` condition makes a second
-/// (or concurrent) attempt find no row; it is then told the payout was already paid.
+/// Marks an unpaid, due payout paid and returns its partner and amount. The `paid_at is null`
+/// condition makes a second (or concurrent) attempt find no row: `None`, and the caller reads
+/// [`payout_standing`] to say why.
 pub async fn mark_paid(
     tx: &mut Transaction<'_, Postgres>,
     payout_id: Uuid,
     admin: Uuid,
     method: PayoutMethod,
     reference: &str,
-) -> Result<(Uuid, Decimal), AppError> {
-    let paid = sqlx::query!(
+) -> sqlx::Result<Option<(Uuid, Decimal)>> {
+    Ok(sqlx::query!(
         "update payouts set paid_at = now(), paid_by = $2, method = $3, reference = $4
          where id = $1 and paid_at is null and due_on <= current_date
          returning partner_id, amount",
@@ -206,35 +204,28 @@ pub async fn mark_paid(
         reference
     )
     .fetch_optional(&mut **tx)
-    .await?;
-    if let Some(row) = paid {
-        return Ok((row.partner_id, row.amount));
-    }
-    let state = sqlx::query!(
+    .await?
+    .map(|row| (row.partner_id, row.amount)))
+}
+
+/// When a payout was paid (if it was) and when it is due; `None` if there is no such payout.
+pub async fn payout_standing(
+    tx: &mut Transaction<'_, Postgres>,
+    payout_id: Uuid,
+) -> sqlx::Result<Option<(Option<DateTime<Utc>>, NaiveDate)>> {
+    Ok(sqlx::query!(
         r#"select paid_at as "paid_at: DateTime<Utc>", due_on as "due_on: NaiveDate" from payouts where id = $1"#,
         payout_id
     )
     .fetch_optional(&mut **tx)
-    .await?;
-    Err(match state {
-        None => AppError::NotFound,
-        Some(s) if s.paid_at.is_some() => AppError::Conflict(format!(
-            "This payout was already paid on {}; it cannot be paid twice.",
-            s.paid_at
-                .map(|t| t.format("%-d %B %Y").to_string())
-                .unwrap_or_default()
-        )),
-        Some(s) => AppError::Conflict(format!(
-            "This payout is not due until {}.",
-            s.due_on.format("%-d %B %Y")
-        )),
-    })
+    .await?
+    .map(|s| (s.paid_at, s.due_on)))
 }
 
 pub async fn payout_method(
     pool: &PgPool,
     partner_id: Uuid,
-) -> Result<(Option<PayoutMethod>, Option<String>), AppError> {
+) -> sqlx::Result<(Option<PayoutMethod>, Option<String>)> {
     let row = sqlx::query!(
         r#"select payout_method as "method: PayoutMethod", payout_account from partners where id = $1"#,
         partner_id
@@ -249,7 +240,7 @@ pub async fn set_payout_method(
     partner_id: Uuid,
     method: PayoutMethod,
     account: &str,
-) -> Result<(), AppError> {
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update partners set payout_method = $2, payout_account = $3 where id = $1",
         partner_id,
@@ -266,7 +257,7 @@ pub async fn statement_id(
     conn: &mut PgConnection,
     partner_id: Uuid,
     month: Month,
-) -> Result<Option<Uuid>, AppError> {
+) -> sqlx::Result<Option<Uuid>> {
     Ok(sqlx::query_scalar!(
         "select id from commission_statements where partner_id = $1 and month = $2::text::date",
         partner_id,
@@ -283,7 +274,7 @@ pub async fn add_adjustment(
     amount: Decimal,
     reason: &str,
     admin: Uuid,
-) -> Result<Uuid, AppError> {
+) -> sqlx::Result<Uuid> {
     Ok(sqlx::query_scalar!(
         "insert into commission_adjustments (partner_id, statement_id, amount, reason, created_by)
          values ($1, $2, $3, $4, $5) returning id",
@@ -297,7 +288,7 @@ pub async fn add_adjustment(
     .await?)
 }
 
-pub async fn closed_months(pool: &PgPool) -> Result<Vec<ClosedMonth>, AppError> {
+pub async fn closed_months(pool: &PgPool) -> sqlx::Result<Vec<ClosedMonth>> {
     let rows = sqlx::query!(
         r#"select month as "month: NaiveDate", closed_at as "closed_at: DateTime<Utc>", statements, total
            from commission_closes order by month desc"#
@@ -316,7 +307,7 @@ pub async fn closed_months(pool: &PgPool) -> Result<Vec<ClosedMonth>, AppError> 
 }
 
 /// A closed month's stored statements, shaped like a preview.
-pub async fn closed_summary(pool: &PgPool, month: Month) -> Result<Vec<PartnerClose>, AppError> {
+pub async fn closed_summary(pool: &PgPool, month: Month) -> sqlx::Result<Vec<PartnerClose>> {
     let rows = sqlx::query!(
         r#"select s.partner_id, p.name, s.tier as "tier: Tier", p.tier_pinned, s.active_clients, s.line_count, s.total
            from commission_statements s join partners p on p.id = s.partner_id
@@ -340,7 +331,7 @@ pub async fn closed_summary(pool: &PgPool, month: Month) -> Result<Vec<PartnerCl
         .collect())
 }
 
-pub async fn partner_names(pool: &PgPool) -> Result<Vec<(Uuid, String)>, AppError> {
+pub async fn partner_names(pool: &PgPool) -> sqlx::Result<Vec<(Uuid, String)>> {
     Ok(
         sqlx::query!("select id, name from partners order by lower(name), id")
             .fetch_all(pool)

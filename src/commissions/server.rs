@@ -10,8 +10,8 @@ use super::model::{
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-fn parse_month(text: &str) -> Result<super::model::Month, AppError> {
-    super::model::Month::parse(text).ok_or_else(|| {
+fn parse_month(text: &str) -> Result<crate::program::Month, AppError> {
+    crate::program::Month::parse(text).ok_or_else(|| {
         crate::error::FieldErrors::one("month", "Choose a month, written like 2026-10.")
     })
 }
@@ -19,7 +19,8 @@ fn parse_month(text: &str) -> Result<super::model::Month, AppError> {
 /// Months an admin can close (after the latest close, up to last month) and those closed.
 #[server(endpoint = "admin/commissions/months")]
 pub async fn get_commission_months() -> Result<CommissionMonths, AppError> {
-    use super::{close::latest_closed, model::Month, queries};
+    use super::{close::latest_closed, queries};
+    use crate::program::Month;
     use crate::{
         auth::{model::Perm, require},
         state::pool,
@@ -137,7 +138,7 @@ pub async fn add_adjustment(
     if partner.is_none() {
         errors.add("partner_id", "Choose a partner.");
     }
-    let parsed_month = super::model::Month::parse(&month);
+    let parsed_month = crate::program::Month::parse(&month);
     if parsed_month.is_none() {
         errors.add("month", "Choose a closed month, written like 2026-10.");
     }
@@ -195,7 +196,7 @@ pub async fn get_payouts() -> Result<Vec<Payout>, AppError> {
     };
 
     require(Perm::Admin).await?;
-    super::queries::payouts(&pool()?, None, None, 200).await
+    Ok(super::queries::payouts(&pool()?, None, None, 200).await?)
 }
 
 /// Records that a due payout was paid, once.
@@ -205,7 +206,7 @@ pub async fn pay_payout(
     method: String,
     reference: String,
 ) -> Result<String, AppError> {
-    use super::model::PayoutMethod;
+    use super::model::{not_payable, PayoutMethod};
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
@@ -234,8 +235,16 @@ pub async fn pay_payout(
         ));
     };
     let mut tx = pool()?.begin().await?;
-    let (partner, amount) =
-        super::queries::mark_paid(&mut tx, payout, me.user_id, method, &reference).await?;
+    let Some((partner, amount)) =
+        super::queries::mark_paid(&mut tx, payout, me.user_id, method, &reference).await?
+    else {
+        return Err(
+            match super::queries::payout_standing(&mut tx, payout).await? {
+                None => AppError::NotFound,
+                Some((paid_at, due_on)) => AppError::Conflict(not_payable(paid_at, due_on)),
+            },
+        );
+    };
     audit::record(
         &mut *tx,
         AuditEntry::by(&me, Action::PayoutPaid)
@@ -288,7 +297,7 @@ pub async fn get_statement(month: String, page: i64) -> Result<StatementDetail, 
 
     let me = require(Perm::Commissions).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
-    let month = super::model::Month::parse(&month).ok_or(AppError::NotFound)?;
+    let month = crate::program::Month::parse(&month).ok_or(AppError::NotFound)?;
     let pool = pool()?;
     let summary = queries::statement(&pool, partner_id, month)
         .await?

@@ -2,15 +2,8 @@
 //! public/charts.js, always beside a table of the same numbers for readers without
 //! JavaScript or sight.
 
+use crate::program::ChartSpec;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChartSpec {
-    pub id: String,
-    pub title: String,
-    pub option_json: String,
-}
 
 /// A chart with its data table: `columns` head the table, `rows` are its cells as text.
 #[component]

@@ -3,9 +3,9 @@
 
 use leptos::{either::Either, prelude::*};
 
-use crate::{
-    app::{AuthActions, CurrentUser},
-    auth::model::{Perm, Principal, PrincipalKind},
+use crate::auth::{
+    context::{AuthActions, CurrentUser},
+    model::{Perm, Principal, PrincipalKind},
 };
 
 /// The links a principal's navigation shows, in order.
@@ -49,13 +49,15 @@ pub fn role_line(me: &Principal) -> String {
     }
 }
 
+/// The header: the skip link, the brand mark (its children, passed in by the app), and the
+/// navigation of whoever is signed in.
 #[component]
-pub fn SiteHeader() -> impl IntoView {
+pub fn SiteHeader(children: Children) -> impl IntoView {
     let me = expect_context::<CurrentUser>().0;
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
-            <crate::branding::pages::BrandMark />
+            {children()}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match me.await {

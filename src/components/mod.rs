@@ -1,6 +1,5 @@
 //! Shared UI: the page frame, area gates, error and status pages, formatting.
 
-pub mod banner;
 pub mod chart;
 pub mod form;
 pub mod format;

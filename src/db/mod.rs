@@ -108,9 +108,28 @@ pub fn date_param(day: chrono::NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
+/// `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally.
+pub fn like_pattern(search: &str) -> String {
+    let escaped: String = search
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{like_pattern, redact};
+
+    #[test]
+    fn search_text_is_taken_literally() {
+        assert_eq!(like_pattern("Acme"), "%acme%");
+        assert_eq!(like_pattern("100%_\\"), "%100\\%\\_\\\\%");
+    }
 
     #[test]
     fn passwords_never_reach_messages() {

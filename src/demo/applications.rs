@@ -63,7 +63,7 @@ pub async fn seed_applications(
 ) -> sqlx::Result<()> {
     for (i, company) in COMPANIES.iter().enumerate() {
         let reference = format!("APP-DEMO{:04}", i + 1);
-        let slug = crate::demo::seed::slugify(company);
+        let slug = crate::program::slug::from_name(company).expect("demo names have letters");
         // Newest first: a few this month, the rest spread over a year.
         let days_ago = (i as i32 * 9) % 360 + (i as i32 % 3);
         let status = match i % 10 {

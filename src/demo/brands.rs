@@ -134,7 +134,7 @@ async fn upload(
     bytes: &[u8],
 ) -> Result<Uuid, AppError> {
     let asset = NewAsset::checked(kind, file_name, bytes).map_err(|_| AppError::Internal)?;
-    queries::insert_asset(tx, partner, by, &asset).await
+    Ok(queries::insert_asset(tx, partner, by, &asset).await?)
 }
 
 async fn save(
@@ -147,5 +147,5 @@ async fn save(
     let brand: ValidBrand = input.check(css_allowed)?;
     let urls = queries::asset_urls(&mut **tx, partner).await?;
     let rebuilt = sanitize(&brand.custom_css, BRAND_ROOT, &urls);
-    queries::insert_version(tx, partner, by, &brand, &rebuilt.css, None).await
+    Ok(queries::insert_version(tx, partner, by, &brand, &rebuilt.css, None).await?)
 }

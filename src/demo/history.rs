@@ -7,14 +7,12 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
+use crate::program::Month;
 use crate::{
-    clients::model::SubscriptionStatus,
-    commissions::{
-        close::{close_month_with, TierMail},
-        model::Month,
-    },
+    commissions::close::{close_month_with, TierMail},
     db::{date_param, timestamp_param},
     error::AppError,
+    program::SubscriptionStatus,
 };
 
 /// One event of a demo client's story.

@@ -7,9 +7,9 @@ use uuid::Uuid;
 use crate::{
     audit::{self, Action, AuditEntry},
     auth::{model::Role, password::hash_password},
-    clients::model::SubscriptionStatus,
-    commissions::model::Month,
-    partners::model::Tier,
+    program::Month,
+    program::SubscriptionStatus,
+    program::Tier,
 };
 
 /// The password of every demo account.
@@ -249,19 +249,6 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
     Ok(added)
 }
 
-/// `Fabrikam` -> `fabrikam`, `City Power & Light` -> `city-power-light`.
-pub fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') && c != '\'' && c != '.' {
-            slug.push('-');
-        }
-    }
-    slug.trim_end_matches('-').to_string()
-}
-
 async fn upsert_user(
     tx: &mut Transaction<'_, Postgres>,
     email: &str,
@@ -330,7 +317,7 @@ async fn add_client(
     index: usize,
     created_days_ago: i64,
 ) -> sqlx::Result<()> {
-    let slug = slugify(name);
+    let slug = crate::program::slug::from_name(name).expect("demo names have letters");
     let contact = format!("owner@{slug}.demo.test");
     let regions = ["EMEA", "North America", "APAC"];
     let client = sqlx::query_scalar!(
@@ -365,17 +352,4 @@ async fn add_client(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slugify;
-
-    #[test]
-    fn slugs_are_lowercase_words_joined_by_hyphens() {
-        assert_eq!(slugify("Fabrikam"), "fabrikam");
-        assert_eq!(slugify("City Power & Light"), "city-power-light");
-        assert_eq!(slugify("Margie's Travel"), "margies-travel");
-        assert_eq!(slugify("A. Datum"), "a-datum");
-    }
 }

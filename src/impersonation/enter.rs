@@ -9,14 +9,16 @@ use chrono::{DateTime, Utc};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{
-    queries,
-    session::{ImpersonationState, SESSION_IMPERSONATION},
-};
+use super::queries;
 use crate::{
     audit::{self, Action, AuditEntry},
-    auth::{guard::SESSION_USER_ID, model::Perm, queries::load_principal},
-    invitations::token,
+    auth::{
+        acting::{ImpersonationState, SESSION_IMPERSONATION},
+        guard::SESSION_USER_ID,
+        model::Perm,
+        queries::load_principal,
+    },
+    program::token,
     state::AppState,
 };
 

@@ -11,13 +11,14 @@ use axum::{
 use sqlx::PgPool;
 use tower_sessions::Session;
 
-use super::{
-    queries,
-    session::{ImpersonationState, SESSION_IMPERSONATION},
-};
+use super::queries;
 use crate::{
     audit::{self, Action, AuditEntry},
-    auth::{model::Perm, queries::load_principal},
+    auth::{
+        acting::{ImpersonationState, SESSION_IMPERSONATION},
+        model::Perm,
+        queries::load_principal,
+    },
     error::AppError,
     state::AppState,
 };

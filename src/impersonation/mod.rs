@@ -1,6 +1,7 @@
 //! "Log in as client" (DESIGN.md section 6): a reseller member acts as a client's user, for
 //! at most 30 minutes, on the record, and never beyond what the reseller is allowed.
 
+pub mod banner;
 pub mod model;
 pub mod server;
 
@@ -10,8 +11,6 @@ pub mod enter;
 pub mod layer;
 #[cfg(feature = "ssr")]
 pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod session;
 
 /// How long the start link stays valid.
 pub const TOKEN_SECONDS: i64 = 60;

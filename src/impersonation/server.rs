@@ -16,7 +16,7 @@ pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<Stri
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
         error::FieldErrors,
-        invitations::token,
+        program::token,
         state::pool,
     };
 
@@ -77,7 +77,8 @@ pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<Stri
 /// Ends the current impersonation and goes back to the client's page in the partner area.
 #[server(endpoint = "app/impersonation/end")]
 pub async fn end_impersonation() -> Result<String, AppError> {
-    use super::{layer::finish, session::acting};
+    use super::layer::finish;
+    use crate::auth::acting::acting;
     use crate::{auth::guard::session, state::pool};
 
     // Guard: only a session that is acting as a client can end it.

@@ -7,5 +7,3 @@ pub mod server;
 
 #[cfg(feature = "ssr")]
 pub mod queries;
-#[cfg(feature = "ssr")]
-pub mod token;

@@ -13,10 +13,10 @@ pub async fn get_invitation(
     use crate::state::pool;
 
     // Public by design: holding the token is the permission; it reveals only its own invitation.
-    if !super::token::looks_valid(&token) {
+    if !crate::program::token::looks_valid(&token) {
         return Ok(Err(InvitationProblem::Unknown));
     }
-    Ok(super::queries::find(&pool()?, &super::token::hash(&token)).await?)
+    Ok(super::queries::find(&pool()?, &crate::program::token::hash(&token)).await?)
 }
 
 /// Sets a password, creates the account, joins the partner (or the client), signs in and goes
@@ -51,17 +51,18 @@ pub async fn accept_invitation(
     let pool = pool()?;
     limit.check(&pool, addr).await?;
     limit.record(&pool, addr).await?;
-    if !super::token::looks_valid(&token) {
+    if !crate::program::token::looks_valid(&token) {
         return Err(AppError::Validation(FieldErrors::form(
             InvitationProblem::Unknown.message(),
         )));
     }
 
     let mut tx = pool.begin().await?;
-    let invitation = match super::queries::lock_open(&mut tx, &super::token::hash(&token)).await? {
-        Ok(invitation) => invitation,
-        Err(problem) => return Err(AppError::Validation(FieldErrors::form(problem.message()))),
-    };
+    let invitation =
+        match super::queries::lock_open(&mut tx, &crate::program::token::hash(&token)).await? {
+            Ok(invitation) => invitation,
+            Err(problem) => return Err(AppError::Validation(FieldErrors::form(problem.message()))),
+        };
     let display_name = display_name.trim().to_string();
     let mut errors = FieldErrors::new();
     if display_name.is_empty() {

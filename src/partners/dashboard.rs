@@ -14,16 +14,17 @@ use rust_decimal::Decimal;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::model::{activity_label, Activity, Dashboard, MoneyFigures, NextPayout};
+use super::model::{Activity, Dashboard, MoneyFigures, NextPayout};
 use crate::{
+    audit::{describe, Action, Audience},
     commissions::{
         close::unassigned_balance,
         history::partner_histories,
-        model::{growth_percent, statement_total, History, Month},
+        model::{growth_percent, statement_total, History},
         queries as commission_queries,
     },
-    components::chart::ChartSpec,
     error::AppError,
+    program::{ChartSpec, Month},
 };
 
 /// MRR of `histories` at `at`.
@@ -31,27 +32,27 @@ pub fn mrr_at(histories: &[History], at: DateTime<Utc>) -> Decimal {
     histories.iter().map(|h| h.mrr_at(at)).sum()
 }
 
-/// Everything the dashboard shows; money figures only when `with_money`.
+/// Everything the dashboard shows; money figures only when `with_money`, and the activity
+/// that `audiences` may read.
 pub async fn dashboard(
     pool: &PgPool,
     partner_id: Uuid,
     with_money: bool,
+    audiences: &[Audience],
     now: DateTime<Utc>,
 ) -> Result<Dashboard, AppError> {
     let overview = super::queries::overview(pool, partner_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let histories = partner_histories(&mut *pool.acquire().await?, partner_id, now).await?;
-    let plan_names: BTreeMap<String, String> = sqlx::query!("select code, name from plans")
-        .fetch_all(pool)
+    let plan_names: BTreeMap<String, String> = super::queries::plan_names(pool)
         .await?
         .into_iter()
-        .map(|p| (p.code, p.name))
         .collect();
 
     let mut by_plan: BTreeMap<String, i64> = BTreeMap::new();
     for state in histories.iter().filter_map(|h| h.state_at(now)) {
-        if state.status == crate::clients::model::SubscriptionStatus::Active {
+        if state.status == crate::program::SubscriptionStatus::Active {
             let name = plan_names.get(&state.plan).unwrap_or(&state.plan).clone();
             *by_plan.entry(name).or_default() += 1;
         }
@@ -73,7 +74,7 @@ pub async fn dashboard(
         money,
         clients_by_plan,
         charts,
-        activity: activity(pool, partner_id, with_money).await?,
+        activity: activity(pool, partner_id, audiences).await?,
     })
 }
 
@@ -116,18 +117,8 @@ async fn money_figures(
         .collect();
     commission_by_month.reverse();
 
-    let next_payout = match sqlx::query!(
-        r#"select due_on as "due_on: chrono::NaiveDate", amount from payouts where partner_id = $1 and paid_at is null
-         order by due_on, created_at limit 1"#,
-        partner_id
-    )
-    .fetch_optional(pool)
-    .await?
-    {
-        Some(p) => NextPayout::Scheduled {
-            due_on: p.due_on,
-            amount: p.amount,
-        },
+    let next_payout = match super::queries::next_unpaid_payout(pool, partner_id).await? {
+        Some((due_on, amount)) => NextPayout::Scheduled { due_on, amount },
         None => {
             let balance = unassigned_balance(&mut *pool.acquire().await?, partner_id).await?;
             if balance > Decimal::ZERO {
@@ -156,32 +147,20 @@ async fn money_figures(
     })
 }
 
+/// The ten latest audit rows of the partner that `audiences` may read, in plain words.
 async fn activity(
     pool: &PgPool,
     partner_id: Uuid,
-    with_money: bool,
+    audiences: &[Audience],
 ) -> Result<Vec<Activity>, AppError> {
-    let rows = sqlx::query!(
-        r#"select a.occurred_at as "at: DateTime<Utc>", a.action, coalesce(r.display_name, u.display_name) as who
-           from audit_log a
-           left join users u on u.id = a.actor_user_id
-           left join users r on r.id = a.real_user_id
-           where a.partner_id = $1 and a.action not like 'auth.%'
-             -- Payout and commission rows only for roles that may see money.
-             and ($2 or (a.action not like 'payout.%' and a.action not like 'commissions.%'))
-           order by a.occurred_at desc
-           limit 10"#,
-        partner_id,
-        with_money
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows = super::queries::recent_activity(pool, partner_id, &Action::names_for(audiences), 10)
+        .await?;
     Ok(rows
         .into_iter()
-        .map(|r| Activity {
-            at: r.at,
-            who: r.who,
-            what: activity_label(&r.action),
+        .map(|(at, who, action)| Activity {
+            at,
+            who,
+            what: describe(&action),
         })
         .collect())
 }
@@ -190,14 +169,6 @@ async fn activity(
 /// number (the tables beside the charts show the same text).
 fn amounts(values: impl Iterator<Item = Decimal>) -> Vec<String> {
     values.map(|v| v.round_dp(2).to_string()).collect()
-}
-
-fn spec(id: &str, title: &str, chart: &Chart) -> ChartSpec {
-    ChartSpec {
-        id: id.into(),
-        title: title.into(),
-        option_json: serde_json::to_string(chart).unwrap_or_else(|_| "{}".into()),
-    }
 }
 
 fn month_axis(months: impl Iterator<Item = Month>) -> Axis {
@@ -216,7 +187,7 @@ pub fn mrr_line(points: &[(Month, Decimal)]) -> ChartSpec {
                 .name("MRR (USD)")
                 .data(amounts(points.iter().map(|(_, v)| *v))),
         );
-    spec("mrr", "MRR over the last 12 months", &chart)
+    ChartSpec::new("mrr", "MRR over the last 12 months", &chart)
 }
 
 pub fn donut(rows: &[(String, i64)]) -> ChartSpec {
@@ -234,7 +205,7 @@ pub fn donut(rows: &[(String, i64)]) -> ChartSpec {
                         .collect(),
                 ),
         );
-    spec("plans", "Active clients by plan", &chart)
+    ChartSpec::new("plans", "Active clients by plan", &chart)
 }
 
 pub fn commission_bars(points: &[(Month, Decimal)]) -> ChartSpec {
@@ -247,5 +218,5 @@ pub fn commission_bars(points: &[(Month, Decimal)]) -> ChartSpec {
                 .name("Commission (USD)")
                 .data(amounts(points.iter().map(|(_, v)| *v))),
         );
-    spec("commission", "Commission by month", &chart)
+    ChartSpec::new("commission", "Commission by month", &chart)
 }

@@ -3,8 +3,9 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::model::{ClientLink, PartnerOverview, Tier};
+use super::model::{ClientLink, PartnerOverview};
 use crate::auth::model::PartnerStatus;
+use crate::program::Tier;
 
 pub async fn overview(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<Option<PartnerOverview>> {
     let Some(row) = sqlx::query!(
@@ -48,10 +49,10 @@ pub async fn overview(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<Option<Pa
 pub async fn create(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     name: &str,
-    partnership_type: crate::applications::model::PartnershipType,
+    partnership_type: crate::program::PartnershipType,
     tier: Tier,
 ) -> sqlx::Result<(Uuid, String)> {
-    let base = slug_base(name);
+    let base = crate::program::slug::from_name(name).unwrap_or_else(|| "partner".into());
     for n in 1..1000 {
         let slug = if n == 1 {
             base.clone()
@@ -63,7 +64,7 @@ pub async fn create(
              on conflict (slug) do nothing returning id",
             slug,
             name,
-            partnership_type as crate::applications::model::PartnershipType,
+            partnership_type as crate::program::PartnershipType,
             tier as Tier
         )
         .fetch_optional(&mut **tx)
@@ -75,36 +76,56 @@ pub async fn create(
     Err(sqlx::Error::Protocol("no free partner slug".into()))
 }
 
-/// `Acme Cloud, Ltd.` -> `acme-cloud-ltd`, at most 50 characters, never empty.
-pub fn slug_base(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-        if slug.len() >= 50 {
-            break;
-        }
-    }
-    let slug = slug.trim_matches('-').to_string();
-    if slug.is_empty() {
-        "partner".into()
-    } else {
-        slug
-    }
+/// Plan codes and their names.
+pub async fn plan_names(pool: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
+    Ok(sqlx::query!("select code, name from plans")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|p| (p.code, p.name))
+        .collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::slug_base;
+/// The partner's earliest unpaid payout: when it is due and how much.
+pub async fn next_unpaid_payout(
+    pool: &PgPool,
+    partner_id: Uuid,
+) -> sqlx::Result<Option<(chrono::NaiveDate, rust_decimal::Decimal)>> {
+    Ok(sqlx::query!(
+        r#"select due_on as "due_on: chrono::NaiveDate", amount from payouts
+           where partner_id = $1 and paid_at is null
+           order by due_on, created_at limit 1"#,
+        partner_id
+    )
+    .fetch_optional(pool)
+    .await?
+    .map(|p| (p.due_on, p.amount)))
+}
 
-    #[test]
-    fn slugs_fit_the_partner_slug_rule() {
-        assert_eq!(slug_base("Acme Cloud, Ltd."), "acme-cloud-ltd");
-        assert_eq!(slug_base("  Ünïcode  GmbH "), "n-code-gmbh");
-        assert_eq!(slug_base("!!!"), "partner");
-        assert!(slug_base(&"a".repeat(300)).len() <= 50);
-    }
+/// The partner's latest audit rows among `actions`: when, by whom (the real user during an
+/// impersonation), and the stored action name.
+pub async fn recent_activity(
+    pool: &PgPool,
+    partner_id: Uuid,
+    actions: &[String],
+    limit: i64,
+) -> sqlx::Result<Vec<(chrono::DateTime<chrono::Utc>, Option<String>, String)>> {
+    Ok(sqlx::query!(
+        r#"select a.occurred_at as "at: chrono::DateTime<chrono::Utc>", a.action,
+                  coalesce(r.display_name, u.display_name) as who
+           from audit_log a
+           left join users u on u.id = a.actor_user_id
+           left join users r on r.id = a.real_user_id
+           where a.partner_id = $1 and a.action = any($2)
+           order by a.occurred_at desc
+           limit $3"#,
+        partner_id,
+        actions,
+        limit
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.at, r.who, r.action))
+    .collect())
 }

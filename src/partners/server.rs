@@ -35,6 +35,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         &pool()?,
         partner_id,
         me.has(Perm::Commissions),
+        &me.audit_audiences(),
         chrono::Utc::now(),
     )
     .await

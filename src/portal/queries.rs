@@ -4,7 +4,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::model::ClientAccount;
-use crate::clients::model::SubscriptionStatus;
+use crate::program::SubscriptionStatus;
 
 pub async fn account(
     pool: &PgPool,

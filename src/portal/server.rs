@@ -28,7 +28,6 @@ pub async fn my_account() -> Result<ClientAccount, AppError> {
 #[server(endpoint = "app/account/contact")]
 pub async fn update_contact(contact_name: String, contact_phone: String) -> Result<(), AppError> {
     use crate::{
-        applications::model::check_phone,
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
         error::FieldErrors,
@@ -46,7 +45,7 @@ pub async fn update_contact(contact_name: String, contact_phone: String) -> Resu
             "Enter a contact name (at most 200 characters).",
         );
     }
-    if let Some(Err(message)) = contact_phone.as_deref().map(check_phone) {
+    if let Some(Err(message)) = contact_phone.as_deref().map(crate::program::Phone::parse) {
         errors.add("contact_phone", message);
     }
     errors
@@ -94,7 +93,6 @@ pub async fn list_account_users() -> Result<Vec<AccountUser>, AppError> {
 #[server(endpoint = "app/users/invite")]
 pub async fn invite_account_user(email: String) -> Result<(), AppError> {
     use crate::{
-        applications::model::check_email,
         auth::{model::Perm, require},
         error::FieldErrors,
         state::pool,
@@ -111,7 +109,7 @@ pub async fn invite_account_user(email: String) -> Result<(), AppError> {
         return Err(AppError::Forbidden);
     };
     let email = email.trim().to_lowercase();
-    if let Err(message) = check_email(&email) {
+    if let Err(message) = crate::program::Email::parse(&email) {
         let mut errors = FieldErrors::new();
         errors.add("email", message);
         return Err(AppError::Validation(errors.keep("email", email)));

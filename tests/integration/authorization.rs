@@ -540,8 +540,7 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
     .unwrap();
     let second = second.to_string();
 
-    let last_month =
-        partner_portal::commissions::model::Month::containing(chrono::Utc::now()).previous();
+    let last_month = partner_portal::program::Month::containing(chrono::Utc::now()).previous();
     let closed_month = last_month.previous().to_string();
     let last_month = last_month.to_string();
     let northwind: uuid::Uuid =

@@ -4,9 +4,9 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use partner_portal::commissions::{
-    close::close_month,
-    model::{CloseOutcome, Month},
+use partner_portal::{
+    commissions::{close::close_month, model::CloseOutcome},
+    program::Month,
 };
 use proptest::{
     strategy::{Strategy, ValueTree},
@@ -334,9 +334,9 @@ async fn closing_random_histories_matches_the_pure_computation_and_is_idempotent
     connect: PgConnectOptions,
 ) {
     use partner_portal::{
-        clients::model::SubscriptionStatus,
         commissions::model::{Change, History},
-        partners::model::Tier,
+        program::SubscriptionStatus,
+        program::Tier,
     };
     let pool = test_pool(connect).await;
     let mut runner = TestRunner::deterministic();

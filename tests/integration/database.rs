@@ -7,7 +7,7 @@ use partner_portal::{
         queries::load_principal,
     },
     demo::{seed_demo, DemoSeedError},
-    partners::model::Tier,
+    program::Tier,
 };
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use uuid::Uuid;

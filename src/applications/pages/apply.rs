@@ -8,9 +8,10 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::program::PartnershipType;
 use crate::{
     applications::{
-        model::{limits, ApplicationInput, CompanySize, PartnershipType},
+        model::{limits, ApplicationInput, CompanySize},
         server::SubmitApplication,
     },
     components::form::{kept_value, FormErrorSummary},

@@ -17,7 +17,7 @@ use crate::{
         loaded,
     },
     error::AppError,
-    partners::model::Tier,
+    program::Tier,
 };
 
 #[component]

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::program::PartnershipType;
 use crate::{
     applications::{
-        model::{ApplicationStatus, PartnershipType},
+        model::ApplicationStatus,
         queue::{QueuePage, QueueQuery, SortField},
         server::list_applications,
     },

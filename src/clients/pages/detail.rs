@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::form::{ClientFields, ClientValues};
 use crate::{
     clients::{
-        model::{ClientDetail, PlanOption, SubscriptionEvent, SubscriptionStatus},
+        model::{ClientDetail, PlanOption, SubscriptionEvent},
         server::{get_client, list_plans, ChangeClientStatus, UpdateClient},
     },
     components::{
@@ -19,6 +19,7 @@ use crate::{
     },
     error::AppError,
     impersonation::server::StartImpersonation,
+    program::SubscriptionStatus,
 };
 
 #[component]

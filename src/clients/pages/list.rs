@@ -5,10 +5,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::form::{ClientFields, ClientValues};
+use crate::program::SubscriptionStatus;
 use crate::{
     clients::{
         list::{ClientPage, ClientQuery, ClientSort},
-        model::{PlanOption, SubscriptionStatus},
+        model::PlanOption,
         server::{list_clients, list_plans, CreateClient},
     },
     components::{

@@ -4,6 +4,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use uuid::Uuid;
 
 use super::*;
+use crate::program::month::midnight;
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     midnight(NaiveDate::from_ymd_opt(y, m, d).unwrap()) + Duration::hours(h.into())

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::program::Month;
 use crate::{
     commissions::{
-        model::{CommissionMonths, Month, PartnerClose},
+        model::{CommissionMonths, PartnerClose},
         server::{get_commission_months, preview_close, AddAdjustment, CloseMonth},
     },
     components::{

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    app::CurrentUser,
+    auth::context::CurrentUser,
     auth::model::Perm,
     components::{
         form::{field_error, kept_value, FormErrorSummary},

@@ -1,11 +1,13 @@
-//! What the session remembers during an impersonation.
+//! What the session remembers while a reseller acts as a client: the guard reads it to
+//! know whom a request acts for; the impersonation feature writes it.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::{auth::model::Acting, error::AppError};
+use super::model::Acting;
+use crate::error::AppError;
 
 /// Session key of the impersonation state. The signed-in user (the real one) stays under
 /// its own key, untouched.

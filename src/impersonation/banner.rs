@@ -3,15 +3,17 @@
 
 use leptos::prelude::*;
 
+use super::server::EndImpersonation;
 use crate::{
-    app::CurrentUser, auth::model::PrincipalKind, impersonation::server::EndImpersonation,
+    auth::{context::CurrentUser, model::PrincipalKind},
+    components::form::reload_on_success,
 };
 
 #[component]
 pub fn ImpersonationBanner() -> impl IntoView {
     let me = expect_context::<CurrentUser>().0;
     let end = ServerAction::<EndImpersonation>::new();
-    super::form::reload_on_success(end);
+    reload_on_success(end);
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

@@ -10,9 +10,7 @@ use axum::{body::Body, extract::ConnectInfo, http::Request};
 use chrono::Utc;
 use http_body_util::BodyExt;
 use partner_portal::{
-    commissions::close::close_month,
-    demo::seed_demo,
-    partners::dashboard::dashboard,
+    commissions::close::close_month, demo::seed_demo, partners::dashboard::dashboard,
     program::Month,
 };
 use sqlx::PgPool;

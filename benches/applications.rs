@@ -140,9 +140,9 @@ async fn main() {
         let app = app.clone();
         async move {
             let body = format!(
-                "company_name=Bench+{n}&contact_name=Ada&contact_email=submit{n}%40bench.example&contact_phone=&website=\
-                 &partnership_type=reseller&company_size=11-50&industry=Software&current_solutions=&target_market=\
-                 &motivation=We+resell+SaaS+to+200+clients+and+want+yours.&additional_info="
+                "input[company_name]=Bench+{n}&input[contact_name]=Ada&input[contact_email]=submit{n}%40bench.example\
+                 &input[partnership_type]=reseller&input[company_size]=11-50&input[industry]=Software\
+                 &input[motivation]=We+resell+SaaS+to+200+clients+and+want+yours."
             );
             let mut request = Request::post("/api/applications/submit")
                 .header("content-type", "application/x-www-form-urlencoded")

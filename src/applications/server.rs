@@ -1,7 +1,4 @@
 //! Server functions for applications: public submission, and the admins' review.
-// The public form's twelve fields arrive as named arguments (what a plain HTML form posts),
-// and the code `#[server]` generates for the browser does not carry a function-level allow.
-#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -19,21 +16,8 @@ pub const SUBMISSIONS_PER_HOUR: i64 = 5;
 /// The public application form. Every field arrives as text so that nothing typed is lost;
 /// the server checks it all and answers with field-level messages.
 #[server(endpoint = "applications/submit")]
-pub async fn submit_application(
-    company_name: String,
-    contact_name: String,
-    contact_email: String,
-    contact_phone: String,
-    website: String,
-    partnership_type: String,
-    company_size: String,
-    industry: String,
-    current_solutions: String,
-    target_market: String,
-    motivation: String,
-    additional_info: String,
-) -> Result<(), AppError> {
-    use super::{emails, model::ApplicationInput, queries};
+pub async fn submit_application(input: super::model::ApplicationInput) -> Result<(), AppError> {
+    use super::{emails, queries};
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{guard::client_addr, rate_limit::AddressLimit},
@@ -52,20 +36,6 @@ pub async fn submit_application(
     let pool = pool()?;
     limit.check(&pool, addr).await?;
 
-    let input = ApplicationInput {
-        company_name,
-        contact_name,
-        contact_email,
-        contact_phone,
-        website,
-        partnership_type,
-        company_size,
-        industry,
-        current_solutions,
-        target_market,
-        motivation,
-        additional_info,
-    };
     let app = input.validate().map_err(AppError::Validation)?;
     let reference = new_reference();
     let settings = settings()?;

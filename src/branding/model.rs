@@ -50,6 +50,7 @@ impl Colors {
 
 /// The editor's form as typed: text, so that nothing is lost on an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BrandInput {
     pub primary_color: String,
     pub secondary_color: String,

@@ -1,6 +1,4 @@
 //! Server functions of the branding editor and of white-label delivery.
-// The code `#[server]` generates for the browser does not carry a function-level allow.
-#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -90,30 +88,8 @@ pub async fn check_css(css: String) -> Result<CheckedCss, AppError> {
 
 /// Saves the form as a new draft version; returns its number.
 #[server(endpoint = "partner/branding/save")]
-pub async fn save_branding(
-    primary_color: String,
-    secondary_color: String,
-    success_color: String,
-    warning_color: String,
-    error_color: String,
-    logo: String,
-    logo_url: String,
-    favicon: String,
-    favicon_url: String,
-    background: String,
-    background_url: String,
-    company_name: String,
-    support_email: String,
-    support_phone: String,
-    terms_url: String,
-    privacy_url: String,
-    custom_css: String,
-) -> Result<i32, AppError> {
-    use super::{
-        css::sanitize,
-        model::{BrandInput, BRAND_ROOT},
-        queries,
-    };
+pub async fn save_branding(input: super::model::BrandInput) -> Result<i32, AppError> {
+    use super::{css::sanitize, model::BRAND_ROOT, queries};
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
@@ -122,25 +98,6 @@ pub async fn save_branding(
     };
 
     let me = require(Perm::Branding).await?;
-    let input = BrandInput {
-        primary_color,
-        secondary_color,
-        success_color,
-        warning_color,
-        error_color,
-        logo,
-        logo_url,
-        favicon,
-        favicon_url,
-        background,
-        background_url,
-        company_name,
-        support_email,
-        support_phone,
-        terms_url,
-        privacy_url,
-        custom_css,
-    };
     let pool = pool()?;
     let (partner_id, info) = white_label_partner(&pool, &me).await?;
     let brand = input.check(info.eligibility.custom_css)?;

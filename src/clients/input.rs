@@ -11,6 +11,7 @@ use crate::{
 
 /// The client form as submitted: text, so that nothing typed is lost on an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClientInput {
     pub company_name: String,
     pub contact_name: String,

@@ -1,8 +1,5 @@
 //! Server functions for a partner's client accounts. Each starts with its guard and scopes
 //! every query by the caller's partner.
-// The client form's fields arrive as named arguments (what a plain HTML form posts), and the
-// code `#[server]` generates for the browser does not carry a function-level allow.
-#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -89,20 +86,8 @@ pub async fn list_plans() -> Result<Vec<PlanOption>, AppError> {
 /// Creates a client under the tier's cap, records its first subscription event, and invites
 /// its owner by e-mail. Goes to the new client's page.
 #[server(endpoint = "partner/clients/create")]
-pub async fn create_client(
-    company_name: String,
-    contact_name: String,
-    contact_email: String,
-    contact_phone: String,
-    plan: String,
-    custom_price: String,
-    billing_owned_by_reseller: Option<String>,
-    region: String,
-) -> Result<(), AppError> {
-    use super::{
-        input::ClientInput,
-        queries::{self, NewEvent},
-    };
+pub async fn create_client(input: super::input::ClientInput) -> Result<(), AppError> {
+    use super::queries::{self, NewEvent};
     use crate::program::SubscriptionStatus;
     use crate::{
         audit::{self, Action, AuditEntry},
@@ -113,16 +98,6 @@ pub async fn create_client(
     let me = require(Perm::EditClients).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let input = ClientInput {
-        company_name,
-        contact_name,
-        contact_email,
-        contact_phone,
-        plan,
-        custom_price,
-        billing_owned_by_reseller,
-        region,
-    };
     let fields = checked(&pool, &input).await?;
 
     let mut tx = pool.begin().await?;
@@ -175,19 +150,9 @@ pub async fn create_client(
 #[server(endpoint = "partner/clients/update")]
 pub async fn update_client(
     client_id: Uuid,
-    company_name: String,
-    contact_name: String,
-    contact_email: String,
-    contact_phone: String,
-    plan: String,
-    custom_price: String,
-    billing_owned_by_reseller: Option<String>,
-    region: String,
+    input: super::input::ClientInput,
 ) -> Result<(), AppError> {
-    use super::{
-        input::ClientInput,
-        queries::{self, NewEvent},
-    };
+    use super::queries::{self, NewEvent};
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
@@ -197,16 +162,6 @@ pub async fn update_client(
     let me = require(Perm::EditClients).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let input = ClientInput {
-        company_name,
-        contact_name,
-        contact_email,
-        contact_phone,
-        plan,
-        custom_price,
-        billing_owned_by_reseller,
-        region,
-    };
     let fields = checked(&pool, &input).await?;
 
     let mut tx = pool.begin().await?;

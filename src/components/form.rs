@@ -11,6 +11,12 @@ pub fn field_error(error: Option<AppError>, field: &'static str) -> Option<impl 
     Some(view! { <p class="field-error" id=format!("{field}-error")>{message}</p> })
 }
 
+/// The name a form control posts under: `input[field]`, a field of the one input struct
+/// that form server functions take (Leptos decodes nested names into it).
+pub fn input_name(field: &str) -> String {
+    format!("input[{field}]")
+}
+
 /// What the person typed into `field` before the error, so that nothing is lost.
 pub fn kept_value(error: Option<AppError>, field: &str) -> String {
     error

@@ -168,13 +168,15 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         let created_days_ago = 700 - 21 * i as i64;
         add_client(
             &mut tx,
-            northwind,
-            name,
-            plan,
-            status,
+            DemoClient {
+                partner: northwind,
+                name,
+                plan: plan,
+                status: status,
+                index: i,
+                created_days_ago,
+            },
             &hash,
-            i,
-            created_days_ago,
         )
         .await?;
     }
@@ -187,13 +189,15 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         let created_days_ago = 400 - 60 * i as i64;
         add_client(
             &mut tx,
-            contoso,
-            name,
-            PLANS[i % 3],
-            status,
+            DemoClient {
+                partner: contoso,
+                name,
+                plan: PLANS[i % 3],
+                status: status,
+                index: i,
+                created_days_ago,
+            },
             &hash,
-            i,
-            created_days_ago,
         )
         .await?;
     }
@@ -201,13 +205,15 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         let created_days_ago = 300 - 50 * i as i64;
         add_client(
             &mut tx,
-            litware,
-            name,
-            PLANS[(i + 1) % 3],
-            SubscriptionStatus::Active,
+            DemoClient {
+                partner: litware,
+                name,
+                plan: PLANS[(i + 1) % 3],
+                status: SubscriptionStatus::Active,
+                index: i,
+                created_days_ago,
+            },
             &hash,
-            i,
-            created_days_ago,
         )
         .await?;
     }
@@ -306,17 +312,30 @@ async fn add_member(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn add_client(
-    tx: &mut Transaction<'_, Postgres>,
+/// One demo client: its partner, name, plan and status today, its place in the partner's
+/// list (which picks its story), and its age.
+struct DemoClient<'a> {
     partner: Uuid,
-    name: &str,
+    name: &'a str,
     plan: &'static str,
     status: SubscriptionStatus,
-    hash: &str,
     index: usize,
     created_days_ago: i64,
+}
+
+async fn add_client(
+    tx: &mut Transaction<'_, Postgres>,
+    client: DemoClient<'_>,
+    hash: &str,
 ) -> sqlx::Result<()> {
+    let DemoClient {
+        partner,
+        name,
+        plan,
+        status,
+        index,
+        created_days_ago,
+    } = client;
     let slug = crate::program::slug::from_name(name).expect("demo names have letters");
     let contact = format!("owner@{slug}.demo.test");
     let regions = ["EMEA", "North America", "APAC"];

@@ -27,29 +27,33 @@ pub async fn owner_to_act_as(
     Ok(row.map(|r| (r.owner, r.reseller_access_enabled, r.open)))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A requested impersonation: who acts as whom, why, and its start link's hash.
+pub struct NewImpersonation<'a> {
+    pub partner_id: Uuid,
+    pub client_id: Uuid,
+    pub real_user: Uuid,
+    pub acting_user: Uuid,
+    pub reason: &'a str,
+    pub token_hash: &'a [u8],
+    pub token_seconds: i64,
+}
+
 pub async fn create(
     tx: &mut Transaction<'_, Postgres>,
-    partner_id: Uuid,
-    client_id: Uuid,
-    real_user: Uuid,
-    acting_user: Uuid,
-    reason: &str,
-    token_hash: &[u8],
-    token_seconds: i64,
+    new: &NewImpersonation<'_>,
 ) -> sqlx::Result<Uuid> {
     sqlx::query_scalar!(
         "insert into impersonation_sessions
              (partner_id, client_id, real_user_id, acting_user_id, reason, token_hash, token_expires_at)
          values ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))
          returning id",
-        partner_id,
-        client_id,
-        real_user,
-        acting_user,
-        reason,
-        token_hash,
-        token_seconds as f64
+        new.partner_id,
+        new.client_id,
+        new.real_user,
+        new.acting_user,
+        new.reason,
+        new.token_hash,
+        new.token_seconds as f64
     )
     .fetch_one(&mut **tx)
     .await

@@ -54,13 +54,15 @@ pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<Stri
     let (link_token, hash) = token::new_token();
     let id = queries::create(
         &mut tx,
-        partner_id,
-        client_id,
-        me.user_id,
-        owner,
-        &reason,
-        &hash,
-        TOKEN_SECONDS,
+        &queries::NewImpersonation {
+            partner_id,
+            client_id,
+            real_user: me.user_id,
+            acting_user: owner,
+            reason: &reason,
+            token_hash: &hash,
+            token_seconds: TOKEN_SECONDS,
+        },
     )
     .await?;
     let mut entry = AuditEntry::by(&me, Action::ImpersonationRequested)

@@ -10,10 +10,10 @@ pub const MAX_CHARS: usize = 50;
 pub fn from_name(name: &str) -> Option<String> {
     let mut slug = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
+        if slug.len() == MAX_CHARS {
+            break;
+        }
         if c.is_ascii_alphanumeric() {
-            if slug.len() == MAX_CHARS {
-                break;
-            }
             slug.push(c);
         } else if !matches!(c, '\'' | '\u{2019}') && !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');

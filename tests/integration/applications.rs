@@ -13,21 +13,21 @@ fn peer(last: u8) -> std::net::SocketAddr {
 
 fn form(email: &str) -> Vec<(&'static str, String)> {
     vec![
-        ("company_name", "Acme Cloud Ltd".into()),
-        ("contact_name", "Ada Lovelace".into()),
-        ("contact_email", email.into()),
-        ("contact_phone", "+44 20 7946 0000".into()),
-        ("website", "https://acme.example".into()),
-        ("partnership_type", "reseller".into()),
-        ("company_size", "11-50".into()),
-        ("industry", "Software".into()),
-        ("current_solutions", "".into()),
-        ("target_market", "UK mid-market".into()),
+        ("input[company_name]", "Acme Cloud Ltd".into()),
+        ("input[contact_name]", "Ada Lovelace".into()),
+        ("input[contact_email]", email.into()),
+        ("input[contact_phone]", "+44 20 7946 0000".into()),
+        ("input[website]", "https://acme.example".into()),
+        ("input[partnership_type]", "reseller".into()),
+        ("input[company_size]", "11-50".into()),
+        ("input[industry]", "Software".into()),
+        ("input[current_solutions]", "".into()),
+        ("input[target_market]", "UK mid-market".into()),
         (
-            "motivation",
+            "input[motivation]",
             "We resell SaaS to 200 clients and want to add yours.".into(),
         ),
-        ("additional_info", "".into()),
+        ("input[additional_info]", "".into()),
     ]
 }
 

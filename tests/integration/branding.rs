@@ -26,7 +26,10 @@ fn form_with<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     BRAND_FORM
         .iter()
         .map(|(k, v)| {
-            let v = changes.iter().find(|(c, _)| c == k).map_or(*v, |(_, v)| *v);
+            let v = changes
+                .iter()
+                .find(|(c, _)| format!("input[{c}]") == *k)
+                .map_or(*v, |(_, v)| *v);
             (*k, v)
         })
         .collect()

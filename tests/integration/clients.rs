@@ -19,14 +19,14 @@ type EventRow = (
 
 fn client_form(company: &str, email: &str) -> Vec<(&'static str, String)> {
     vec![
-        ("company_name", company.into()),
-        ("contact_name", "Terry Adams".into()),
-        ("contact_email", email.into()),
-        ("contact_phone", "".into()),
-        ("plan", "starter".into()),
-        ("custom_price", "".into()),
-        ("billing_owned_by_reseller", "on".into()),
-        ("region", "EMEA".into()),
+        ("input[company_name]", company.into()),
+        ("input[contact_name]", "Terry Adams".into()),
+        ("input[contact_email]", email.into()),
+        ("input[contact_phone]", "".into()),
+        ("input[plan]", "starter".into()),
+        ("input[custom_price]", "".into()),
+        ("input[billing_owned_by_reseller]", "on".into()),
+        ("input[region]", "EMEA".into()),
     ]
 }
 

@@ -14,7 +14,7 @@ use crate::{
         model::{limits, ApplicationInput, CompanySize},
         server::SubmitApplication,
     },
-    components::form::{kept_value, FormErrorSummary},
+    components::form::{input_name, kept_value, FormErrorSummary},
     error::AppError,
 };
 
@@ -140,13 +140,13 @@ fn Field(
     let on_input = move |ev| form.on_input(name, event_target_value(&ev));
     let control = if multiline {
         Either::Left(view! {
-            <textarea id=name name=name rows="4" maxlength=max required=required
+            <textarea id=name name=input_name(name) rows="4" maxlength=max required=required
                 aria-invalid=move || message().is_some().to_string() aria-describedby=described
                 on:input=on_input prop:value=initial>{initial}</textarea>
         })
     } else {
         Either::Right(view! {
-            <input id=name name=name type=kind.unwrap_or("text") maxlength=max required=required
+            <input id=name name=input_name(name) type=kind.unwrap_or("text") maxlength=max required=required
                 autocomplete=autocomplete
                 aria-invalid=move || message().is_some().to_string() aria-describedby=described
                 on:input=on_input value=initial prop:value=initial />
@@ -179,7 +179,7 @@ fn Choice(
     view! {
         <div class="field">
             <label for=name>{label} " *"</label>
-            <select id=name name=name required
+            <select id=name name=input_name(name) required
                 aria-invalid=move || message().is_some().to_string()
                 aria-describedby=move || message().map(|_| format!("{name}-error"))
                 on:change=move |ev| form.on_input(name, event_target_value(&ev))>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::{
     clients::{input::REGIONS, model::PlanOption},
-    components::form::{field_error, kept_value},
+    components::form::{field_error, input_name, kept_value},
     error::AppError,
 };
 
@@ -42,7 +42,7 @@ pub fn ClientFields(
         view! {
             <div class="field">
                 <label for=field>{label} {required.then_some(" *")}</label>
-                <input id=field name=field type=kind required=required value=value(field, current.clone())
+                <input id=field name=input_name(field) type=kind required=required value=value(field, current.clone())
                     aria-invalid=move || error.get().and_then(|e| e.fields().and_then(|f| f.message(field).map(|_| "true"))) />
                 {move || field_error(error.get(), field)}
             </div>
@@ -76,7 +76,7 @@ pub fn ClientFields(
         {text("contact_phone", "Contact phone", "tel", values.contact_phone.clone(), false)}
         <div class="field">
             <label for="plan">"Plan *"</label>
-            <select id="plan" name="plan" required>
+            <select id="plan" name="input[plan]" required>
                 <option value="">"Choose…"</option>
                 {plan_options}
             </select>
@@ -84,18 +84,18 @@ pub fn ClientFields(
         </div>
         <div class="field">
             <label for="custom_price">"Your price per month (optional)"</label>
-            <input id="custom_price" name="custom_price" inputmode="decimal" placeholder="e.g. 249.00"
+            <input id="custom_price" name="input[custom_price]" inputmode="decimal" placeholder="e.g. 249.00"
                 value=value("custom_price", values.custom_price.clone()) aria-describedby="custom_price-help" />
             <p class="help" id="custom_price-help">"What you charge the client. Your commission is always on the list price."</p>
             {move || field_error(error.get(), "custom_price")}
         </div>
         <div class="field field-check">
-            <input id="billing_owned_by_reseller" name="billing_owned_by_reseller" type="checkbox" value="on" checked=billed />
+            <input id="billing_owned_by_reseller" name="input[billing_owned_by_reseller]" type="checkbox" value="on" checked=billed />
             <label for="billing_owned_by_reseller">"You bill this client"</label>
         </div>
         <div class="field">
             <label for="region">"Region"</label>
-            <select id="region" name="region">
+            <select id="region" name="input[region]">
                 <option value="">"Not set"</option>
                 {region_options}
             </select>

@@ -53,7 +53,7 @@ pub struct ValidBrand {
 
 impl BrandInput {
     /// Checks every field; `css_allowed` is whether the partner may use custom CSS.
-    pub fn check(&self, css_allowed: bool) -> Result<ValidBrand, AppError> {
+    pub fn validate(&self, css_allowed: bool) -> Result<ValidBrand, AppError> {
         let mut errors = FieldErrors::new();
         let mut color = |field: &str, text: &str| match parse_color(text) {
             Ok(color) => color,
@@ -208,14 +208,14 @@ mod tests {
 
     fn message(input: &BrandInput, field: &str) -> Option<String> {
         input
-            .check(true)
+            .validate(true)
             .err()
             .and_then(|e| e.fields().and_then(|f| f.message(field).map(String::from)))
     }
 
     #[test]
     fn a_valid_brand_is_accepted() {
-        let brand = valid().check(false).unwrap();
+        let brand = valid().validate(false).unwrap();
         assert_eq!(brand.colors.primary, "#1d4ed8");
         assert_eq!(brand.logo, ImageSource::None);
         assert_eq!(brand.company_name.as_deref(), Some("Northwind Cloud"));
@@ -279,7 +279,7 @@ mod tests {
             ..valid()
         };
         assert_eq!(
-            good.check(false).unwrap().logo,
+            good.validate(false).unwrap().logo,
             ImageSource::Url("https://cdn.example.com/logo.png".into())
         );
     }
@@ -306,14 +306,14 @@ mod tests {
             custom_css: "a{color:red}".into(),
             ..valid()
         };
-        let refused = css.check(false).unwrap_err();
+        let refused = css.validate(false).unwrap_err();
         assert!(refused
             .fields()
             .unwrap()
             .message("custom_css")
             .unwrap()
             .contains("Platinum"));
-        assert_eq!(css.check(true).unwrap().custom_css, "a{color:red}");
+        assert_eq!(css.validate(true).unwrap().custom_css, "a{color:red}");
         let huge = BrandInput {
             custom_css: "a{color:red}".repeat(2_000),
             ..valid()
@@ -329,7 +329,7 @@ mod tests {
             company_name: "Typed name".into(),
             ..valid()
         };
-        let error = input.check(true).unwrap_err();
+        let error = input.validate(true).unwrap_err();
         let fields = error.fields().unwrap();
         assert!(fields.message("support_email").is_some());
         assert_eq!(fields.kept("company_name"), Some("Typed name"));

@@ -100,7 +100,7 @@ pub async fn save_branding(input: super::model::BrandInput) -> Result<i32, AppEr
     let me = require(Perm::Branding).await?;
     let pool = pool()?;
     let (partner_id, info) = white_label_partner(&pool, &me).await?;
-    let brand = input.check(info.eligibility.custom_css)?;
+    let brand = input.validate(info.eligibility.custom_css)?;
     // A picked upload must be one of this partner's, of the right kind; the same uploads
     // are the only URLs its custom CSS may name.
     let assets = queries::assets(&pool, partner_id).await?;

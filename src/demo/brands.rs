@@ -144,7 +144,7 @@ async fn save(
     input: &BrandInput,
     css_allowed: bool,
 ) -> Result<i32, AppError> {
-    let brand: ValidBrand = input.check(css_allowed)?;
+    let brand: ValidBrand = input.validate(css_allowed)?;
     let urls = queries::asset_urls(&mut **tx, partner).await?;
     let rebuilt = sanitize(&brand.custom_css, BRAND_ROOT, &urls);
     Ok(queries::insert_version(tx, partner, by, &brand, &rebuilt.css, None).await?)

@@ -70,6 +70,16 @@ enum Args {
     CustomDomain,
     /// The brand of the branded sign-in page of Northwind.
     NorthwindBrandKey,
+    /// A demo account with a wrong password.
+    WrongPassword,
+    /// An application with nothing filled in.
+    EmptyApplication,
+    /// An invitation token that was never issued.
+    UnknownInvitation,
+    /// Accepting an invitation that was never issued, with a good password.
+    AcceptUnknownInvitation,
+    /// Removing a user who is not on the account.
+    RemoveUnknownUser,
 }
 
 /// The branding editor: the same callers as commissions (owners and managers of their own
@@ -140,6 +150,10 @@ const ADMIN_ONLY: &[(Caller, u16)] = &[
     (User(FABRIKAM_OWNER), 403),
     (User(ADMIN), 200),
 ];
+
+/// A well-formed token and id that name nothing.
+const UNKNOWN_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+const UNKNOWN_ID: &str = "00000000-0000-4000-8000-000000000000";
 
 const EVERY_MEMBER_OF_NORTHWIND: [&str; 5] =
     [NW_OWNER, NW_MANAGER, NW_SALES, NW_SUPPORT, NW_VIEWER];
@@ -513,6 +527,63 @@ fn table() -> Vec<Row> {
                 (User(FABRIKAM_OWNER), 200),
             ],
         },
+        Row {
+            // Public: anyone may try; a wrong password is refused alike for every caller, as
+            // a form-level message that does not say which half was wrong.
+            endpoint: "login",
+            args: Args::WrongPassword,
+            expect: &[
+                (Anonymous, 422),
+                (User(NW_VIEWER), 422),
+                (User(FABRIKAM_OWNER), 422),
+            ],
+        },
+        Row {
+            // Public: an empty application is named field by field, for anyone.
+            endpoint: "applications/submit",
+            args: Args::EmptyApplication,
+            expect: &[(Anonymous, 422), (User(NW_OWNER), 422), (User(ADMIN), 422)],
+        },
+        Row {
+            // Public: an invitation link is its own credential; an unknown one shows nothing.
+            endpoint: "invitation",
+            args: Args::UnknownInvitation,
+            expect: &[(Anonymous, 200), (User(NW_OWNER), 200)],
+        },
+        Row {
+            endpoint: "invitation/accept",
+            args: Args::AcceptUnknownInvitation,
+            expect: &[(Anonymous, 422), (User(CONTOSO_OWNER), 422)],
+        },
+        Row {
+            // Only the client's owner may remove users; they are told the user is not found.
+            endpoint: "app/users/remove",
+            args: Args::RemoveUnknownUser,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_OWNER), 403),
+                (User(NW_SUPPORT), 403),
+                (User(FABRIKAM_OWNER), 404),
+            ],
+        },
+        Row {
+            // Only a session acting as a client has an impersonation to end.
+            endpoint: "app/impersonation/end",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 403),
+                (User(ADMIN), 403),
+                (User(NW_OWNER), 403),
+                (User(FABRIKAM_OWNER), 403),
+            ],
+        },
+        Row {
+            // Last: signing out ends the table's sessions. Anyone may sign out.
+            endpoint: "logout",
+            args: Args::None,
+            expect: &[(Anonymous, 200), (User(NW_VIEWER), 200), (User(ADMIN), 200)],
+        },
     ]
 }
 
@@ -627,6 +698,16 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::CustomCss => vec![("css", "a { color: red }")],
             Args::CustomDomain => vec![("domain", "portal.northwind.example")],
             Args::NorthwindBrandKey => vec![("key[Slug]", "northwind")],
+            Args::WrongPassword => vec![("email", NW_OWNER), ("password", "not-the-password")],
+            Args::EmptyApplication => vec![("input[company_name]", "")],
+            Args::UnknownInvitation => vec![("token", UNKNOWN_TOKEN)],
+            Args::AcceptUnknownInvitation => vec![
+                ("token", UNKNOWN_TOKEN),
+                ("display_name", "Nobody"),
+                ("password", "a long enough password 2026"),
+                ("password_confirm", "a long enough password 2026"),
+            ],
+            Args::RemoveUnknownUser => vec![("user_id", UNKNOWN_ID)],
             Args::QueueFirstPage => vec![
                 ("query[sort]", "Submitted"),
                 ("query[ascending]", "false"),
@@ -667,6 +748,31 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
         failures.join("\n")
     );
     assert!(checked >= 30, "the table covers {checked} cases");
+}
+
+/// Every server function the router serves has at least one row in the table above, so a
+/// new one cannot ship without saying who may call it.
+#[test]
+fn every_registered_server_function_has_a_row() {
+    let registered: std::collections::BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect();
+    assert!(
+        registered.len() >= 40,
+        "expected the portal's server functions, found {registered:?}"
+    );
+    let covered: std::collections::BTreeSet<String> =
+        table().iter().map(|row| row.endpoint.to_string()).collect();
+    let missing: Vec<_> = registered.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions without a row in the authorization table: {missing:?}"
+    );
+    let unknown: Vec<_> = covered.difference(&registered).collect();
+    assert!(
+        unknown.is_empty(),
+        "rows for no server function: {unknown:?}"
+    );
 }
 
 #[sqlx::test]

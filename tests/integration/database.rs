@@ -57,7 +57,20 @@ async fn a_client_user_cannot_be_attached_across_partners(
     )
     .execute(&pool)
     .await;
-    assert!(result.is_err(), "cross-partner client user refused");
+    let error = result.expect_err("a client user under another partner is refused");
+    let db_error = error.as_database_error().expect("refused by the database");
+    assert_eq!(
+        db_error.code().as_deref(),
+        Some("23503"),
+        "a foreign key violation: {db_error}"
+    );
+    assert!(
+        db_error
+            .constraint()
+            .is_some_and(|c| c.starts_with("client_users_")),
+        "by the client users' composite key: {:?}",
+        db_error.constraint()
+    );
 }
 
 #[sqlx::test]

@@ -7,6 +7,7 @@ use crate::error::AppError;
 
 /// All partners, for admins.
 #[server(endpoint = "admin/partners")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -19,6 +20,7 @@ pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
 
 /// The program overview: MRR, partners by tier, the leaderboard and payouts coming due.
 #[server(endpoint = "admin/overview")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     use crate::{
         auth::{model::Perm, require},

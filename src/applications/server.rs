@@ -16,6 +16,7 @@ pub const SUBMISSIONS_PER_HOUR: i64 = 5;
 /// The public application form. Every field arrives as text so that nothing typed is lost;
 /// the server checks it all and answers with field-level messages.
 #[server(endpoint = "applications/submit")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
 pub async fn submit_application(input: super::model::ApplicationInput) -> Result<(), AppError> {
     use super::{emails, queries};
     use crate::{
@@ -88,6 +89,7 @@ fn new_reference() -> String {
 
 /// One page of the review queue.
 #[server(endpoint = "admin/applications")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn list_applications(query: QueueQuery) -> Result<QueuePage, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -107,6 +109,7 @@ pub async fn list_applications(query: QueueQuery) -> Result<QueuePage, AppError>
 
 /// Everything about one application, with its notes and status history.
 #[server(endpoint = "admin/application")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_application(id: Uuid) -> Result<ApplicationDetail, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -121,6 +124,7 @@ pub async fn get_application(id: Uuid) -> Result<ApplicationDetail, AppError> {
 
 /// Adds an internal note, signed by the admin.
 #[server(endpoint = "admin/application/note")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(body)))]
 pub async fn add_application_note(id: Uuid, body: String) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
@@ -158,6 +162,7 @@ pub async fn add_application_note(id: Uuid, body: String) -> Result<(), AppError
 /// `reject` (with `reason`) or `reopen` (with `reason`). The server refuses moves the
 /// current status does not allow.
 #[server(endpoint = "admin/application/decide")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(reason)))]
 pub async fn decide_application(
     id: Uuid,
     action: String,
@@ -179,6 +184,7 @@ pub async fn decide_application(
 
 /// Counts, monthly volume, approval rate and time to decision, with chart options.
 #[server(endpoint = "admin/applications/stats")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_application_stats() -> Result<ApplicationStats, AppError> {
     use super::charts;
     use crate::{

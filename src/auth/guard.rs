@@ -1,6 +1,9 @@
 //! The guard every server function starts with: `let me = require(Perm::X).await?;`.
 
-use std::net::{IpAddr, SocketAddr};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::{Arc, Mutex},
+};
 
 use axum::extract::ConnectInfo;
 use tower_sessions::Session;
@@ -33,9 +36,35 @@ pub async fn client_addr() -> Option<IpAddr> {
         .map(|ConnectInfo(addr)| addr.ip())
 }
 
-/// The signed-in principal, or `None` for an anonymous caller.
+/// The principal of one request, read once and shared by every server function the page
+/// calls while it renders (the router provides a fresh one per request).
+#[derive(Clone, Default)]
+pub struct RequestPrincipal(Arc<Mutex<Option<Option<Principal>>>>);
+
+impl RequestPrincipal {
+    fn get(&self) -> Option<Option<Principal>> {
+        self.0.lock().ok().and_then(|known| known.clone())
+    }
+
+    fn set(&self, principal: &Option<Principal>) {
+        if let Ok(mut known) = self.0.lock() {
+            *known = Some(principal.clone());
+        }
+    }
+}
+
+/// The signed-in principal, or `None` for an anonymous caller: read from the database once
+/// per request (role and partner standing are always current), then shared.
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {
-    principal_of(&session().await?, &pool()?).await
+    let memo = leptos::prelude::use_context::<RequestPrincipal>();
+    if let Some(known) = memo.as_ref().and_then(RequestPrincipal::get) {
+        return Ok(known);
+    }
+    let principal = principal_of(&session().await?, &pool()?).await?;
+    if let Some(memo) = memo {
+        memo.set(&principal);
+    }
+    Ok(principal)
 }
 
 /// The principal a session stands for: the signed-in user, or, during an impersonation, the

@@ -13,6 +13,7 @@ pub const SIGN_IN_FAILED: &str = "Email or password is incorrect.";
 
 /// Who is signed in, if anyone.
 #[server(endpoint = "whoami")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn whoami() -> Result<Option<Principal>, AppError> {
     // Public by design: it only ever describes the caller.
     super::guard::current_principal().await
@@ -21,6 +22,7 @@ pub async fn whoami() -> Result<Option<Principal>, AppError> {
 /// Signs in with e-mail and password. Answers with where to go: `next` (if it is on this
 /// site) or the area of the account; a plain form post is redirected there.
 #[server(endpoint = "login")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(email, password)))]
 pub async fn login(
     email: String,
     password: String,
@@ -114,6 +116,7 @@ pub async fn login(
 /// Signs out: the session is deleted from the store and its cookie expired. Answers with
 /// where to go: a client user's reseller's sign-in page (in its brand), or the home page.
 #[server(endpoint = "logout")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn logout() -> Result<String, AppError> {
     use super::{
         guard::{client_addr, current_principal, session},

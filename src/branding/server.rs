@@ -8,6 +8,7 @@ use crate::error::AppError;
 /// Everything the editor shows: the newest version's values, the versions, the uploads, the
 /// custom domain, and whether the partner's tier allows white-label and custom CSS.
 #[server(endpoint = "partner/branding")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_branding() -> Result<BrandingEditor, AppError> {
     use super::{
         css::sanitize,
@@ -61,6 +62,7 @@ pub async fn get_branding() -> Result<BrandingEditor, AppError> {
 
 /// The partner's custom CSS as the preview will apply it, and what was removed from it.
 #[server(endpoint = "partner/branding/check-css")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(css)))]
 pub async fn check_css(css: String) -> Result<CheckedCss, AppError> {
     use super::{
         css::sanitize,
@@ -88,6 +90,7 @@ pub async fn check_css(css: String) -> Result<CheckedCss, AppError> {
 
 /// Saves the form as a new draft version; returns its number.
 #[server(endpoint = "partner/branding/save")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
 pub async fn save_branding(input: super::model::BrandInput) -> Result<i32, AppError> {
     use super::{css::sanitize, model::BRAND_ROOT, queries};
     use crate::{
@@ -136,6 +139,7 @@ pub async fn save_branding(input: super::model::BrandInput) -> Result<i32, AppEr
 
 /// Makes a saved version the live brand. Audited.
 #[server(endpoint = "partner/branding/publish")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn publish_branding(version: i32) -> Result<i32, AppError> {
     use super::queries;
     use crate::{
@@ -164,6 +168,7 @@ pub async fn publish_branding(version: i32) -> Result<i32, AppError> {
 
 /// Copies an earlier version as a new draft; returns the new version's number.
 #[server(endpoint = "partner/branding/restore")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn restore_branding(version: i32) -> Result<i32, AppError> {
     use super::queries;
     use crate::{
@@ -192,6 +197,7 @@ pub async fn restore_branding(version: i32) -> Result<i32, AppError> {
 
 /// Sets the custom domain (empty removes it). A new domain starts unverified with a new token.
 #[server(endpoint = "partner/branding/domain")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(domain)))]
 pub async fn set_custom_domain(domain: String) -> Result<(), AppError> {
     use super::{domain::parse_domain, queries};
     use crate::{
@@ -234,6 +240,7 @@ pub async fn set_custom_domain(domain: String) -> Result<(), AppError> {
 
 /// Looks the domain's TXT record up; verified when it holds the token.
 #[server(endpoint = "partner/branding/domain/verify")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn verify_custom_domain() -> Result<(), AppError> {
     use super::{
         domain::txt_records,
@@ -288,6 +295,7 @@ pub async fn verify_custom_domain() -> Result<(), AppError> {
 /// The published brand a page shows, or `None` for the vendor's own look. Public: sign-in
 /// pages need it before anyone is signed in, and it holds nothing secret.
 #[server(endpoint = "brand")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(key)))]
 pub async fn page_brand(key: BrandKey) -> Result<Option<Brand>, AppError> {
     use super::queries;
     use crate::{

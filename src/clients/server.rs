@@ -26,6 +26,7 @@ async fn checked(
 
 /// One page of the caller's partner's clients, with the cap headroom.
 #[server(endpoint = "partner/clients")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn list_clients(query: ClientQuery) -> Result<ClientPage, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -53,6 +54,7 @@ pub async fn list_clients(query: ClientQuery) -> Result<ClientPage, AppError> {
 
 /// One of the caller's partner's clients, with its subscription history.
 #[server(endpoint = "partner/client")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_client(client_id: Uuid) -> Result<ClientDetail, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -73,6 +75,7 @@ pub async fn get_client(client_id: Uuid) -> Result<ClientDetail, AppError> {
 
 /// The plans a client can be on, with list prices.
 #[server(endpoint = "partner/plans")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn list_plans() -> Result<Vec<PlanOption>, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -86,6 +89,7 @@ pub async fn list_plans() -> Result<Vec<PlanOption>, AppError> {
 /// Creates a client under the tier's cap, records its first subscription event, and invites
 /// its owner by e-mail. Goes to the new client's page.
 #[server(endpoint = "partner/clients/create")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
 pub async fn create_client(input: super::input::ClientInput) -> Result<(), AppError> {
     use super::queries::{self, NewEvent};
     use crate::program::SubscriptionStatus;
@@ -148,6 +152,7 @@ pub async fn create_client(input: super::input::ClientInput) -> Result<(), AppEr
 
 /// Edits a client's details, plan and price; each change of plan or price is an event.
 #[server(endpoint = "partner/clients/update")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
 pub async fn update_client(
     client_id: Uuid,
     input: super::input::ClientInput,
@@ -206,6 +211,7 @@ pub async fn update_client(
 /// ACTIVE <-> SUSPENDED, either -> CANCELED (only with `confirm`), CANCELED -> ACTIVE
 /// (under the cap).
 #[server(endpoint = "partner/clients/status")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn change_client_status(
     client_id: Uuid,
     status: String,

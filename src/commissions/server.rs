@@ -18,6 +18,7 @@ fn parse_month(text: &str) -> Result<crate::program::Month, AppError> {
 
 /// Months an admin can close (after the latest close, up to last month) and those closed.
 #[server(endpoint = "admin/commissions/months")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_commission_months() -> Result<CommissionMonths, AppError> {
     use super::{close::latest_closed, queries};
     use crate::program::Month;
@@ -48,6 +49,7 @@ pub async fn get_commission_months() -> Result<CommissionMonths, AppError> {
 
 /// What closing `month` would write, per partner (or, for a closed month, what it wrote).
 #[server(endpoint = "admin/commissions/preview")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
     use super::{close, queries};
     use crate::{
@@ -94,6 +96,7 @@ pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
 
 /// Closes `month`: statements, tier recomputation, payouts. Idempotent.
 #[server(endpoint = "admin/commissions/close")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn close_month(month: String, confirm: Option<String>) -> Result<CloseOutcome, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -118,6 +121,7 @@ pub async fn close_month(month: String, confirm: Option<String>) -> Result<Close
 
 /// Adds a correction to a partner's closed statement; it is paid with the next payout.
 #[server(endpoint = "admin/commissions/adjust")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(reason)))]
 pub async fn add_adjustment(
     partner_id: String,
     month: String,
@@ -189,6 +193,7 @@ pub async fn add_adjustment(
 
 /// Every partner's payouts: unpaid first, then the latest paid.
 #[server(endpoint = "admin/payouts")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_payouts() -> Result<Vec<Payout>, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -201,6 +206,7 @@ pub async fn get_payouts() -> Result<Vec<Payout>, AppError> {
 
 /// Records that a due payout was paid, once.
 #[server(endpoint = "admin/payouts/pay")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(reference)))]
 pub async fn pay_payout(
     payout_id: String,
     method: String,
@@ -265,6 +271,7 @@ pub async fn pay_payout(
 
 /// The caller's partner's statements, payouts and payout method.
 #[server(endpoint = "partner/commissions")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_partner_commissions() -> Result<PartnerCommissions, AppError> {
     use super::{close::unassigned_balance, queries};
     use crate::{
@@ -288,6 +295,7 @@ pub async fn get_partner_commissions() -> Result<PartnerCommissions, AppError> {
 
 /// One of the caller's partner's statements, a page of lines at a time.
 #[server(endpoint = "partner/commissions/statement")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_statement(month: String, page: i64) -> Result<StatementDetail, AppError> {
     use super::queries::{self, LINES_PER_PAGE};
     use crate::{
@@ -315,6 +323,7 @@ pub async fn get_statement(month: String, page: i64) -> Result<StatementDetail, 
 
 /// The owner chooses how the partner is paid.
 #[server(endpoint = "partner/payout-method")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(account)))]
 pub async fn set_payout_method(method: String, account: String) -> Result<(), AppError> {
     use super::model::PayoutMethod;
     use crate::{

@@ -6,7 +6,9 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::ErrorView;
 use crate::error::AppError;
 
-/// Renders `render(data)` once `resource` has loaded, or the error page that fits.
+/// Renders `render(data)` once `resource` has loaded, or the error page that fits. A
+/// `<Transition>`: when the resource loads again (after a save) the page keeps showing the
+/// last data instead of flashing "Loading…".
 pub fn loaded<T, V>(
     resource: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
@@ -16,7 +18,7 @@ where
     V: IntoView + 'static,
 {
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
@@ -26,6 +28,6 @@ where
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }

@@ -10,6 +10,7 @@ use crate::error::AppError;
 /// Asks to log in as `client_id` with a `reason`. Returns (and, for a plain form, redirects
 /// to) the single-use link, valid for a minute.
 #[server(endpoint = "partner/clients/impersonate")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(reason)))]
 pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<String, AppError> {
     use super::{queries, TOKEN_SECONDS};
     use crate::{
@@ -78,6 +79,7 @@ pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<Stri
 
 /// Ends the current impersonation and goes back to the client's page in the partner area.
 #[server(endpoint = "app/impersonation/end")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn end_impersonation() -> Result<String, AppError> {
     use super::layer::finish;
     use crate::auth::acting::acting;
@@ -97,6 +99,7 @@ pub async fn end_impersonation() -> Result<String, AppError> {
 
 /// Every reseller access to the caller's client account, for its owner.
 #[server(endpoint = "app/support-access")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_support_access() -> Result<SupportAccessPage, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -124,6 +127,7 @@ pub async fn get_support_access() -> Result<SupportAccessPage, AppError> {
 /// Turns the reseller's access to this account on or off. Turning it off ends any
 /// impersonation in progress at its next request.
 #[server(endpoint = "app/support-access/set")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn set_reseller_access(enabled: bool) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},

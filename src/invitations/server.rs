@@ -7,6 +7,7 @@ use crate::error::AppError;
 
 /// What the invitation behind `token` offers, or why it cannot be used.
 #[server(endpoint = "invitation")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(token)))]
 pub async fn get_invitation(
     token: String,
 ) -> Result<Result<InvitationView, InvitationProblem>, AppError> {
@@ -23,6 +24,10 @@ pub async fn get_invitation(
 /// to `/partner` (or `/app`).
 /// A used, expired or unknown token changes nothing.
 #[server(endpoint = "invitation/accept")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip(token, display_name, password, password_confirm))
+)]
 pub async fn accept_invitation(
     token: String,
     display_name: String,

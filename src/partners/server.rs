@@ -7,6 +7,7 @@ use crate::error::AppError;
 
 /// The caller's own partner: name, tier and client counts.
 #[server(endpoint = "partner/overview")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -23,6 +24,7 @@ pub async fn get_partner_overview() -> Result<PartnerOverview, AppError> {
 /// The dashboard: clients, tier, charts and activity for every member; MRR, commissions and
 /// payouts only for roles that may see commissions.
 #[server(endpoint = "partner/dashboard")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::{
         auth::{model::Perm, require},

@@ -10,6 +10,7 @@ use crate::error::AppError;
 
 /// The signed-in client user's own account.
 #[server(endpoint = "app/account")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn my_account() -> Result<ClientAccount, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -26,6 +27,10 @@ pub async fn my_account() -> Result<ClientAccount, AppError> {
 /// Updates the account's contact name and phone. Allowed to a reseller acting as the client
 /// (and audited with both identities).
 #[server(endpoint = "app/account/contact")]
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip(contact_name, contact_phone))
+)]
 pub async fn update_contact(contact_name: String, contact_phone: String) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
@@ -78,6 +83,7 @@ pub async fn update_contact(contact_name: String, contact_phone: String) -> Resu
 
 /// The account's users.
 #[server(endpoint = "app/users")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn list_account_users() -> Result<Vec<AccountUser>, AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -91,6 +97,7 @@ pub async fn list_account_users() -> Result<Vec<AccountUser>, AppError> {
 
 /// Invites a user to the account (the owner only; never while a reseller is acting).
 #[server(endpoint = "app/users/invite")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(email)))]
 pub async fn invite_account_user(email: String) -> Result<(), AppError> {
     use crate::{
         auth::{model::Perm, require},
@@ -132,6 +139,7 @@ pub async fn invite_account_user(email: String) -> Result<(), AppError> {
 /// Removes a user from the account and disables their sign-in (the owner only; not
 /// themselves; never while a reseller is acting).
 #[server(endpoint = "app/users/remove")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn remove_account_user(user_id: Uuid) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},

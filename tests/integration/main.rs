@@ -13,6 +13,7 @@ mod database;
 mod embedded_postgres;
 mod impersonation;
 mod mail;
+mod observability;
 mod pages;
 mod sign_in;
 mod smtp_sink;

@@ -95,7 +95,7 @@ fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
     view! {
         <section aria-labelledby="preview-title" class="card">
             {done}
-            <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let p = match preview.await {
                     Ok(p) => p,
@@ -137,7 +137,7 @@ fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
                 }
                 .into_any()
             })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

@@ -1,0 +1,67 @@
+//! Logs: every line written while serving a request names that request's id, which the
+//! response also carries, so that a user's report can be matched to the server's log.
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::common::*;
+
+/// Log output kept in memory for the test to read.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[sqlx::test]
+async fn log_lines_of_a_server_function_carry_the_request_id(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let viewer = app.sign_in(NW_VIEWER).await;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // A viewer may not read commissions: the guard logs the refusal.
+    let reply = app.call(Some(&viewer), "partner/commissions", &[]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let id = reply
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("the response names its request")
+        .to_string();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let refusal = log
+        .lines()
+        .find(|line| line.contains("permission refused"))
+        .unwrap_or_else(|| panic!("the refusal is logged:\n{log}"));
+    assert!(refusal.contains(&id), "{refusal}");
+    // The server function's own span is on the line too.
+    assert!(refusal.contains("get_partner_commissions"), "{refusal}");
+
+    // A second request gets another id.
+    let again = app.call(Some(&viewer), "partner/commissions", &[]).await;
+    assert_ne!(again.headers.get("x-request-id").unwrap(), id.as_str());
+}

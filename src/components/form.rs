@@ -1,5 +1,5 @@
-//! Form pieces: the message next to a field, the value kept after an error, and the summary
-//! at the top of a form.
+//! Form pieces: a labelled field with its hint and message, the confirmation a destructive
+//! action needs, the value kept after an error, and the summary at the top of a form.
 
 use leptos::prelude::*;
 
@@ -56,4 +56,107 @@ where
             let _ = window().location().set_href(&destination);
         }
     });
+}
+
+/// The message for `field` in `error`, if any.
+pub fn message_for(error: Option<AppError>, field: &str) -> Option<String> {
+    Some(error?.fields()?.message(field)?.to_string())
+}
+
+/// A labelled text field (or text area): its hint and its message are linked to the control
+/// with `aria-describedby`, the message also marks it `aria-invalid`, and `value` keeps
+/// what was typed. It posts as `input[name]` (see [`input_name`]).
+#[component]
+pub fn Field(
+    /// The field's name in the input struct; also its id.
+    name: &'static str,
+    label: &'static str,
+    /// The message shown under the field.
+    #[prop(into)]
+    message: Signal<Option<String>>,
+    /// What the field shows: the current value, or what was typed before an error.
+    #[prop(optional, into)]
+    value: Signal<String>,
+    #[prop(default = None)] max: Option<usize>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] multiline: bool,
+    /// The input type (`text` unless set).
+    #[prop(default = None)]
+    kind: Option<&'static str>,
+    #[prop(default = None)] hint: Option<&'static str>,
+    #[prop(default = None)] autocomplete: Option<&'static str>,
+    /// Called with the text as it is typed (live checks).
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
+) -> impl IntoView {
+    let hint_id = format!("{name}-help");
+    let error_id = format!("{name}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let ids: Vec<&str> = [
+                hint.map(|_| hint_id.as_str()),
+                message.get().map(|_| error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = move || message.get().is_some().to_string();
+    let typed = move |ev| {
+        if let Some(on_input) = on_input {
+            on_input.run(event_target_value(&ev));
+        }
+    };
+    let control = if multiline {
+        view! {
+            <textarea id=name name=input_name(name) rows="4" maxlength=max required=required
+                aria-invalid=invalid aria-describedby=described
+                on:input=typed prop:value=value>{value.get_untracked()}</textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=name name=input_name(name) type=kind.unwrap_or("text") maxlength=max
+                required=required autocomplete=autocomplete
+                aria-invalid=invalid aria-describedby=described
+                on:input=typed value=value.get_untracked() prop:value=value />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=name>{label} {required.then_some(" *")}</label>
+            {control}
+            {hint.map(|h| view! { <p class="help" id=hint_id>{h}</p> })}
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// The check box a destructive action needs before it runs. The server function refuses
+/// without it as well (`confirm=yes`), so neither a stray click nor a replayed post can
+/// change anything.
+#[component]
+pub fn Confirm(
+    /// The element id (unique on the page).
+    id: &'static str,
+    /// What the person confirms, in plain words.
+    #[prop(into)]
+    label: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let message = move || message_for(error.get(), "confirm");
+    view! {
+        <div class="field field-check confirm">
+            <input id=id name="confirm" type="checkbox" value="yes" required
+                aria-invalid=move || message().is_some().to_string()
+                aria-describedby=move || message().map(|_| error_id.clone()) />
+            <label for=id>{label}</label>
+            {move || message().map(|m| view! { <p class="field-error" id=format!("{id}-error")>{m}</p> })}
+        </div>
+    }
 }

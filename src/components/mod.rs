@@ -1,4 +1,5 @@
-//! Shared UI: the page frame, area gates, error and status pages, formatting.
+//! Shared UI: the page frame, forms, tables and pagers, error and status pages, charts,
+//! formatting. It depends on no feature but `auth` (who is signed in).
 
 pub mod chart;
 pub mod form;
@@ -6,6 +7,7 @@ pub mod format;
 pub mod layout;
 pub mod loaded;
 pub mod status;
+pub mod table;
 
 pub use loaded::loaded;
 pub use status::{ErrorView, NotFoundPage};

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -14,7 +14,7 @@ use crate::{
         model::{limits, ApplicationInput, CompanySize},
         server::SubmitApplication,
     },
-    components::form::{input_name, kept_value, FormErrorSummary},
+    components::form::{input_name, kept_value, Field as SharedField, FormErrorSummary},
     error::AppError,
 };
 
@@ -112,7 +112,7 @@ pub fn ApplyPage() -> impl IntoView {
     }
 }
 
-/// A text field (or textarea) with its label, limit, help and message.
+/// A field of the application: the shared field, checked live once edited.
 #[component]
 fn Field(
     name: &'static str,
@@ -125,40 +125,20 @@ fn Field(
     #[prop(optional)] autocomplete: Option<&'static str>,
 ) -> impl IntoView {
     let form = expect_context::<ApplyForm>();
-    let initial = move || kept_value(form.server_error.get(), name);
-    let message = move || form.message(name);
-    let described = move || {
-        let mut ids = Vec::new();
-        if help.is_some() {
-            ids.push(format!("{name}-help"));
-        }
-        if message().is_some() {
-            ids.push(format!("{name}-error"));
-        }
-        (!ids.is_empty()).then(|| ids.join(" "))
-    };
-    let on_input = move |ev| form.on_input(name, event_target_value(&ev));
-    let control = if multiline {
-        Either::Left(view! {
-            <textarea id=name name=input_name(name) rows="4" maxlength=max required=required
-                aria-invalid=move || message().is_some().to_string() aria-describedby=described
-                on:input=on_input prop:value=initial>{initial}</textarea>
-        })
-    } else {
-        Either::Right(view! {
-            <input id=name name=input_name(name) type=kind.unwrap_or("text") maxlength=max required=required
-                autocomplete=autocomplete
-                aria-invalid=move || message().is_some().to_string() aria-describedby=described
-                on:input=on_input value=initial prop:value=initial />
-        })
-    };
     view! {
-        <div class="field">
-            <label for=name>{label} {required.then_some(" *")}</label>
-            {control}
-            {help.map(|h| view! { <p class="help" id=format!("{name}-help")>{h}</p> })}
-            {move || message().map(|m| view! { <p class="field-error" id=format!("{name}-error")>{m}</p> })}
-        </div>
+        <SharedField
+            name
+            label
+            max=Some(max)
+            required
+            multiline
+            kind
+            hint=help
+            autocomplete
+            message=Signal::derive(move || form.message(name))
+            value=Signal::derive(move || kept_value(form.server_error.get(), name))
+            on_input=Callback::new(move |value| form.on_input(name, value))
+        />
     }
 }
 

@@ -15,6 +15,7 @@ use crate::{
     components::{
         format::{count, date},
         loaded,
+        table::{Column, DataTable, Pager},
     },
 };
 
@@ -96,10 +97,7 @@ fn QueueView(page: QueuePage, query: QueueQuery) -> impl IntoView {
         )
         .collect_view();
 
-    let body = if page.rows.is_empty() {
-        view! { <p class="empty">"No applications match these filters."</p> }.into_any()
-    } else {
-        let rows = page
+    let rows = page
             .rows
             .iter()
             .map(|a| {
@@ -125,35 +123,29 @@ fn QueueView(page: QueuePage, query: QueueQuery) -> impl IntoView {
                 }
             })
             .collect_view();
-        view! {
-            <div class="table-wrap">
-                <table class="data-table">
-                    <caption class="visually-hidden">"Applications"</caption>
-                    <thead><tr>
-                        <th scope="col">"Company"</th>
-                        <th scope="col">"Contact e-mail"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Submitted"</th>
-                        <th scope="col" class="num">"Waiting"</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
-    };
     let pages = page.pages();
     let current = query.page;
-    let prev = (current > 1).then(|| query.href(|q| q.page = current - 1));
-    let next = (current < pages).then(|| query.href(|q| q.page = current + 1));
+    let columns = vec![
+        Column::new("Company"),
+        Column::new("Contact e-mail"),
+        Column::new("Type"),
+        Column::new("Status"),
+        Column::new("Submitted"),
+        Column::numeric("Waiting"),
+    ];
     view! {
         <nav class="tabs" aria-label="Status">{tabs}</nav>
-        {body}
-        <nav class="pager" aria-label="Pages">
-            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-            <span>"Page " {current} " of " {pages} " · " {count(page.total)} " applications"</span>
-            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
-        </nav>
+        <DataTable caption="Applications" columns is_empty=page.rows.is_empty()
+            empty="No applications match these filters.">
+            {rows}
+        </DataTable>
+        <Pager
+            label="Application pages"
+            first=(current > 2).then(|| query.href(|q| q.page = 1))
+            previous=(current > 1).then(|| query.href(|q| q.page = current - 1))
+            next=(current < pages).then(|| query.href(|q| q.page = current + 1))
+            last=(current + 1 < pages).then(|| query.href(|q| q.page = pages))
+            position=format!("Page {current} of {pages} · {} applications", count(page.total))
+        />
     }
 }

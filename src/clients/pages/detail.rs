@@ -13,7 +13,7 @@ use crate::{
         server::{get_client, list_plans, ChangeClientStatus, UpdateClient},
     },
     components::{
-        form::{field_error, kept_value, FormErrorSummary},
+        form::{field_error, kept_value, Confirm, FormErrorSummary},
         format::{date, date_time, money},
         loaded,
     },
@@ -175,11 +175,7 @@ fn StatusControls(
         <ActionForm action=action attr:class="decision">
             <input type="hidden" name="client_id" value=id.to_string() />
             <input type="hidden" name="status" value="canceled" />
-            <div class="field field-check">
-                <input id="confirm" name="confirm" type="checkbox" value="yes" required />
-                <label for="confirm">"I understand that canceling ends this client's subscription"</label>
-            </div>
-            {move || field_error(error.get(), "confirm")}
+            <Confirm id="confirm" label="I understand that canceling ends this client's subscription" error />
             <button type="submit" class="button button-danger">"Cancel subscription"</button>
         </ActionForm>
     });

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::{
     clients::{input::REGIONS, model::PlanOption},
-    components::form::{field_error, input_name, kept_value},
+    components::form::{field_error, kept_value, message_for, Field},
     error::AppError,
 };
 
@@ -40,12 +40,14 @@ pub fn ClientFields(
                      current: String,
                      required: bool| {
         view! {
-            <div class="field">
-                <label for=field>{label} {required.then_some(" *")}</label>
-                <input id=field name=input_name(field) type=kind required=required value=value(field, current.clone())
-                    aria-invalid=move || error.get().and_then(|e| e.fields().and_then(|f| f.message(field).map(|_| "true"))) />
-                {move || field_error(error.get(), field)}
-            </div>
+            <Field
+                name=field
+                label
+                kind=Some(kind)
+                required
+                message=Signal::derive(move || message_for(error.get(), field))
+                value=Signal::derive(value(field, current))
+            />
         }
     };
     let selected_plan = value("plan", values.plan.clone());

@@ -16,6 +16,7 @@ use crate::{
         form::FormErrorSummary,
         format::{count, money},
         loaded,
+        table::{Column, DataTable, Pager, SortLink},
     },
 };
 
@@ -115,60 +116,71 @@ fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
     let new_button = page
         .can_edit
         .then(|| view! { <a class="button" href="/partner/clients/new">"New client"</a> });
-    let body = if page.rows.is_empty() {
-        let message = if query
-            == (ClientQuery {
-                page: query.page,
-                ..Default::default()
-            }) {
-            "No clients yet. Create your first client to start earning commission."
-        } else {
-            "No clients match these filters."
-        };
-        view! { <p class="empty">{message}</p> }.into_any()
+    let filtered = query
+        != (ClientQuery {
+            page: query.page,
+            ..Default::default()
+        });
+    let empty = if filtered {
+        "No clients match these filters."
     } else {
-        let rows = page
-            .rows
-            .iter()
-            .map(|c| view! {
-                <tr>
-                    <th scope="row"><a href=format!("/partner/clients/{}", c.id)>{c.company_name.clone()}</a></th>
-                    <td>{c.contact_name.clone()}<span class="muted small">" · " {c.contact_email.clone()}</span></td>
-                    <td>{c.plan_name.clone()}</td>
-                    <td class="num">{money(c.price)}</td>
-                    <td><span class=format!("status-badge status-{}", c.status.slug())>{c.status.label()}</span></td>
-                </tr>
-            })
-            .collect_view();
-        view! {
-            <div class="table-wrap">
-                <table class="data-table">
-                    <caption class="visually-hidden">"Clients"</caption>
-                    <thead><tr>
-                        <th scope="col">"Company"</th>
-                        <th scope="col">"Contact"</th>
-                        <th scope="col">"Plan"</th>
-                        <th scope="col" class="num">"Price / month"</th>
-                        <th scope="col">"Status"</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        "No clients yet. Create your first client to start earning commission."
     };
+    // A header sorts by its column; the sorted one turns the order round.
+    let sort_by = |sort: ClientSort, label: &'static str| {
+        let sorted = query.sort == sort;
+        let descending = query.descending;
+        Column::new(label).sorted(SortLink {
+            href: query.href(|q| {
+                q.descending = if sorted {
+                    !descending
+                } else {
+                    sort == ClientSort::Created
+                };
+                q.sort = sort;
+                q.page = 1;
+            }),
+            descending: sorted.then_some(descending),
+        })
+    };
+    let columns = vec![
+        sort_by(ClientSort::Company, "Company"),
+        Column::new("Contact"),
+        sort_by(ClientSort::Plan, "Plan"),
+        Column {
+            numeric: true,
+            ..sort_by(ClientSort::Price, "Price / month")
+        },
+        Column::new("Status"),
+    ];
+    let rows = page
+        .rows
+        .iter()
+        .map(|c| view! {
+            <tr>
+                <th scope="row"><a href=format!("/partner/clients/{}", c.id)>{c.company_name.clone()}</a></th>
+                <td>{c.contact_name.clone()}<span class="muted small">" · " {c.contact_email.clone()}</span></td>
+                <td>{c.plan_name.clone()}</td>
+                <td class="num">{money(c.price)}</td>
+                <td><span class=format!("status-badge status-{}", c.status.slug())>{c.status.label()}</span></td>
+            </tr>
+        })
+        .collect_view();
     let pages = page.pages();
     let current = query.page;
-    let prev = (current > 1).then(|| query.href(|q| q.page = current - 1));
-    let next = (current < pages).then(|| query.href(|q| q.page = current + 1));
     view! {
         <div class="list-toolbar">{gauge}{new_button}</div>
-        {body}
-        <nav class="pager" aria-label="Pages">
-            {prev.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-            <span>"Page " {current} " of " {pages} " · " {count(page.total)} " clients"</span>
-            {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
-        </nav>
+        <DataTable caption="Clients" columns is_empty=page.rows.is_empty() empty>
+            {rows}
+        </DataTable>
+        <Pager
+            label="Client pages"
+            first=(current > 2).then(|| query.href(|q| q.page = 1))
+            previous=(current > 1).then(|| query.href(|q| q.page = current - 1))
+            next=(current < pages).then(|| query.href(|q| q.page = current + 1))
+            last=(current + 1 < pages).then(|| query.href(|q| q.page = pages))
+            position=format!("Page {current} of {pages} · {} clients", count(page.total))
+        />
     }
 }
 

@@ -12,7 +12,7 @@ use crate::{
         server::{get_commission_months, preview_close, AddAdjustment, CloseMonth},
     },
     components::{
-        form::{field_error, kept_value, FormErrorSummary},
+        form::{field_error, kept_value, Confirm, FormErrorSummary},
         format::{count, date_time, money, percent},
         loaded, ErrorView,
     },
@@ -124,13 +124,11 @@ fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
                         <ActionForm action=close attr:class="confirm-form">
                             <FormErrorSummary error=Signal::derive(error) />
                             <input type="hidden" name="month" value=p.month.to_string() />
-                            <div class="field checkbox">
-                                <input type="checkbox" id="confirm-close" name="confirm" value="yes" required />
-                                <label for="confirm-close">
-                                    "I have checked this preview. Statements cannot be changed once the month is closed."
-                                </label>
-                                {move || field_error(error(), "confirm")}
-                            </div>
+                            <Confirm
+                                id="confirm-close"
+                                label="I have checked this preview. Statements cannot be changed once the month is closed."
+                                error=Signal::derive(error)
+                            />
                             <button type="submit" class="button">{format!("Close {}", p.month.label())}</button>
                         </ActionForm>
                     })}

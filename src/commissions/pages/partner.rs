@@ -15,6 +15,7 @@ use crate::{
         form::{field_error, kept_value, FormErrorSummary},
         format::{count, date, date_time, day, money, percent},
         loaded,
+        table::Pager,
     },
 };
 
@@ -260,15 +261,16 @@ fn StatementView(detail: StatementDetail) -> impl IntoView {
         })
         .collect_view();
     let pager = (detail.pages > 1).then(|| {
-        let link = move |page: i64, label: &'static str| {
-            view! { <a href=format!("/partner/commissions/{}?page={page}", s.month) class="button button-quiet button-small">{label}</a> }
-        };
+        let link = move |page: i64| format!("/partner/commissions/{}?page={page}", s.month);
         view! {
-            <nav class="pager" aria-label="Statement pages">
-                {(detail.page > 1).then(|| link(detail.page - 1, "Previous"))}
-                <span>"Page " {detail.page} " of " {detail.pages}</span>
-                {(detail.page < detail.pages).then(|| link(detail.page + 1, "Next"))}
-            </nav>
+            <Pager
+                label="Statement pages"
+                first=(detail.page > 2).then(|| link(1))
+                previous=(detail.page > 1).then(|| link(detail.page - 1))
+                next=(detail.page < detail.pages).then(|| link(detail.page + 1))
+                last=(detail.page + 1 < detail.pages).then(|| link(detail.pages))
+                position=format!("Page {} of {}", detail.page, detail.pages)
+            />
         }
     });
     let payout = match &s.payout {

@@ -1,6 +1,7 @@
 //! Commissions: the monthly close (statements, tier recomputation), payouts, and the
 //! figures the dashboards show, all derived from subscription events and statements.
 
+pub mod input;
 pub mod model;
 pub mod pages;
 pub mod server;

@@ -206,40 +206,22 @@ pub async fn get_payouts() -> Result<Vec<Payout>, AppError> {
 
 /// Records that a due payout was paid, once.
 #[server(endpoint = "admin/payouts/pay")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(reference)))]
-pub async fn pay_payout(
-    payout_id: String,
-    method: String,
-    reference: String,
-) -> Result<String, AppError> {
-    use super::model::{not_payable, PayoutMethod};
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn pay_payout(input: super::input::PaymentInput) -> Result<String, AppError> {
+    use super::model::not_payable;
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
         components::format::money,
-        error::FieldErrors,
         state::pool,
     };
 
     let me = require(Perm::Admin).await?;
-    let mut errors = FieldErrors::new();
-    let payout = uuid::Uuid::parse_str(payout_id.trim()).map_err(|_| AppError::NotFound)?;
-    let method_parsed = PayoutMethod::from_field(&method);
-    if let Err(message) = method_parsed {
-        errors.add("method", message);
-    }
-    let reference = reference.trim().to_string();
-    if !(1..=100).contains(&reference.chars().count()) {
-        errors.add(
-            "reference",
-            "Enter the payment reference (up to 100 characters).",
-        );
-    }
-    let Some(method) = method_parsed.ok().filter(|_| errors.is_empty()) else {
-        return Err(AppError::Validation(
-            errors.keep("method", &method).keep("reference", &reference),
-        ));
-    };
+    let payment = input
+        .validate()
+        .map_err(AppError::Validation)?
+        .ok_or(AppError::NotFound)?;
+    let (payout, method, reference) = (payment.payout_id, payment.method, payment.reference);
     let mut tx = pool()?.begin().await?;
     let Some((partner, amount)) =
         super::queries::mark_paid(&mut tx, payout, me.user_id, method, &reference).await?
@@ -323,35 +305,17 @@ pub async fn get_statement(month: String, page: i64) -> Result<StatementDetail, 
 
 /// The owner chooses how the partner is paid.
 #[server(endpoint = "partner/payout-method")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(account)))]
-pub async fn set_payout_method(method: String, account: String) -> Result<(), AppError> {
-    use super::model::PayoutMethod;
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn set_payout_method(input: super::input::PayoutMethodInput) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
-        error::FieldErrors,
         state::pool,
     };
 
     let me = require(Perm::PayoutMethod).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
-    let mut errors = FieldErrors::new();
-    let parsed = PayoutMethod::from_field(&method);
-    if let Err(message) = parsed {
-        errors.add("method", message);
-    }
-    let account = account.trim().to_string();
-    if !(1..=200).contains(&account.chars().count()) {
-        errors.add(
-            "account",
-            "Say where to pay: the account's last digits, or the PayPal e-mail (up to 200 characters).",
-        );
-    }
-    let Some(method) = parsed.ok().filter(|_| errors.is_empty()) else {
-        return Err(AppError::Validation(
-            errors.keep("method", &method).keep("account", &account),
-        ));
-    };
+    let (method, account) = input.validate().map_err(AppError::Validation)?;
     let mut tx = pool()?.begin().await?;
     super::queries::set_payout_method(&mut tx, partner_id, method, &account).await?;
     audit::record(

@@ -16,8 +16,10 @@ pub struct ClientAccount {
     pub reseller_name: String,
     pub contact_name: String,
     pub contact_phone: Option<String>,
-    /// Where the client's users get help: the reseller's owner.
+    /// Where the client's users get help: the support address and phone of the reseller's
+    /// published brand (never a member's own sign-in address).
     pub support_email: Option<String>,
+    pub support_phone: Option<String>,
 }
 
 /// A user of the client account.

@@ -17,11 +17,11 @@ pub async fn account(
                   case when c.billing_owned_by_reseller and c.custom_price is not null
                        then c.custom_price else pl.monthly_price end as "monthly_price!",
                   p.name as reseller_name, c.contact_name, c.contact_phone,
-                  (select u.email from partner_members m join users u on u.id = m.user_id
-                    where m.partner_id = p.id and m.role = 'owner' order by m.created_at limit 1) as support_email
+                  v.support_email, v.support_phone
            from clients c
            join plans pl on pl.code = c.plan
            join partners p on p.id = c.partner_id
+           left join branding_versions v on v.partner_id = p.id and v.is_published
            where c.partner_id = $1 and c.id = $2"#,
         partner_id,
         client_id

@@ -688,11 +688,11 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
                 ("reason", "Table test"),
             ],
             Args::PayDuePayout => vec![
-                ("payout_id", due_payout.as_str()),
-                ("method", "ach"),
-                ("reference", "TABLE-1"),
+                ("input[payout_id]", due_payout.as_str()),
+                ("input[method]", "ach"),
+                ("input[reference]", "TABLE-1"),
             ],
-            Args::PayoutMethod => vec![("method", "ach"), ("account", "ending 4242")],
+            Args::PayoutMethod => vec![("input[method]", "ach"), ("input[account]", "ending 4242")],
             Args::BrandForm => BRAND_FORM.to_vec(),
             Args::BrandVersion => vec![("version", "1")],
             Args::CustomCss => vec![("css", "a { color: red }")],
@@ -819,6 +819,10 @@ async fn a_client_user_sees_only_their_own_account(_: PgPoolOptions, connect: Pg
     assert_eq!(account["status"], "Active");
     assert_eq!(account["monthly_price"], "299.00");
     assert_eq!(account["reseller_name"], "Northwind");
+    // Help comes from the brand's support contacts, never a member's sign-in address.
+    assert_eq!(account["support_email"], "support@northwind.demo.test");
+    assert_eq!(account["support_phone"], "+1 555 0100");
+    assert!(!reply.body.contains(NW_OWNER), "{}", reply.body);
 }
 
 #[sqlx::test]

@@ -434,9 +434,9 @@ async fn a_payout_is_paid_once_even_by_two_concurrent_requests(
     let admin = app.sign_in(ADMIN).await;
     let payout = due_payout(&app.pool).await.to_string();
     let form = [
-        ("payout_id", payout.as_str()),
-        ("method", "wire"),
-        ("reference", "WIRE-77"),
+        ("input[payout_id]", payout.as_str()),
+        ("input[method]", "wire"),
+        ("input[reference]", "WIRE-77"),
     ];
     let (a, b) = tokio::join!(
         app.call(Some(&admin), "admin/payouts/pay", &form),
@@ -466,9 +466,9 @@ async fn a_payout_is_paid_once_even_by_two_concurrent_requests(
             Some(&admin),
             "admin/payouts/pay",
             &[
-                ("payout_id", payout.as_str()),
-                ("method", "ach"),
-                ("reference", "X"),
+                ("input[payout_id]", payout.as_str()),
+                ("input[method]", "ach"),
+                ("input[reference]", "X"),
             ],
         )
         .await;
@@ -480,9 +480,9 @@ async fn a_payout_is_paid_once_even_by_two_concurrent_requests(
             Some(&admin),
             "admin/payouts/pay",
             &[
-                ("payout_id", other.as_str()),
-                ("method", "cash"),
-                ("reference", ""),
+                ("input[payout_id]", other.as_str()),
+                ("input[method]", "cash"),
+                ("input[reference]", ""),
             ],
         )
         .await;
@@ -889,7 +889,7 @@ async fn partners_see_only_their_own_statements_and_export_them(
         .call(
             Some(&manager),
             "partner/payout-method",
-            &[("method", "ach"), ("account", "1234")],
+            &[("input[method]", "ach"), ("input[account]", "1234")],
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -897,7 +897,7 @@ async fn partners_see_only_their_own_statements_and_export_them(
         .call(
             Some(&cookie),
             "partner/payout-method",
-            &[("method", "cash"), ("account", "")],
+            &[("input[method]", "cash"), ("input[account]", "")],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -905,7 +905,10 @@ async fn partners_see_only_their_own_statements_and_export_them(
         .call(
             Some(&cookie),
             "partner/payout-method",
-            &[("method", "paypal"), ("account", "pay@northwind.example")],
+            &[
+                ("input[method]", "paypal"),
+                ("input[account]", "pay@northwind.example"),
+            ],
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);

@@ -77,7 +77,8 @@ fn DetailView(
     let notes = if app.notes.is_empty() {
         view! { <p class="empty">"No notes yet."</p> }.into_any()
     } else {
-        app.notes
+        let items = app
+            .notes
             .iter()
             .map(|n| view! {
                 <li class="timeline-item">
@@ -85,8 +86,8 @@ fn DetailView(
                     <p class="prewrap">{n.body.clone()}</p>
                 </li>
             })
-            .collect_view()
-            .into_any()
+            .collect_view();
+        view! { <ol class="timeline">{items}</ol> }.into_any()
     };
     let history = app
         .history
@@ -116,7 +117,7 @@ fn DetailView(
                 <dl class="details">{fields}</dl>
                 <section aria-labelledby="notes-title">
                     <h2 id="notes-title">"Internal notes"</h2>
-                    <ol class="timeline">{notes}</ol>
+                    {notes}
                     <ActionForm action=note>
                         <input type="hidden" name="id" value=app.id.to_string() />
                         <FormErrorSummary error=Signal::derive(note_error) />

@@ -187,14 +187,14 @@ fn PayoutMethodForm(
                 <FormErrorSummary error=Signal::derive(error) />
                 <div class="field">
                     <label for="payout-method">"Method"</label>
-                    <select id="payout-method" name="method">
+                    <select id="payout-method" name="input[method]">
                         {PayoutMethod::ALL.map(|m| view! { <option value=m.slug() selected=method == Some(m)>{m.label()}</option> })}
                     </select>
                     {move || field_error(error(), "method")}
                 </div>
                 <div class="field">
                     <label for="payout-account">"Pay to (account's last digits, or PayPal e-mail)"</label>
-                    <input id="payout-account" name="account" maxlength="200" required
+                    <input id="payout-account" name="input[account]" maxlength="200" required
                         value=move || error().map(|_| kept_value(error(), "account")).unwrap_or_else(|| account_value.clone()) />
                     {move || field_error(error(), "account")}
                 </div>

@@ -126,11 +126,11 @@ fn OpenPayoutRow(payout: Payout, pay: ServerAction<PayPayout>) -> impl IntoView 
         let reference_id = format!("reference-{id}");
         view! {
             <ActionForm action=pay attr:class="inline-form">
-                <input type="hidden" name="payout_id" value=id_value />
+                <input type="hidden" name="input[payout_id]" value=id_value />
                 <label for=method_id.clone() class="visually-hidden">"Method"</label>
-                <select id=method_id name="method">{methods}</select>
+                <select id=method_id name="input[method]">{methods}</select>
                 <label for=reference_id.clone() class="visually-hidden">"Payment reference"</label>
-                <input id=reference_id name="reference" required maxlength="100" placeholder="Reference" />
+                <input id=reference_id name="input[reference]" required maxlength="100" placeholder="Reference" />
                 <button type="submit" class="button button-small">"Mark paid"</button>
             </ActionForm>
         }

@@ -77,10 +77,11 @@ fn AccountView(account: ClientAccount, update: ServerAction<UpdateContact>) -> i
                     <button type="submit" class="button">"Save contact"</button>
                 </ActionForm>
             </section>
-            <aside class="card">
-                <h2>"Need help?"</h2>
+            <aside class="card" aria-labelledby="help-title" data-testid="help-card">
+                <h2 id="help-title">"Need help?"</h2>
                 <p>{account.reseller_name.clone()} " looks after your subscription."</p>
                 {account.support_email.clone().map(|e| view! { <p><a href=format!("mailto:{e}")>{e.clone()}</a></p> })}
+                {account.support_phone.clone().map(|t| view! { <p><a href=format!("tel:{t}")>{t.clone()}</a></p> })}
             </aside>
         </div>
     }

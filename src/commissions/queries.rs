@@ -258,13 +258,13 @@ pub async fn statement_id(
     partner_id: Uuid,
     month: Month,
 ) -> sqlx::Result<Option<Uuid>> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "select id from commission_statements where partner_id = $1 and month = $2::text::date",
         partner_id,
         crate::db::date_param(month.first_day())
     )
     .fetch_optional(&mut *conn)
-    .await?)
+    .await
 }
 
 pub async fn add_adjustment(
@@ -275,7 +275,7 @@ pub async fn add_adjustment(
     reason: &str,
     admin: Uuid,
 ) -> sqlx::Result<Uuid> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "insert into commission_adjustments (partner_id, statement_id, amount, reason, created_by)
          values ($1, $2, $3, $4, $5) returning id",
         partner_id,
@@ -285,7 +285,7 @@ pub async fn add_adjustment(
         admin
     )
     .fetch_one(&mut **tx)
-    .await?)
+    .await
 }
 
 pub async fn closed_months(pool: &PgPool) -> sqlx::Result<Vec<ClosedMonth>> {

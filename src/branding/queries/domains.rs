@@ -9,11 +9,9 @@ use crate::branding::{model::DomainStatus, rules::host_name};
 
 /// The partner a slug names.
 pub async fn partner_by_slug(pool: &PgPool, slug: &str) -> sqlx::Result<Option<Uuid>> {
-    Ok(
-        sqlx::query_scalar!("select id from partners where slug = $1", slug)
-            .fetch_optional(pool)
-            .await?,
-    )
+    sqlx::query_scalar!("select id from partners where slug = $1", slug)
+        .fetch_optional(pool)
+        .await
 }
 
 /// The partner whose verified custom domain is `host` (a Host header: any port is ignored).
@@ -21,23 +19,23 @@ pub async fn partner_by_host(pool: &PgPool, host: &str) -> sqlx::Result<Option<U
     let Some(domain) = host_name(host) else {
         return Ok(None);
     };
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "select partner_id from partner_domains where domain = $1 and verified_at is not null",
         domain
     )
     .fetch_optional(pool)
-    .await?)
+    .await
 }
 
 /// The partner of an open client-user invitation, by the hash of its token.
 pub async fn partner_by_invitation(pool: &PgPool, token_hash: &[u8]) -> sqlx::Result<Option<Uuid>> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"select partner_id as "partner_id!" from invitations
            where token_hash = $1 and client_id is not null and partner_id is not null"#,
         token_hash
     )
     .fetch_optional(pool)
-    .await?)
+    .await
 }
 
 pub async fn domain(

@@ -83,9 +83,12 @@ test("an owner rebrands Northwind, a client sees it at /b/northwind/login, and a
   await keepScreenshot(page, testInfo, "branding-editor");
 
   await page.getByRole("button", { name: "Save draft" }).click();
-  await expect(page.getByText(/Saved as version \d+, a draft/).first()).toBeVisible();
+  const saved = page.getByText(/Saved as version \d+, a draft/).first();
+  await expect(saved).toBeVisible();
   await ready(page, testInfo);
-  const draft = await versionWithStatus(page, "Draft");
+  // The version list keeps showing the last data until it has reloaded: wait for the new row.
+  const draft = Number(/version (\d+)/.exec((await saved.textContent()) ?? "")![1]);
+  await expect(page.getByTestId(`version-${draft}`)).toContainText("Draft");
   await page.getByTestId("publish-newest").click();
   await expect(page.getByText(`Version ${draft} is live.`)).toBeVisible();
   await expect(page.getByTestId(`version-${draft}`)).toContainText("Live");

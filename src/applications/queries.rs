@@ -289,6 +289,19 @@ pub async fn lock(
     .await
 }
 
+/// The partner an application became, if it was approved.
+pub async fn partner_of(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!(
+        "select partner_id from partner_applications where id = $1",
+        id
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
 pub async fn set_status(
     tx: &mut Transaction<'_, Postgres>,
     id: Uuid,

@@ -94,12 +94,7 @@ pub async fn decide(
     let mut partner_id = None;
     let mut invitation_link = None;
     if let Decision::Approve(tier) = decision {
-        let already: Option<Uuid> = sqlx::query_scalar!(
-            "select partner_id from partner_applications where id = $1",
-            id
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let already = queries::partner_of(&mut tx, id).await?;
         if already.is_some() {
             return Err(AppError::Conflict(
                 "This application already became a partner; manage it from the partner list."

@@ -24,19 +24,9 @@ pub async fn invite_client_user(
     owner: bool,
 ) -> Result<(), AppError> {
     let (invite_token, hash) = token::new_token();
-    let invitation = sqlx::query_scalar!(
-        "insert into invitations (token_hash, email, partner_id, client_id, client_owner, invited_by, expires_at)
-         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
-         returning id",
-        hash,
-        email,
-        partner_id,
-        client_id,
-        owner,
-        by.user_id,
-        INVITATION_DAYS as i32
+    let invitation = crate::invitations::queries::create_for_client(
+        tx, &hash, email, partner_id, client_id, owner, by.user_id,
     )
-    .fetch_one(&mut **tx)
     .await?;
     let link = format!("{}/invite/{invite_token}", settings()?.site.public_url);
     // Client e-mails wear the reseller's published brand: its name and support contacts.

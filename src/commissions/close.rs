@@ -12,22 +12,19 @@ use sqlx::{PgConnection, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::{
-    history::for_each_history,
     model::{
         payout_due, prorated_commission, statement_total, tier_after_close, CloseOutcome,
         LineComputation, PartnerClose,
     },
+    queries::{close as queries, history::for_each_history},
 };
 use crate::program::Month;
 use crate::{
     audit::{self, Action, AuditEntry},
-    db::{date_param, timestamp_param},
     error::{AppError, FieldErrors},
     mail::{self, OutgoingEmail},
     program::Tier,
 };
-
-const CLOSE_LOCK: i64 = 7412;
 
 /// One partner's computed statement for a month.
 pub struct Computed {
@@ -37,20 +34,16 @@ pub struct Computed {
 
 /// Computes every partner's statement for `month` from the events, without writing.
 pub async fn compute(conn: &mut PgConnection, month: Month) -> Result<Vec<Computed>, AppError> {
-    let partners = sqlx::query!(
-        r#"select id, name, tier as "tier: Tier", tier_pinned from partners order by lower(name), id"#
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let partners = queries::partners_for_close(conn).await?;
     let mut computed: Vec<Computed> = partners
         .into_iter()
-        .map(|p| Computed {
+        .map(|(partner_id, partner_name, tier, pinned)| Computed {
             summary: PartnerClose {
-                partner_id: p.id,
-                partner_name: p.name,
-                tier_before: p.tier,
-                tier_after: p.tier,
-                pinned: p.tier_pinned,
+                partner_id,
+                partner_name,
+                tier_before: tier,
+                tier_after: tier,
+                pinned,
                 active_clients: 0,
                 lines: 0,
                 total: Decimal::ZERO,
@@ -130,28 +123,6 @@ pub fn check_closable(
     Ok(())
 }
 
-/// When `month` was closed, if it was.
-pub async fn closed_at(
-    conn: &mut PgConnection,
-    month: Month,
-) -> Result<Option<DateTime<Utc>>, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"select closed_at as "closed_at: DateTime<Utc>" from commission_closes where month = $1::text::date"#,
-        date_param(month.first_day())
-    )
-    .fetch_optional(&mut *conn)
-    .await?)
-}
-
-pub async fn latest_closed(conn: &mut PgConnection) -> Result<Option<Month>, AppError> {
-    let latest = sqlx::query_scalar!(
-        r#"select max(month) as "month: chrono::NaiveDate" from commission_closes"#
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(latest.map(Month::of))
-}
-
 /// Whether a close e-mails owners about their tier changes. Replaying history (the demo
 /// data) skips it: nobody should receive two years of tier news at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,31 +150,19 @@ pub async fn close_month_with(
     now: DateTime<Utc>,
     mail: TierMail,
 ) -> Result<CloseOutcome, AppError> {
-    sqlx::query!("select pg_advisory_xact_lock($1)", CLOSE_LOCK)
-        .execute(&mut **tx)
-        .await?;
-    if let Some(closed_at) = closed_at(tx, month).await? {
+    queries::lock_close(tx).await?;
+    if let Some(closed_at) = queries::closed_at(tx, month).await? {
         return Ok(CloseOutcome::AlreadyClosed { month, closed_at });
     }
-    check_closable(month, now, latest_closed(tx).await?)?;
+    check_closable(month, now, queries::latest_closed(tx).await?)?;
 
     let computed = compute(tx, month).await?;
     let with_lines: Vec<&Computed> = computed.iter().filter(|c| !c.lines.is_empty()).collect();
     let total: Decimal = with_lines.iter().map(|c| c.summary.total).sum();
-    sqlx::query!(
-        "insert into commission_closes (month, closed_at, closed_by, statements, total)
-         values ($1::text::date, $2::text::timestamptz, $3, $4, $5)",
-        date_param(month.first_day()),
-        timestamp_param(now),
-        actor,
-        with_lines.len() as i32,
-        total
-    )
-    .execute(&mut **tx)
-    .await?;
-
+    queries::insert_close(tx, month, now, actor, with_lines.len() as i32, total).await?;
     for entry in &with_lines {
-        insert_statement(tx, month, entry).await?;
+        let statement = queries::insert_statement(tx, month, &entry.summary).await?;
+        queries::insert_lines(tx, statement, month, &entry.summary, &entry.lines).await?;
     }
 
     let mut tier_changes = 0;
@@ -217,9 +176,9 @@ pub async fn close_month_with(
 
     // One read for every partner's unpaid balance; a write only where a payout is due.
     let mut payouts = 0;
-    for (partner_id, balance) in unassigned_balances(tx).await? {
+    for (partner_id, balance) in queries::unassigned_balances(tx).await? {
         if payout_due(balance) {
-            schedule_payout(tx, partner_id, balance, month).await?;
+            queries::schedule_payout(tx, partner_id, balance, month).await?;
             payouts += 1;
         }
     }
@@ -245,65 +204,6 @@ pub async fn close_month_with(
     })
 }
 
-async fn insert_statement(
-    tx: &mut Transaction<'_, Postgres>,
-    month: Month,
-    entry: &Computed,
-) -> Result<(), AppError> {
-    let s = &entry.summary;
-    let statement = sqlx::query_scalar!(
-        r#"insert into commission_statements
-               (partner_id, month, tier, rate, active_clients, line_count, total, payable_on)
-           values ($1, $2::text::date, $3, $4, $5, $6, $7, $8::text::date) returning id"#,
-        s.partner_id,
-        date_param(month.first_day()),
-        s.tier_after as Tier,
-        s.tier_after.commission_rate(),
-        s.active_clients as i32,
-        s.lines as i32,
-        s.total,
-        date_param(month.payable_on())
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    // Written in chunks of columns (unnest), not row by row: a large partner has many lines.
-    for (chunk_no, chunk) in entry.lines.chunks(5_000).enumerate() {
-        let offset = (chunk_no * 5_000) as i32;
-        let positions: Vec<i32> = (0..chunk.len() as i32).map(|i| offset + i + 1).collect();
-        let client_ids: Vec<Uuid> = chunk.iter().map(|l| l.client_id).collect();
-        let names: Vec<String> = chunk.iter().map(|l| l.client_name.clone()).collect();
-        let plans: Vec<String> = chunk.iter().map(|l| l.plan.clone()).collect();
-        let prices: Vec<Decimal> = chunk.iter().map(|l| l.list_price).collect();
-        let days: Vec<i16> = chunk.iter().map(|l| l.days_active as i16).collect();
-        let amounts: Vec<Decimal> = chunk.iter().map(|l| l.amount).collect();
-        sqlx::query!(
-            r#"insert into commission_lines
-                   (statement_id, partner_id, position, client_id, client_name, plan, list_price, days_active,
-                    days_in_month, tier, rate, amount)
-               select $1, $2, l.position, l.client_id, l.client_name, l.plan, l.list_price, l.days_active,
-                      $3, $4, $5, l.amount
-               from unnest($6::int[], $7::uuid[], $8::text[], $9::text[], $10::numeric[], $11::smallint[],
-                           $12::numeric[])
-                    as l(position, client_id, client_name, plan, list_price, days_active, amount)"#,
-            statement,
-            s.partner_id,
-            month.days() as i16,
-            s.tier_after as Tier,
-            s.tier_after.commission_rate(),
-            &positions,
-            &client_ids,
-            &names,
-            &plans,
-            &prices,
-            &days,
-            &amounts
-        )
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
 async fn change_tier(
     tx: &mut Transaction<'_, Postgres>,
     month: Month,
@@ -312,13 +212,7 @@ async fn change_tier(
     now: DateTime<Utc>,
     mail: TierMail,
 ) -> Result<(), AppError> {
-    sqlx::query!(
-        "update partners set tier = $2 where id = $1",
-        s.partner_id,
-        s.tier_after as Tier
-    )
-    .execute(&mut **tx)
-    .await?;
+    queries::set_tier(tx, s.partner_id, s.tier_after).await?;
     let mut entry = AuditEntry::system(Action::PartnerTierChanged)
         .at(now)
         .partner(s.partner_id)
@@ -335,13 +229,7 @@ async fn change_tier(
         return Ok(());
     }
 
-    let owners = sqlx::query_scalar!(
-        "select u.email from partner_members m join users u on u.id = m.user_id
-         where m.partner_id = $1 and m.role = 'owner' and u.disabled_at is null order by u.email",
-        s.partner_id
-    )
-    .fetch_all(&mut **tx)
-    .await?;
+    let owners = queries::owner_emails(tx, s.partner_id).await?;
     let direction = if s.tier_after > s.tier_before {
         "up"
     } else {
@@ -376,69 +264,4 @@ async fn change_tier(
         .await?;
     }
     Ok(())
-}
-
-/// Gathers a partner's closed, unpaid statements and adjustments (worth `balance`, at least
-/// the minimum) into one payout due when `month`'s statement is.
-async fn schedule_payout(
-    tx: &mut Transaction<'_, Postgres>,
-    partner_id: Uuid,
-    balance: Decimal,
-    month: Month,
-) -> Result<Uuid, AppError> {
-    let payout = sqlx::query_scalar!(
-        "insert into payouts (partner_id, amount, due_on) values ($1, $2, $3::text::date) returning id",
-        partner_id,
-        balance,
-        date_param(month.payable_on())
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query!(
-        "update commission_statements set payout_id = $2 where partner_id = $1 and payout_id is null",
-        partner_id,
-        payout
-    )
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query!(
-        "update commission_adjustments set payout_id = $2 where partner_id = $1 and payout_id is null",
-        partner_id,
-        payout
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(payout)
-}
-
-/// Every partner's closed amounts not yet in a payout (partners with none are left out).
-async fn unassigned_balances(conn: &mut PgConnection) -> Result<Vec<(Uuid, Decimal)>, AppError> {
-    Ok(sqlx::query!(
-        r#"select partner_id as "partner_id!", sum(amount) as "balance!"
-           from (select partner_id, total as amount from commission_statements where payout_id is null
-                 union all
-                 select partner_id, amount from commission_adjustments where payout_id is null) unpaid
-           group by partner_id
-           order by partner_id"#
-    )
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.partner_id, r.balance))
-    .collect())
-}
-
-/// Closed amounts of a partner not yet in a payout: statements plus adjustments.
-pub async fn unassigned_balance(
-    conn: &mut PgConnection,
-    partner_id: Uuid,
-) -> Result<Decimal, AppError> {
-    Ok(sqlx::query_scalar!(
-        r#"select (coalesce((select sum(total) from commission_statements where partner_id = $1 and payout_id is null), 0)
-                 + coalesce((select sum(amount) from commission_adjustments where partner_id = $1 and payout_id is null), 0))
-                 as "balance!""#,
-        partner_id
-    )
-    .fetch_one(&mut *conn)
-    .await?)
 }

@@ -11,6 +11,4 @@ pub mod close;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
-pub mod history;
-#[cfg(feature = "ssr")]
 pub mod queries;

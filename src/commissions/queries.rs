@@ -12,6 +12,9 @@ use super::model::{
 };
 use crate::program::{Month, Tier};
 
+pub mod close;
+pub mod history;
+
 /// Lines per page of a statement.
 pub const LINES_PER_PAGE: i64 = 100;
 

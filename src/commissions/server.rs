@@ -20,7 +20,7 @@ fn parse_month(text: &str) -> Result<crate::program::Month, AppError> {
 #[server(endpoint = "admin/commissions/months")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_commission_months() -> Result<CommissionMonths, AppError> {
-    use super::{close::latest_closed, queries};
+    use super::queries::{self, close::latest_closed};
     use crate::program::Month;
     use crate::{
         auth::{model::Perm, require},
@@ -61,7 +61,7 @@ pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
     let month = parse_month(&month)?;
     let pool = pool()?;
     let mut conn = pool.acquire().await?;
-    if let Some(closed_at) = close::closed_at(&mut conn, month).await? {
+    if let Some(closed_at) = queries::close::closed_at(&mut conn, month).await? {
         let partners = queries::closed_summary(&pool, month).await?;
         return Ok(ClosePreview {
             month,
@@ -74,7 +74,7 @@ pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
     close::check_closable(
         month,
         chrono::Utc::now(),
-        close::latest_closed(&mut conn).await?,
+        queries::close::latest_closed(&mut conn).await?,
     )
     .map_err(|e| match e.fields().and_then(|f| f.message("month")) {
         Some(message) => AppError::Conflict(message.to_string()),
@@ -255,7 +255,7 @@ pub async fn pay_payout(input: super::input::PaymentInput) -> Result<String, App
 #[server(endpoint = "partner/commissions")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_partner_commissions() -> Result<PartnerCommissions, AppError> {
-    use super::{close::unassigned_balance, queries};
+    use super::queries::{self, close::unassigned_balance};
     use crate::{
         auth::{model::Perm, require},
         state::pool,

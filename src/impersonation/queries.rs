@@ -149,3 +149,48 @@ pub async fn accesses(
         })
         .collect())
 }
+
+/// The client's reseller's name and whether the client lets it log in.
+pub async fn reseller_access(
+    pool: &sqlx::PgPool,
+    partner_id: Uuid,
+    client_id: Uuid,
+) -> sqlx::Result<(String, bool)> {
+    let row = sqlx::query!(
+        "select p.name, c.reseller_access_enabled from clients c join partners p on p.id = c.partner_id
+         where c.partner_id = $1 and c.id = $2",
+        partner_id,
+        client_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.name, row.reseller_access_enabled))
+}
+
+/// Turns reseller access on or off; off also ends every open impersonation of the client.
+pub async fn set_reseller_access(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    client_id: Uuid,
+    enabled: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update clients set reseller_access_enabled = $3 where partner_id = $1 and id = $2",
+        partner_id,
+        client_id,
+        enabled
+    )
+    .execute(&mut **tx)
+    .await?;
+    if !enabled {
+        sqlx::query!(
+            "update impersonation_sessions set ended_at = now(), end_reason = 'reseller access turned off'
+             where partner_id = $1 and client_id = $2 and ended_at is null",
+            partner_id,
+            client_id
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

@@ -109,17 +109,11 @@ pub async fn get_support_access() -> Result<SupportAccessPage, AppError> {
     let me = require(Perm::ClientAdmin).await?;
     let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let row = sqlx::query!(
-        "select p.name, c.reseller_access_enabled from clients c join partners p on p.id = c.partner_id
-         where c.partner_id = $1 and c.id = $2",
-        partner_id,
-        client_id
-    )
-    .fetch_one(&pool)
-    .await?;
+    let (reseller_name, access_enabled) =
+        super::queries::reseller_access(&pool, partner_id, client_id).await?;
     Ok(SupportAccessPage {
-        reseller_name: row.name,
-        access_enabled: row.reseller_access_enabled,
+        reseller_name,
+        access_enabled,
         accesses: super::queries::accesses(&pool, partner_id, client_id).await?,
     })
 }
@@ -138,24 +132,7 @@ pub async fn set_reseller_access(enabled: bool) -> Result<(), AppError> {
     let me = require(Perm::ClientAdmin).await?;
     let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
     let mut tx = pool()?.begin().await?;
-    sqlx::query!(
-        "update clients set reseller_access_enabled = $3 where partner_id = $1 and id = $2",
-        partner_id,
-        client_id,
-        enabled
-    )
-    .execute(&mut *tx)
-    .await?;
-    if !enabled {
-        sqlx::query!(
-            "update impersonation_sessions set ended_at = now(), end_reason = 'reseller access turned off'
-             where partner_id = $1 and client_id = $2 and ended_at is null",
-            partner_id,
-            client_id
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
+    super::queries::set_reseller_access(&mut tx, partner_id, client_id, enabled).await?;
     audit::record(
         &mut *tx,
         AuditEntry::by(&me, Action::ResellerAccessChanged)

@@ -29,6 +29,32 @@ pub async fn create(
     .await
 }
 
+/// An invitation to a client account (its owner, or another of its users).
+pub async fn create_for_client(
+    tx: &mut Transaction<'_, Postgres>,
+    token_hash: &[u8],
+    email: &str,
+    partner_id: Uuid,
+    client_id: Uuid,
+    client_owner: bool,
+    invited_by: Uuid,
+) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar!(
+        "insert into invitations (token_hash, email, partner_id, client_id, client_owner, invited_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))
+         returning id",
+        token_hash,
+        email,
+        partner_id,
+        client_id,
+        client_owner,
+        invited_by,
+        INVITATION_DAYS as i32
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
 /// An invitation that can still be accepted, with its row locked when `tx` is given.
 pub struct OpenInvitation {
     pub id: Uuid,

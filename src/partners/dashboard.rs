@@ -18,10 +18,9 @@ use super::model::{Activity, Dashboard, MoneyFigures, NextPayout};
 use crate::{
     audit::{describe, Action, Audience},
     commissions::{
-        close::unassigned_balance,
-        history::partner_histories,
         model::{growth_percent, statement_total, History},
         queries as commission_queries,
+        queries::{close::unassigned_balance, history::partner_histories},
     },
     error::AppError,
     program::{ChartSpec, Month},

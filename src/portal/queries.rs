@@ -1,6 +1,6 @@
 //! SQL for the client portal. Scoped by the caller's own client and partner.
 
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::model::ClientAccount;
@@ -46,4 +46,53 @@ pub async fn users(
     )
     .fetch_all(pool)
     .await
+}
+
+/// Sets the account's contact name and phone.
+pub async fn update_contact(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    client_id: Uuid,
+    contact_name: &str,
+    contact_phone: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update clients set contact_name = $3, contact_phone = $4, updated_at = now()
+         where partner_id = $1 and id = $2",
+        partner_id,
+        client_id,
+        contact_name,
+        contact_phone
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes a user (never the owner) off the account and disables their sign-in; `None` when
+/// no such user is on it.
+pub async fn remove_user(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    client_id: Uuid,
+    user_id: Uuid,
+) -> sqlx::Result<Option<Uuid>> {
+    let removed = sqlx::query_scalar!(
+        "delete from client_users where partner_id = $1 and client_id = $2 and user_id = $3 and not is_owner
+         returning user_id",
+        partner_id,
+        client_id,
+        user_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(removed) = removed {
+        sqlx::query!(
+            "update users set disabled_at = now() where id = $1",
+            removed
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(removed)
 }

@@ -27,46 +27,25 @@ pub async fn my_account() -> Result<ClientAccount, AppError> {
 /// Updates the account's contact name and phone. Allowed to a reseller acting as the client
 /// (and audited with both identities).
 #[server(endpoint = "app/account/contact")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(skip(contact_name, contact_phone))
-)]
-pub async fn update_contact(contact_name: String, contact_phone: String) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn update_contact(input: super::model::ContactInput) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
-        error::FieldErrors,
         state::pool,
     };
 
     let me = require(Perm::ClientPortal).await?;
     let (partner_id, client_id) = me.client_scope().ok_or(AppError::Forbidden)?;
-    let contact_name = contact_name.trim().to_string();
-    let contact_phone = Some(contact_phone.trim().to_string()).filter(|p| !p.is_empty());
-    let mut errors = FieldErrors::new();
-    if contact_name.is_empty() || contact_name.chars().count() > 200 {
-        errors.add(
-            "contact_name",
-            "Enter a contact name (at most 200 characters).",
-        );
-    }
-    if let Some(Err(message)) = contact_phone.as_deref().map(crate::program::Phone::parse) {
-        errors.add("contact_phone", message);
-    }
-    errors
-        .keep("contact_name", contact_name.clone())
-        .keep("contact_phone", contact_phone.clone().unwrap_or_default())
-        .into_result()?;
-
+    let (contact_name, contact_phone) = input.validate().map_err(AppError::Validation)?;
     let mut tx = pool()?.begin().await?;
-    sqlx::query!(
-        "update clients set contact_name = $3, contact_phone = $4, updated_at = now() where partner_id = $1 and id = $2",
+    super::queries::update_contact(
+        &mut tx,
         partner_id,
         client_id,
-        contact_name,
-        contact_phone
+        &contact_name,
+        contact_phone.as_deref(),
     )
-    .execute(&mut *tx)
     .await?;
     audit::record(
         &mut *tx,
@@ -153,22 +132,9 @@ pub async fn remove_account_user(user_id: Uuid) -> Result<(), AppError> {
         return Err(AppError::Conflict("You cannot remove yourself.".into()));
     }
     let mut tx = pool()?.begin().await?;
-    let removed = sqlx::query_scalar!(
-        "delete from client_users where partner_id = $1 and client_id = $2 and user_id = $3 and not is_owner
-         returning user_id",
-        partner_id,
-        client_id,
-        user_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    sqlx::query!(
-        "update users set disabled_at = now() where id = $1",
-        removed
-    )
-    .execute(&mut *tx)
-    .await?;
+    let removed = super::queries::remove_user(&mut tx, partner_id, client_id, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     audit::record(
         &mut *tx,
         AuditEntry::by(&me, Action::ClientUserRemoved).target("user", removed),

@@ -675,7 +675,10 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::LogInAsFabrikam => {
                 vec![("client_id", fabrikam.as_str()), ("reason", "Table test")]
             }
-            Args::AccountContact => vec![("contact_name", "Fabrikam Owner"), ("contact_phone", "")],
+            Args::AccountContact => vec![
+                ("input[contact_name]", "Fabrikam Owner"),
+                ("input[contact_phone]", ""),
+            ],
             Args::InviteAccountUser => vec![("email", "colleague@fabrikam.example")],
             Args::ResellerAccessOn => vec![("enabled", "true")],
             Args::LastMonth => vec![("month", last_month.as_str())],

@@ -61,8 +61,8 @@ async fn support_acts_as_the_client_with_new_session_ids_and_both_identities_rec
         .call(
             "app/account/contact",
             &[
-                ("contact_name", "Fabrikam Billing"),
-                ("contact_phone", "+1 555 010 0199"),
+                ("input[contact_name]", "Fabrikam Billing"),
+                ("input[contact_phone]", "+1 555 010 0199"),
             ],
         )
         .await;

@@ -65,12 +65,12 @@ fn AccountView(account: ClientAccount, update: ServerAction<UpdateContact>) -> i
                     {move || update.value().get().is_some_and(|r| r.is_ok()).then(|| view! { <p class="form-ok" role="status">"Saved."</p> })}
                     <div class="field">
                         <label for="contact_name">"Contact name"</label>
-                        <input id="contact_name" name="contact_name" required value=value("contact_name", account.contact_name.clone()) />
+                        <input id="contact_name" name="input[contact_name]" required value=value("contact_name", account.contact_name.clone()) />
                         {move || field_error(error.get(), "contact_name")}
                     </div>
                     <div class="field">
                         <label for="contact_phone">"Contact phone"</label>
-                        <input id="contact_phone" name="contact_phone" type="tel"
+                        <input id="contact_phone" name="input[contact_phone]" type="tel"
                             value=value("contact_phone", account.contact_phone.clone().unwrap_or_default()) />
                         {move || field_error(error.get(), "contact_phone")}
                     </div>

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::model::{Change, History};
+use crate::commissions::model::{Change, History};
 use crate::program::SubscriptionStatus;
 
 struct EventRow {

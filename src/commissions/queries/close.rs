@@ -1,0 +1,247 @@
+//! SQL of the monthly close. Dates are bound as text (`$1::text::date`): the session store
+//! turns on sqlx's `time` feature, whose types the query macros then expect for dates.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::{PgConnection, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::{
+    commissions::model::{LineComputation, PartnerClose},
+    db::{date_param, timestamp_param},
+    program::{Month, Tier},
+};
+
+/// The advisory lock that makes closes run one at a time.
+const CLOSE_LOCK: i64 = 7412;
+
+/// Takes the close lock until the transaction ends.
+pub async fn lock_close(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
+    sqlx::query!("select pg_advisory_xact_lock($1)", CLOSE_LOCK)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Every partner (id, name, tier, pinned), in name order.
+pub async fn partners_for_close(
+    conn: &mut PgConnection,
+) -> sqlx::Result<Vec<(Uuid, String, Tier, bool)>> {
+    Ok(sqlx::query!(
+        r#"select id, name, tier as "tier: Tier", tier_pinned from partners order by lower(name), id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|p| (p.id, p.name, p.tier, p.tier_pinned))
+    .collect())
+}
+
+/// When `month` was closed, if it was.
+pub async fn closed_at(
+    conn: &mut PgConnection,
+    month: Month,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    Ok(sqlx::query_scalar!(
+        r#"select closed_at as "closed_at: DateTime<Utc>" from commission_closes where month = $1::text::date"#,
+        date_param(month.first_day())
+    )
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+pub async fn latest_closed(conn: &mut PgConnection) -> sqlx::Result<Option<Month>> {
+    let latest = sqlx::query_scalar!(
+        r#"select max(month) as "month: chrono::NaiveDate" from commission_closes"#
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(latest.map(Month::of))
+}
+
+/// Records that `month` was closed, by whom, with how many statements and what total.
+pub async fn insert_close(
+    tx: &mut Transaction<'_, Postgres>,
+    month: Month,
+    now: DateTime<Utc>,
+    actor: Option<Uuid>,
+    statements: i32,
+    total: Decimal,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into commission_closes (month, closed_at, closed_by, statements, total)
+         values ($1::text::date, $2::text::timestamptz, $3, $4, $5)",
+        date_param(month.first_day()),
+        timestamp_param(now),
+        actor,
+        statements,
+        total
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A partner's statement for `month`; returns its id.
+pub async fn insert_statement(
+    tx: &mut Transaction<'_, Postgres>,
+    month: Month,
+    s: &PartnerClose,
+) -> sqlx::Result<Uuid> {
+    sqlx::query_scalar!(
+        r#"insert into commission_statements
+               (partner_id, month, tier, rate, active_clients, line_count, total, payable_on)
+           values ($1, $2::text::date, $3, $4, $5, $6, $7, $8::text::date) returning id"#,
+        s.partner_id,
+        date_param(month.first_day()),
+        s.tier_after as Tier,
+        s.tier_after.commission_rate(),
+        s.active_clients as i32,
+        s.lines as i32,
+        s.total,
+        date_param(month.payable_on())
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// A statement's lines, written in chunks of columns (unnest), not row by row: a large
+/// partner has many lines.
+pub async fn insert_lines(
+    tx: &mut Transaction<'_, Postgres>,
+    statement: Uuid,
+    month: Month,
+    s: &PartnerClose,
+    lines: &[LineComputation],
+) -> sqlx::Result<()> {
+    for (chunk_no, chunk) in lines.chunks(5_000).enumerate() {
+        let offset = (chunk_no * 5_000) as i32;
+        let positions: Vec<i32> = (0..chunk.len() as i32).map(|i| offset + i + 1).collect();
+        let client_ids: Vec<Uuid> = chunk.iter().map(|l| l.client_id).collect();
+        let names: Vec<String> = chunk.iter().map(|l| l.client_name.clone()).collect();
+        let plans: Vec<String> = chunk.iter().map(|l| l.plan.clone()).collect();
+        let prices: Vec<Decimal> = chunk.iter().map(|l| l.list_price).collect();
+        let days: Vec<i16> = chunk.iter().map(|l| l.days_active as i16).collect();
+        let amounts: Vec<Decimal> = chunk.iter().map(|l| l.amount).collect();
+        sqlx::query!(
+            r#"insert into commission_lines
+                   (statement_id, partner_id, position, client_id, client_name, plan, list_price, days_active,
+                    days_in_month, tier, rate, amount)
+               select $1, $2, l.position, l.client_id, l.client_name, l.plan, l.list_price, l.days_active,
+                      $3, $4, $5, l.amount
+               from unnest($6::int[], $7::uuid[], $8::text[], $9::text[], $10::numeric[], $11::smallint[],
+                           $12::numeric[])
+                    as l(position, client_id, client_name, plan, list_price, days_active, amount)"#,
+            statement,
+            s.partner_id,
+            month.days() as i16,
+            s.tier_after as Tier,
+            s.tier_after.commission_rate(),
+            &positions,
+            &client_ids,
+            &names,
+            &plans,
+            &prices,
+            &days,
+            &amounts
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Sets a partner's tier.
+pub async fn set_tier(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    tier: Tier,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update partners set tier = $2 where id = $1",
+        partner_id,
+        tier as Tier
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The sign-in addresses of a partner's active owners.
+pub async fn owner_emails(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "select u.email from partner_members m join users u on u.id = m.user_id
+         where m.partner_id = $1 and m.role = 'owner' and u.disabled_at is null order by u.email",
+        partner_id
+    )
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Gathers a partner's closed, unpaid statements and adjustments (worth `balance`, at least
+/// the minimum) into one payout due when `month`'s statement is.
+pub async fn schedule_payout(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    balance: Decimal,
+    month: Month,
+) -> sqlx::Result<Uuid> {
+    let payout = sqlx::query_scalar!(
+        "insert into payouts (partner_id, amount, due_on) values ($1, $2, $3::text::date) returning id",
+        partner_id,
+        balance,
+        date_param(month.payable_on())
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update commission_statements set payout_id = $2 where partner_id = $1 and payout_id is null",
+        partner_id,
+        payout
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update commission_adjustments set payout_id = $2 where partner_id = $1 and payout_id is null",
+        partner_id,
+        payout
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(payout)
+}
+
+/// Every partner's closed amounts not yet in a payout (partners with none are left out).
+pub async fn unassigned_balances(conn: &mut PgConnection) -> sqlx::Result<Vec<(Uuid, Decimal)>> {
+    Ok(sqlx::query!(
+        r#"select partner_id as "partner_id!", sum(amount) as "balance!"
+           from (select partner_id, total as amount from commission_statements where payout_id is null
+                 union all
+                 select partner_id, amount from commission_adjustments where payout_id is null) unpaid
+           group by partner_id
+           order by partner_id"#
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.partner_id, r.balance))
+    .collect())
+}
+
+/// Closed amounts of a partner not yet in a payout: statements plus adjustments.
+pub async fn unassigned_balance(
+    conn: &mut PgConnection,
+    partner_id: Uuid,
+) -> sqlx::Result<Decimal> {
+    Ok(sqlx::query_scalar!(
+        r#"select (coalesce((select sum(total) from commission_statements where partner_id = $1 and payout_id is null), 0)
+                 + coalesce((select sum(amount) from commission_adjustments where partner_id = $1 and payout_id is null), 0))
+                 as "balance!""#,
+        partner_id
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}

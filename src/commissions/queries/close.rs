@@ -42,12 +42,12 @@ pub async fn closed_at(
     conn: &mut PgConnection,
     month: Month,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"select closed_at as "closed_at: DateTime<Utc>" from commission_closes where month = $1::text::date"#,
         date_param(month.first_day())
     )
     .fetch_optional(&mut *conn)
-    .await?)
+    .await
 }
 
 pub async fn latest_closed(conn: &mut PgConnection) -> sqlx::Result<Option<Month>> {
@@ -236,12 +236,12 @@ pub async fn unassigned_balance(
     conn: &mut PgConnection,
     partner_id: Uuid,
 ) -> sqlx::Result<Decimal> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"select (coalesce((select sum(total) from commission_statements where partner_id = $1 and payout_id is null), 0)
                  + coalesce((select sum(amount) from commission_adjustments where partner_id = $1 and payout_id is null), 0))
                  as "balance!""#,
         partner_id
     )
     .fetch_one(&mut *conn)
-    .await?)
+    .await
 }

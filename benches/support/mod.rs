@@ -86,7 +86,7 @@ pub async fn sign_in(app: &Router, email: &str) -> String {
         .header("content-type", "application/x-www-form-urlencoded")
         .header("accept", "application/json")
         .body(Body::from(format!(
-            "email={}&password={}",
+            "input[email]={}&input[password]={}",
             email.replace('@', "%40"),
             partner_portal::demo::DEMO_PASSWORD
         )))

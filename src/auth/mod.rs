@@ -9,6 +9,7 @@ pub mod acting;
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod input;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]

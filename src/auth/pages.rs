@@ -30,13 +30,13 @@ pub fn LoginPage(children: Children) -> impl IntoView {
         <section class="auth-card" aria-labelledby="login-title">
             {children()}
             <ActionForm action=login attr:novalidate="true">
-                <input type="hidden" name="next" value=next />
+                <input type="hidden" name="input[next]" value=next />
                 <FormErrorSummary error=Signal::derive(error) />
                 <div class="field">
                     <label for="email">"Email"</label>
                     <input
                         id="email"
-                        name="email"
+                        name="input[email]"
                         type="email"
                         autocomplete="username"
                         required
@@ -51,7 +51,7 @@ pub fn LoginPage(children: Children) -> impl IntoView {
                     <label for="password">"Password"</label>
                     <input
                         id="password"
-                        name="password"
+                        name="input[password]"
                         type="password"
                         autocomplete="current-password"
                         required

@@ -5,9 +5,6 @@ use leptos::prelude::*;
 use super::model::Principal;
 use crate::error::AppError;
 
-/// Longest e-mail address accepted anywhere (RFC 5321 path limit).
-pub const EMAIL_MAX_CHARS: usize = 254;
-
 /// The message for every failed sign-in, whether the e-mail or the password was wrong.
 pub const SIGN_IN_FAILED: &str = "Email or password is incorrect.";
 
@@ -22,12 +19,8 @@ pub async fn whoami() -> Result<Option<Principal>, AppError> {
 /// Signs in with e-mail and password. Answers with where to go: `next` (if it is on this
 /// site) or the area of the account; a plain form post is redirected there.
 #[server(endpoint = "login")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(email, password)))]
-pub async fn login(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<String, AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn login(input: super::input::SignInInput) -> Result<String, AppError> {
     use super::{
         guard::{client_addr, session, SESSION_USER_ID},
         model::{safe_next_path, PartnerStatus, PrincipalKind},
@@ -41,28 +34,13 @@ pub async fn login(
         state::pool,
     };
 
-    /// A cap on what sign-in will hash, so that a huge body cannot burn CPU.
-    const PASSWORD_INPUT_MAX_CHARS: usize = 1024;
-
     // The guard of a public endpoint: per-account and per-address limits, before any work.
-    let email = email.trim().to_lowercase();
     let addr = client_addr().await;
-    let keys = AttemptKeys::new(&email, addr);
+    let keys = AttemptKeys::new(&input.normalized_email(), addr);
     let pool = pool()?;
     keys.check(&pool).await?;
-
-    let mut invalid = FieldErrors::new();
-    if email.is_empty() {
-        invalid.add("email", "Enter your e-mail address.");
-    } else if email.chars().count() > EMAIL_MAX_CHARS {
-        invalid.add("email", "That e-mail address is too long.");
-    }
-    if password.is_empty() {
-        invalid.add("password", "Enter your password.");
-    } else if password.chars().count() > PASSWORD_INPUT_MAX_CHARS {
-        invalid.add("password", "That password is too long.");
-    }
-    invalid.keep("email", email.clone()).into_result()?;
+    let email = input.validate().map_err(AppError::Validation)?;
+    let super::input::SignInInput { password, next, .. } = input;
 
     let account = queries::find_login_account(&pool, &email).await?;
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());

@@ -39,24 +39,24 @@ pub fn InvitePage() -> impl IntoView {
                         <strong>{invitation.email.clone()}</strong> ". Choose a password to finish."
                     </p>
                     <ActionForm action=accept>
-                        <input type="hidden" name="token" value=token />
+                        <input type="hidden" name="input[token]" value=token />
                         <FormErrorSummary error=Signal::derive(errors) />
                         <div class="field">
                             <label for="display_name">"Your name"</label>
-                            <input id="display_name" name="display_name" autocomplete="name" required
+                            <input id="display_name" name="input[display_name]" autocomplete="name" required
                                 value=move || kept_value(errors(), "display_name") />
                             {move || field_error(errors(), "display_name")}
                         </div>
                         <div class="field">
                             <label for="password">"Password"</label>
-                            <input id="password" name="password" type="password" autocomplete="new-password" required
+                            <input id="password" name="input[password]" type="password" autocomplete="new-password" required
                                 aria-describedby="password-help" />
                             <p class="help" id="password-help">"At least 12 characters; a passphrase works well."</p>
                             {move || field_error(errors(), "password")}
                         </div>
                         <div class="field">
                             <label for="password_confirm">"Repeat password"</label>
-                            <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" required />
+                            <input id="password_confirm" name="input[password_confirm]" type="password" autocomplete="new-password" required />
                             {move || field_error(errors(), "password_confirm")}
                         </div>
                         <button type="submit" class="button button-wide">"Set password and join"</button>

@@ -24,21 +24,12 @@ pub async fn get_invitation(
 /// to `/partner` (or `/app`).
 /// A used, expired or unknown token changes nothing.
 #[server(endpoint = "invitation/accept")]
-#[cfg_attr(
-    feature = "ssr",
-    tracing::instrument(skip(token, display_name, password, password_confirm))
-)]
-pub async fn accept_invitation(
-    token: String,
-    display_name: String,
-    password: String,
-    password_confirm: String,
-) -> Result<String, AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn accept_invitation(input: super::model::JoinInput) -> Result<String, AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{
             guard::{client_addr, session, SESSION_USER_ID},
-            model::check_new_password,
             password::hash_password,
             rate_limit::AddressLimit,
         },
@@ -56,7 +47,8 @@ pub async fn accept_invitation(
     let pool = pool()?;
     limit.check(&pool, addr).await?;
     limit.record(&pool, addr).await?;
-    if !crate::program::token::looks_valid(&token) {
+    let token = &input.token;
+    if !crate::program::token::looks_valid(token) {
         return Err(AppError::Validation(FieldErrors::form(
             InvitationProblem::Unknown.message(),
         )));
@@ -64,27 +56,15 @@ pub async fn accept_invitation(
 
     let mut tx = pool.begin().await?;
     let invitation =
-        match super::queries::lock_open(&mut tx, &crate::program::token::hash(&token)).await? {
+        match super::queries::lock_open(&mut tx, &crate::program::token::hash(token)).await? {
             Ok(invitation) => invitation,
             Err(problem) => return Err(AppError::Validation(FieldErrors::form(problem.message()))),
         };
-    let display_name = display_name.trim().to_string();
-    let mut errors = FieldErrors::new();
-    if display_name.is_empty() {
-        errors.add("display_name", "Enter your name.");
-    } else if display_name.chars().count() > 200 {
-        errors.add("display_name", "Use at most 200 characters.");
-    }
-    if let Err(message) = check_new_password(&password, &invitation.email) {
-        errors.add("password", message);
-    } else if password != password_confirm {
-        errors.add("password_confirm", "The two passwords differ.");
-    }
-    errors
-        .keep("display_name", display_name.clone())
-        .into_result()?;
+    let display_name = input
+        .validate(&invitation.email)
+        .map_err(AppError::Validation)?;
 
-    let hash = hash_password(password).await?;
+    let hash = hash_password(input.password).await?;
     let Some(user_id) = super::queries::accept(&mut tx, &invitation, &display_name, &hash).await?
     else {
         return Err(AppError::Validation(FieldErrors::form(

@@ -392,10 +392,10 @@ async fn approval_onboards_the_partner_and_the_invitation_signs_the_owner_in(
             None,
             "invitation/accept",
             &[
-                ("token", &token),
-                ("display_name", "Ada"),
-                ("password", "short"),
-                ("password_confirm", "short"),
+                ("input[token]", &token),
+                ("input[display_name]", "Ada"),
+                ("input[password]", "short"),
+                ("input[password_confirm]", "short"),
             ],
         )
         .await;
@@ -412,10 +412,10 @@ async fn approval_onboards_the_partner_and_the_invitation_signs_the_owner_in(
 
     let password = "a long enough passphrase";
     let accept = [
-        ("token", token.as_str()),
-        ("display_name", "Ada Lovelace"),
-        ("password", password),
-        ("password_confirm", password),
+        ("input[token]", token.as_str()),
+        ("input[display_name]", "Ada Lovelace"),
+        ("input[password]", password),
+        ("input[password_confirm]", password),
     ];
     let joined = app.call(None, "invitation/accept", &accept).await;
     assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
@@ -464,10 +464,10 @@ async fn an_expired_invitation_changes_nothing(_: PgPoolOptions, connect: PgConn
             None,
             "invitation/accept",
             &[
-                ("token", &token),
-                ("display_name", "Grace"),
-                ("password", password),
-                ("password_confirm", password),
+                ("input[token]", &token),
+                ("input[display_name]", "Grace"),
+                ("input[password]", password),
+                ("input[password_confirm]", password),
             ],
         )
         .await;

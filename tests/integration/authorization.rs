@@ -701,14 +701,17 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::CustomCss => vec![("css", "a { color: red }")],
             Args::CustomDomain => vec![("domain", "portal.northwind.example")],
             Args::NorthwindBrandKey => vec![("key[Slug]", "northwind")],
-            Args::WrongPassword => vec![("email", NW_OWNER), ("password", "not-the-password")],
+            Args::WrongPassword => vec![
+                ("input[email]", NW_OWNER),
+                ("input[password]", "not-the-password"),
+            ],
             Args::EmptyApplication => vec![("input[company_name]", "")],
             Args::UnknownInvitation => vec![("token", UNKNOWN_TOKEN)],
             Args::AcceptUnknownInvitation => vec![
-                ("token", UNKNOWN_TOKEN),
-                ("display_name", "Nobody"),
-                ("password", "a long enough password 2026"),
-                ("password_confirm", "a long enough password 2026"),
+                ("input[token]", UNKNOWN_TOKEN),
+                ("input[display_name]", "Nobody"),
+                ("input[password]", "a long enough password 2026"),
+                ("input[password_confirm]", "a long enough password 2026"),
             ],
             Args::RemoveUnknownUser => vec![("user_id", UNKNOWN_ID)],
             Args::QueueFirstPage => vec![

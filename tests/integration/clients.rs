@@ -122,10 +122,10 @@ async fn creating_a_client_records_its_event_and_invites_its_owner(
             None,
             "invitation/accept",
             &[
-                ("token", &token),
-                ("display_name", "Terry"),
-                ("password", password),
-                ("password_confirm", password),
+                ("input[token]", &token),
+                ("input[display_name]", "Terry"),
+                ("input[password]", password),
+                ("input[password_confirm]", password),
             ],
         )
         .await;

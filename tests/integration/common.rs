@@ -159,7 +159,7 @@ impl TestApp {
             .call(
                 None,
                 "login",
-                &[("email", email), ("password", DEMO_PASSWORD)],
+                &[("input[email]", email), ("input[password]", DEMO_PASSWORD)],
             )
             .await;
         assert_eq!(

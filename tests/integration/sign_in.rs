@@ -24,7 +24,7 @@ async fn sign_in_lands_each_kind_of_user_in_its_area(_: PgPoolOptions, connect: 
             .call(
                 None,
                 "login",
-                &[("email", email), ("password", DEMO_PASSWORD)],
+                &[("input[email]", email), ("input[password]", DEMO_PASSWORD)],
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{email}: {}", reply.body);
@@ -51,9 +51,9 @@ async fn a_safe_next_path_is_followed_and_an_unsafe_one_is_not(
                 None,
                 "login",
                 &[
-                    ("email", NW_OWNER),
-                    ("password", DEMO_PASSWORD),
-                    ("next", next),
+                    ("input[email]", NW_OWNER),
+                    ("input[password]", DEMO_PASSWORD),
+                    ("input[next]", next),
                 ],
             )
             .await
@@ -84,7 +84,10 @@ async fn the_session_id_changes_at_sign_in_and_the_old_one_dies(
         .call(
             Some(&first),
             "login",
-            &[("email", NW_OWNER), ("password", DEMO_PASSWORD)],
+            &[
+                ("input[email]", NW_OWNER),
+                ("input[password]", DEMO_PASSWORD),
+            ],
         )
         .await;
     let second = reply.session_cookie().expect("a new cookie");
@@ -136,7 +139,10 @@ async fn wrong_password_and_unknown_account_get_the_same_answer(
         .call(
             None,
             "login",
-            &[("email", NW_OWNER), ("password", "not-the-password")],
+            &[
+                ("input[email]", NW_OWNER),
+                ("input[password]", "not-the-password"),
+            ],
         )
         .await;
     let unknown = app
@@ -144,8 +150,8 @@ async fn wrong_password_and_unknown_account_get_the_same_answer(
             None,
             "login",
             &[
-                ("email", "nobody@northwind.demo.test"),
-                ("password", "not-the-password"),
+                ("input[email]", "nobody@northwind.demo.test"),
+                ("input[password]", "not-the-password"),
             ],
         )
         .await;
@@ -176,7 +182,10 @@ async fn empty_fields_are_named_and_the_email_is_kept(_: PgPoolOptions, connect:
         .call(
             None,
             "login",
-            &[("email", "  Owner@Northwind.demo.test "), ("password", "")],
+            &[
+                ("input[email]", "  Owner@Northwind.demo.test "),
+                ("input[password]", ""),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -198,7 +207,10 @@ async fn suspended_partners_members_cannot_sign_in(_: PgPoolOptions, connect: Pg
         .call(
             None,
             "login",
-            &[("email", CONTOSO_OWNER), ("password", DEMO_PASSWORD)],
+            &[
+                ("input[email]", CONTOSO_OWNER),
+                ("input[password]", DEMO_PASSWORD),
+            ],
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -219,7 +231,7 @@ async fn an_account_is_locked_after_five_failures_even_with_the_right_password(
             .call_from(
                 None,
                 "login",
-                &[("email", NW_MANAGER), ("password", "guess")],
+                &[("input[email]", NW_MANAGER), ("input[password]", "guess")],
                 peer(i),
                 &[],
             )
@@ -230,7 +242,10 @@ async fn an_account_is_locked_after_five_failures_even_with_the_right_password(
         .call_from(
             None,
             "login",
-            &[("email", NW_MANAGER), ("password", DEMO_PASSWORD)],
+            &[
+                ("input[email]", NW_MANAGER),
+                ("input[password]", DEMO_PASSWORD),
+            ],
             peer(9),
             &[],
         )
@@ -246,7 +261,10 @@ async fn an_account_is_locked_after_five_failures_even_with_the_right_password(
         app.call_from(
             None,
             "login",
-            &[("email", NW_OWNER), ("password", DEMO_PASSWORD)],
+            &[
+                ("input[email]", NW_OWNER),
+                ("input[password]", DEMO_PASSWORD)
+            ],
             peer(9),
             &[]
         )
@@ -271,7 +289,7 @@ async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(
             .call_from(
                 None,
                 "login",
-                &[("email", &email), ("password", "x")],
+                &[("input[email]", &email), ("input[password]", "x")],
                 attacker,
                 &[("x-forwarded-for", &forged)],
             )
@@ -282,7 +300,10 @@ async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(
         .call_from(
             None,
             "login",
-            &[("email", NW_OWNER), ("password", DEMO_PASSWORD)],
+            &[
+                ("input[email]", NW_OWNER),
+                ("input[password]", DEMO_PASSWORD),
+            ],
             attacker,
             &[("x-forwarded-for", "198.51.100.7")],
         )
@@ -298,7 +319,10 @@ async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(
         .call_from(
             None,
             "login",
-            &[("email", NW_OWNER), ("password", DEMO_PASSWORD)],
+            &[
+                ("input[email]", NW_OWNER),
+                ("input[password]", DEMO_PASSWORD),
+            ],
             peer(7),
             &[],
         )
@@ -333,7 +357,7 @@ async fn cross_site_posts_are_refused_even_with_a_valid_session(
             .call_from(
                 None,
                 "login",
-                &[("email", ADMIN), ("password", DEMO_PASSWORD)],
+                &[("input[email]", ADMIN), ("input[password]", DEMO_PASSWORD)],
                 default_peer(),
                 &headers,
             )
@@ -377,9 +401,9 @@ async fn a_form_post_without_javascript_redirects_back_with_the_error(
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://127.0.0.1:3000/login?next=%2Fadmin")
         .body(Body::from(form_encode(&[
-            ("email", ADMIN),
-            ("password", "nope"),
-            ("next", "/admin"),
+            ("input[email]", ADMIN),
+            ("input[password]", "nope"),
+            ("input[next]", "/admin"),
         ])))
         .unwrap();
     let reply = app.send(request, default_peer()).await;
@@ -396,9 +420,9 @@ async fn a_form_post_without_javascript_redirects_back_with_the_error(
         .header(header::ACCEPT, "text/html")
         .header(header::REFERER, "http://127.0.0.1:3000/login?next=%2Fadmin")
         .body(Body::from(form_encode(&[
-            ("email", ADMIN),
-            ("password", DEMO_PASSWORD),
-            ("next", "/admin"),
+            ("input[email]", ADMIN),
+            ("input[password]", DEMO_PASSWORD),
+            ("input[next]", "/admin"),
         ])))
         .unwrap();
     let reply = app.send(request, default_peer()).await;

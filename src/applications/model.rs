@@ -424,5 +424,24 @@ impl Decision {
     }
 }
 
+/// A decision on an application: what to do (`start_review`, `approve`, `reject`, `reopen`), the tier
+/// an approval grants, and the reason a rejection or reopening gives.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DecisionInput {
+    pub id: Uuid,
+    pub action: String,
+    pub tier: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// An internal note on an application.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NoteInput {
+    pub id: Uuid,
+    pub body: String,
+}
+
 #[cfg(test)]
 mod tests;

@@ -124,8 +124,8 @@ pub async fn get_application(id: Uuid) -> Result<ApplicationDetail, AppError> {
 
 /// Adds an internal note, signed by the admin.
 #[server(endpoint = "admin/application/note")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(body)))]
-pub async fn add_application_note(id: Uuid, body: String) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn add_application_note(input: super::model::NoteInput) -> Result<(), AppError> {
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
@@ -134,6 +134,7 @@ pub async fn add_application_note(id: Uuid, body: String) -> Result<(), AppError
     };
 
     let me = require(Perm::Admin).await?;
+    let super::model::NoteInput { id, body } = input;
     let body = body.trim().to_string();
     let mut errors = FieldErrors::new();
     if body.is_empty() {
@@ -162,16 +163,17 @@ pub async fn add_application_note(id: Uuid, body: String) -> Result<(), AppError
 /// `reject` (with `reason`) or `reopen` (with `reason`). The server refuses moves the
 /// current status does not allow.
 #[server(endpoint = "admin/application/decide")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(reason)))]
-pub async fn decide_application(
-    id: Uuid,
-    action: String,
-    tier: Option<String>,
-    reason: Option<String>,
-) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn decide_application(input: super::model::DecisionInput) -> Result<(), AppError> {
     use crate::auth::{model::Perm, require};
 
     let me = require(Perm::Admin).await?;
+    let super::model::DecisionInput {
+        id,
+        action,
+        tier,
+        reason,
+    } = input;
     let decision = super::review::parse_decision(&action, tier.as_deref(), reason.as_deref())?;
     super::review::decide(
         &me,

@@ -52,3 +52,12 @@ pub struct ClientDetail {
     pub can_edit: bool,
     pub can_impersonate: bool,
 }
+
+/// A change of a client's subscription status; canceling needs `confirm=yes`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StatusChange {
+    pub client_id: Uuid,
+    pub status: String,
+    pub confirm: Option<String>,
+}

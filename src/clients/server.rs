@@ -211,12 +211,8 @@ pub async fn update_client(
 /// ACTIVE <-> SUSPENDED, either -> CANCELED (only with `confirm`), CANCELED -> ACTIVE
 /// (under the cap).
 #[server(endpoint = "partner/clients/status")]
-#[cfg_attr(feature = "ssr", tracing::instrument)]
-pub async fn change_client_status(
-    client_id: Uuid,
-    status: String,
-    confirm: Option<String>,
-) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn change_client_status(input: super::model::StatusChange) -> Result<(), AppError> {
     use super::queries::{self, NewEvent};
     use crate::program::SubscriptionStatus;
     use crate::{
@@ -227,6 +223,11 @@ pub async fn change_client_status(
     };
 
     let me = require(Perm::EditClients).await?;
+    let super::model::StatusChange {
+        client_id,
+        status,
+        confirm,
+    } = input;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let to = SubscriptionStatus::from_slug(status.trim()).ok_or(AppError::BadRequest)?;
     if to == SubscriptionStatus::Canceled && confirm.as_deref().is_none_or(str::is_empty) {

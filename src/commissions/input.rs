@@ -90,6 +90,24 @@ impl PayoutMethodInput {
     }
 }
 
+/// A correction to a closed statement: whose, which month, how much (negative deducts), and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AdjustmentInput {
+    pub partner_id: String,
+    pub month: String,
+    pub amount: String,
+    pub reason: String,
+}
+
+/// Closing a month: which one, and the confirmation that the preview was checked (`yes`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CloseInput {
+    pub month: String,
+    pub confirm: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

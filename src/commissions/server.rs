@@ -96,8 +96,8 @@ pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
 
 /// Closes `month`: statements, tier recomputation, payouts. Idempotent.
 #[server(endpoint = "admin/commissions/close")]
-#[cfg_attr(feature = "ssr", tracing::instrument)]
-pub async fn close_month(month: String, confirm: Option<String>) -> Result<CloseOutcome, AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn close_month(input: super::input::CloseInput) -> Result<CloseOutcome, AppError> {
     use crate::{
         auth::{model::Perm, require},
         error::FieldErrors,
@@ -105,6 +105,7 @@ pub async fn close_month(month: String, confirm: Option<String>) -> Result<Close
     };
 
     let me = require(Perm::Admin).await?;
+    let super::input::CloseInput { month, confirm } = input;
     let month = parse_month(&month)?;
     if confirm.as_deref() != Some("yes") {
         return Err(FieldErrors::one(
@@ -121,13 +122,8 @@ pub async fn close_month(month: String, confirm: Option<String>) -> Result<Close
 
 /// Adds a correction to a partner's closed statement; it is paid with the next payout.
 #[server(endpoint = "admin/commissions/adjust")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(reason)))]
-pub async fn add_adjustment(
-    partner_id: String,
-    month: String,
-    amount: String,
-    reason: String,
-) -> Result<(), AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn add_adjustment(input: super::input::AdjustmentInput) -> Result<(), AppError> {
     use super::{model::parse_adjustment, queries};
     use crate::{
         audit::{self, Action, AuditEntry},
@@ -137,6 +133,12 @@ pub async fn add_adjustment(
     };
 
     let me = require(Perm::Admin).await?;
+    let super::input::AdjustmentInput {
+        partner_id,
+        month,
+        amount,
+        reason,
+    } = input;
     let mut errors = FieldErrors::new();
     let partner = uuid::Uuid::parse_str(partner_id.trim()).ok();
     if partner.is_none() {

@@ -137,7 +137,7 @@ pub fn Field(
 }
 
 /// The check box a destructive action needs before it runs. The server function refuses
-/// without it as well (`confirm=yes`), so neither a stray click nor a replayed post can
+/// without it as well (`input[confirm]=yes`), so neither a stray click nor a replayed post can
 /// change anything.
 #[component]
 pub fn Confirm(
@@ -152,7 +152,7 @@ pub fn Confirm(
     let message = move || message_for(error.get(), "confirm");
     view! {
         <div class="field field-check confirm">
-            <input id=id name="confirm" type="checkbox" value="yes" required
+            <input id=id name="input[confirm]" type="checkbox" value="yes" required
                 aria-invalid=move || message().is_some().to_string()
                 aria-describedby=move || message().map(|_| error_id.clone()) />
             <label for=id>{label}</label>

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// One reseller access to a client account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,4 +21,12 @@ pub struct SupportAccessPage {
     pub reseller_name: String,
     pub access_enabled: bool,
     pub accesses: Vec<SupportAccess>,
+}
+
+/// Asking to log in as a client: which client, and why (kept on the record).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImpersonationRequest {
+    pub client_id: Uuid,
+    pub reason: String,
 }

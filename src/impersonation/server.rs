@@ -2,7 +2,6 @@
 //! view of (and switch for) support access.
 
 use leptos::prelude::*;
-use uuid::Uuid;
 
 use super::model::SupportAccessPage;
 use crate::error::AppError;
@@ -10,8 +9,10 @@ use crate::error::AppError;
 /// Asks to log in as `client_id` with a `reason`. Returns (and, for a plain form, redirects
 /// to) the single-use link, valid for a minute.
 #[server(endpoint = "partner/clients/impersonate")]
-#[cfg_attr(feature = "ssr", tracing::instrument(skip(reason)))]
-pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<String, AppError> {
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn start_impersonation(
+    input: super::model::ImpersonationRequest,
+) -> Result<String, AppError> {
     use super::{queries, TOKEN_SECONDS};
     use crate::{
         audit::{self, Action, AuditEntry},
@@ -23,6 +24,7 @@ pub async fn start_impersonation(client_id: Uuid, reason: String) -> Result<Stri
 
     // A client user (and so a reseller already acting as one) lacks this permission: no nesting.
     let me = require(Perm::Impersonate).await?;
+    let super::model::ImpersonationRequest { client_id, reason } = input;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let reason = reason.trim().to_string();
     if !(3..=500).contains(&reason.chars().count()) {

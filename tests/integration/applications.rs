@@ -77,8 +77,10 @@ async fn decide(
     extra: &[(&str, &str)],
 ) -> Reply {
     let id = id.to_string();
-    let mut pairs = vec![("id", id.as_str()), ("action", action)];
-    pairs.extend_from_slice(extra);
+    let mut pairs = vec![("input[id]", id.as_str()), ("input[action]", action)];
+    // `extra` names the decision's other fields (`reason`, `tier`).
+    let keys: Vec<String> = extra.iter().map(|(k, _)| format!("input[{k}]")).collect();
+    pairs.extend(keys.iter().zip(extra).map(|(k, (_, v))| (k.as_str(), *v)));
     app.call(Some(cookie), "admin/application/decide", &pairs)
         .await
 }
@@ -548,7 +550,7 @@ async fn a_rejection_email_carries_the_reason_and_notes_are_signed(
         .call(
             Some(&admin),
             "admin/application/note",
-            &[("id", &id.to_string()), ("body", "  ")],
+            &[("input[id]", &id.to_string()), ("input[body]", "  ")],
         )
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -557,8 +559,8 @@ async fn a_rejection_email_carries_the_reason_and_notes_are_signed(
             Some(&admin),
             "admin/application/note",
             &[
-                ("id", &id.to_string()),
-                ("body", "Called them; strong fit."),
+                ("input[id]", &id.to_string()),
+                ("input[body]", "Called them; strong fit."),
             ],
         )
         .await;

@@ -637,12 +637,18 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::FabrikamClient => vec![("client_id", fabrikam.as_str())],
             Args::OlympiaClient => vec![("client_id", olympia.as_str())],
             Args::Application => vec![("id", application.as_str())],
-            Args::ApplicationNote => vec![("id", application.as_str()), ("body", "A note")],
-            Args::ApproveApplication => vec![("id", application.as_str()), ("action", "approve")],
+            Args::ApplicationNote => vec![
+                ("input[id]", application.as_str()),
+                ("input[body]", "A note"),
+            ],
+            Args::ApproveApplication => vec![
+                ("input[id]", application.as_str()),
+                ("input[action]", "approve"),
+            ],
             Args::RejectApplication => vec![
-                ("id", second.as_str()),
-                ("action", "reject"),
-                ("reason", "Not a fit"),
+                ("input[id]", second.as_str()),
+                ("input[action]", "reject"),
+                ("input[reason]", "Not a fit"),
             ],
             Args::ClientListFirstPage => vec![
                 ("query[sort]", "Company"),
@@ -670,10 +676,16 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
                 ("input[region]", "EMEA"),
             ],
             Args::SuspendFabrikam => {
-                vec![("client_id", fabrikam.as_str()), ("status", "suspended")]
+                vec![
+                    ("input[client_id]", fabrikam.as_str()),
+                    ("input[status]", "suspended"),
+                ]
             }
             Args::LogInAsFabrikam => {
-                vec![("client_id", fabrikam.as_str()), ("reason", "Table test")]
+                vec![
+                    ("input[client_id]", fabrikam.as_str()),
+                    ("input[reason]", "Table test"),
+                ]
             }
             Args::AccountContact => vec![
                 ("input[contact_name]", "Fabrikam Owner"),
@@ -682,13 +694,16 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::InviteAccountUser => vec![("email", "colleague@fabrikam.example")],
             Args::ResellerAccessOn => vec![("enabled", "true")],
             Args::LastMonth => vec![("month", last_month.as_str())],
-            Args::CloseLastMonth => vec![("month", last_month.as_str()), ("confirm", "yes")],
+            Args::CloseLastMonth => vec![
+                ("input[month]", last_month.as_str()),
+                ("input[confirm]", "yes"),
+            ],
             Args::ClosedStatement => vec![("month", closed_month.as_str()), ("page", "1")],
             Args::AdjustNorthwind => vec![
-                ("partner_id", northwind.as_str()),
-                ("month", closed_month.as_str()),
-                ("amount", "5.00"),
-                ("reason", "Table test"),
+                ("input[partner_id]", northwind.as_str()),
+                ("input[month]", closed_month.as_str()),
+                ("input[amount]", "5.00"),
+                ("input[reason]", "Table test"),
             ],
             Args::PayDuePayout => vec![
                 ("input[payout_id]", due_payout.as_str()),

@@ -203,9 +203,9 @@ async fn the_cap_holds_and_names_the_tier(_: PgPoolOptions, connect: PgConnectOp
             Some(&owner),
             "partner/clients/status",
             &[
-                ("client_id", &olympia),
-                ("status", "canceled"),
-                ("confirm", "yes"),
+                ("input[client_id]", &olympia),
+                ("input[status]", "canceled"),
+                ("input[confirm]", "yes"),
             ],
         )
         .await;
@@ -218,7 +218,7 @@ async fn the_cap_holds_and_names_the_tier(_: PgPoolOptions, connect: PgConnectOp
         .call(
             Some(&owner),
             "partner/clients/status",
-            &[("client_id", &olympia), ("status", "active")],
+            &[("input[client_id]", &olympia), ("input[status]", "active")],
         )
         .await;
     assert_eq!(
@@ -273,9 +273,12 @@ async fn every_change_is_an_event_and_illegal_moves_are_refused(
     let id = app.client_id("fabrikam").await;
     let id_text = id.to_string();
     let status = |to: &'static str, confirm: Option<&'static str>| {
-        let mut form = vec![("client_id", id_text.clone()), ("status", to.to_string())];
+        let mut form = vec![
+            ("input[client_id]", id_text.clone()),
+            ("input[status]", to.to_string()),
+        ];
         if let Some(c) = confirm {
-            form.push(("confirm", c.to_string()));
+            form.push(("input[confirm]", c.to_string()));
         }
         form
     };
@@ -377,7 +380,10 @@ async fn another_partners_member_cannot_touch_a_client_even_with_its_id(
         .call(
             Some(&contoso),
             "partner/clients/status",
-            &[("client_id", &fabrikam), ("status", "suspended")],
+            &[
+                ("input[client_id]", &fabrikam),
+                ("input[status]", "suspended"),
+            ],
         )
         .await;
     assert_eq!(status.status, StatusCode::NOT_FOUND);
@@ -394,7 +400,10 @@ async fn another_partners_member_cannot_touch_a_client_even_with_its_id(
         .call(
             Some(&contoso),
             "partner/clients/impersonate",
-            &[("client_id", &fabrikam), ("reason", "Just looking")],
+            &[
+                ("input[client_id]", &fabrikam),
+                ("input[reason]", "Just looking"),
+            ],
         )
         .await;
     assert_eq!(login_as.status, StatusCode::NOT_FOUND);
@@ -430,7 +439,10 @@ async fn viewers_change_nothing_and_support_cannot_edit(
             .call(
                 Some(&cookie),
                 "partner/clients/status",
-                &[("client_id", &fabrikam), ("status", "suspended")],
+                &[
+                    ("input[client_id]", &fabrikam),
+                    ("input[status]", "suspended"),
+                ],
             )
             .await;
         assert_eq!(status.status, StatusCode::FORBIDDEN, "{email}");

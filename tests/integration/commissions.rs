@@ -507,7 +507,7 @@ async fn only_admins_close_months_and_a_refused_close_changes_nothing(
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let last = Month::containing(Utc::now()).previous().to_string();
-    let form = [("month", last.as_str()), ("confirm", "yes")];
+    let form = [("input[month]", last.as_str()), ("input[confirm]", "yes")];
     let before = snapshot(&app.pool).await;
     for who in [NW_OWNER, NW_MANAGER, CONTOSO_OWNER, FABRIKAM_OWNER] {
         let cookie = app.sign_in(who).await;
@@ -533,7 +533,7 @@ async fn only_admins_close_months_and_a_refused_close_changes_nothing(
         .call(
             Some(&admin),
             "admin/commissions/close",
-            &[("month", last.as_str())],
+            &[("input[month]", last.as_str())],
         )
         .await;
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -590,10 +590,10 @@ async fn adjustments_correct_a_closed_statement_and_are_paid_next(
             Some(&admin),
             "admin/commissions/adjust",
             &[
-                ("partner_id", contoso_id.as_str()),
-                ("month", closed.as_str()),
-                ("amount", "12.345"),
-                ("reason", "x"),
+                ("input[partner_id]", contoso_id.as_str()),
+                ("input[month]", closed.as_str()),
+                ("input[amount]", "12.345"),
+                ("input[reason]", "x"),
             ],
         )
         .await;
@@ -614,10 +614,10 @@ async fn adjustments_correct_a_closed_statement_and_are_paid_next(
             Some(&admin),
             "admin/commissions/adjust",
             &[
-                ("partner_id", contoso_id.as_str()),
-                ("month", closed.as_str()),
-                ("amount", "-10.50"),
-                ("reason", "Client refunded a week"),
+                ("input[partner_id]", contoso_id.as_str()),
+                ("input[month]", closed.as_str()),
+                ("input[amount]", "-10.50"),
+                ("input[reason]", "Client refunded a week"),
             ],
         )
         .await;

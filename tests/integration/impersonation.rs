@@ -14,8 +14,8 @@ async fn start<'a>(browser: &mut Browser<'a>) -> String {
         .call(
             "partner/clients/impersonate",
             &[
-                ("client_id", &fabrikam),
-                ("reason", "Ticket 4711: invoice question"),
+                ("input[client_id]", &fabrikam),
+                ("input[reason]", "Ticket 4711: invoice question"),
             ],
         )
         .await;
@@ -164,7 +164,10 @@ async fn sales_and_viewers_cannot_log_in_as_a_client(_: PgPoolOptions, connect: 
             .call(
                 Some(&cookie),
                 "partner/clients/impersonate",
-                &[("client_id", &fabrikam), ("reason", "Curious")],
+                &[
+                    ("input[client_id]", &fabrikam),
+                    ("input[reason]", "Curious"),
+                ],
             )
             .await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{email}");
@@ -189,7 +192,10 @@ async fn while_acting_nesting_and_blocked_actions_are_refused(
     let nested = support
         .call(
             "partner/clients/impersonate",
-            &[("client_id", &adventure), ("reason", "Another one")],
+            &[
+                ("input[client_id]", &adventure),
+                ("input[reason]", "Another one"),
+            ],
         )
         .await;
     assert_eq!(nested.status, StatusCode::FORBIDDEN, "no nesting");
@@ -280,7 +286,7 @@ async fn turning_access_off_or_expiry_ends_it(_: PgPoolOptions, connect: PgConne
     let refused = support
         .call(
             "partner/clients/impersonate",
-            &[("client_id", &fabrikam), ("reason", "Again")],
+            &[("input[client_id]", &fabrikam), ("input[reason]", "Again")],
         )
         .await;
     assert_eq!(

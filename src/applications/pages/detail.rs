@@ -119,11 +119,11 @@ fn DetailView(
                     <h2 id="notes-title">"Internal notes"</h2>
                     {notes}
                     <ActionForm action=note>
-                        <input type="hidden" name="id" value=app.id.to_string() />
+                        <input type="hidden" name="input[id]" value=app.id.to_string() />
                         <FormErrorSummary error=Signal::derive(note_error) />
                         <div class="field">
                             <label for="body">"Add a note"</label>
-                            <textarea id="body" name="body" rows="3" maxlength="5000" required>{move || kept_value(note_error(), "body")}</textarea>
+                            <textarea id="body" name="input[body]" rows="3" maxlength="5000" required>{move || kept_value(note_error(), "body")}</textarea>
                             {move || field_error(note_error(), "body")}
                         </div>
                         <button type="submit" class="button button-small">"Add note"</button>
@@ -150,8 +150,8 @@ fn Decisions(
     let error = move || decide.value().get().and_then(Result::err);
     let hidden = move |action: &'static str| {
         view! {
-            <input type="hidden" name="id" value=id.to_string() />
-            <input type="hidden" name="action" value=action />
+            <input type="hidden" name="input[id]" value=id.to_string() />
+            <input type="hidden" name="input[action]" value=action />
         }
     };
     let start = (status == ApplicationStatus::Pending).then(|| {
@@ -169,7 +169,7 @@ fn Decisions(
                 {hidden("approve")}
                 <div class="field">
                     <label for="tier">"Initial tier"</label>
-                    <select id="tier" name="tier">{tiers}</select>
+                    <select id="tier" name="input[tier]">{tiers}</select>
                 </div>
                 <button type="submit" class="button">"Approve"</button>
             </ActionForm>
@@ -177,7 +177,7 @@ fn Decisions(
                 {hidden("reject")}
                 <div class="field">
                     <label for="reject-reason">"Reason for rejecting (sent to the applicant)"</label>
-                    <textarea id="reject-reason" name="reason" rows="3" maxlength="2000" required>{move || kept_value(error(), "reason")}</textarea>
+                    <textarea id="reject-reason" name="input[reason]" rows="3" maxlength="2000" required>{move || kept_value(error(), "reason")}</textarea>
                     {move || field_error(error(), "reason")}
                 </div>
                 <button type="submit" class="button button-danger">"Reject"</button>
@@ -190,7 +190,7 @@ fn Decisions(
                 {hidden("reopen")}
                 <div class="field">
                     <label for="reopen-reason">"Why reopen? (recorded)"</label>
-                    <textarea id="reopen-reason" name="reason" rows="2" maxlength="2000"></textarea>
+                    <textarea id="reopen-reason" name="input[reason]" rows="2" maxlength="2000"></textarea>
                 </div>
                 <button type="submit" class="button button-quiet">"Reopen for review"</button>
             </ActionForm>

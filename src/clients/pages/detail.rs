@@ -165,16 +165,16 @@ fn StatusControls(
     let button = move |to: SubscriptionStatus, label: &'static str, class: &'static str| {
         view! {
             <ActionForm action=action attr:class="inline-form">
-                <input type="hidden" name="client_id" value=id.to_string() />
-                <input type="hidden" name="status" value=to.slug() />
+                <input type="hidden" name="input[client_id]" value=id.to_string() />
+                <input type="hidden" name="input[status]" value=to.slug() />
                 <button type="submit" class=class>{label}</button>
             </ActionForm>
         }
     };
     let cancel = (current != Canceled).then(|| view! {
         <ActionForm action=action attr:class="decision">
-            <input type="hidden" name="client_id" value=id.to_string() />
-            <input type="hidden" name="status" value="canceled" />
+            <input type="hidden" name="input[client_id]" value=id.to_string() />
+            <input type="hidden" name="input[status]" value="canceled" />
             <Confirm id="confirm" label="I understand that canceling ends this client's subscription" error />
             <button type="submit" class="button button-danger">"Cancel subscription"</button>
         </ActionForm>
@@ -208,11 +208,11 @@ fn LogInAs(id: Uuid, enabled: bool) -> impl IntoView {
                 view! {
                     <p class="muted small">"You will see the client portal as the client's owner, for at most 30 minutes. Everything you do is recorded and visible to the client."</p>
                     <ActionForm action=start>
-                        <input type="hidden" name="client_id" value=id.to_string() />
+                        <input type="hidden" name="input[client_id]" value=id.to_string() />
                         <FormErrorSummary error />
                         <div class="field">
                             <label for="reason">"Reason (shown to the client)"</label>
-                            <input id="reason" name="reason" required maxlength="500" value=move || kept_value(error.get(), "reason") />
+                            <input id="reason" name="input[reason]" required maxlength="500" value=move || kept_value(error.get(), "reason") />
                             {move || field_error(error.get(), "reason")}
                         </div>
                         <button type="submit" class="button">"Log in as client"</button>

@@ -123,7 +123,7 @@ fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
                     {(!closed).then(|| view! {
                         <ActionForm action=close attr:class="confirm-form">
                             <FormErrorSummary error=Signal::derive(error) />
-                            <input type="hidden" name="month" value=p.month.to_string() />
+                            <input type="hidden" name="input[month]" value=p.month.to_string() />
                             <Confirm
                                 id="confirm-close"
                                 label="I have checked this preview. Statements cannot be changed once the month is closed."
@@ -249,7 +249,7 @@ fn AdjustmentForm(months: CommissionMonths, adjust: ServerAction<AddAdjustment>)
                 <FormErrorSummary error=Signal::derive(error) />
                 <div class="field">
                     <label for="adj-partner">"Partner"</label>
-                    <select id="adj-partner" name="partner_id" required>
+                    <select id="adj-partner" name="input[partner_id]" required>
                         {move || {
                             let kept = kept_value(error(), "partner_id");
                             partners.iter().map(|(id, name)| view! {
@@ -261,7 +261,7 @@ fn AdjustmentForm(months: CommissionMonths, adjust: ServerAction<AddAdjustment>)
                 </div>
                 <div class="field">
                     <label for="adj-month">"Statement month"</label>
-                    <select id="adj-month" name="month" required>
+                    <select id="adj-month" name="input[month]" required>
                         {move || {
                             let kept = kept_value(error(), "month");
                             closed.iter().map(|c| view! {
@@ -273,13 +273,13 @@ fn AdjustmentForm(months: CommissionMonths, adjust: ServerAction<AddAdjustment>)
                 </div>
                 <div class="field">
                     <label for="adj-amount">"Amount (USD, negative to deduct)"</label>
-                    <input id="adj-amount" name="amount" inputmode="decimal" required placeholder="-25.00"
+                    <input id="adj-amount" name="input[amount]" inputmode="decimal" required placeholder="-25.00"
                         value=move || kept_value(error(), "amount") />
                     {move || field_error(error(), "amount")}
                 </div>
                 <div class="field">
                     <label for="adj-reason">"Reason (the partner sees it)"</label>
-                    <input id="adj-reason" name="reason" maxlength="500" required
+                    <input id="adj-reason" name="input[reason]" maxlength="500" required
                         value=move || kept_value(error(), "reason") />
                     {move || field_error(error(), "reason")}
                 </div>

@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 /// The message for `field` in `error`, as the paragraph shown under the field.
 pub fn field_error(error: Option<AppError>, field: &'static str) -> Option<impl IntoView> {
-    let message = error?.fields()?.message(field)?.to_string();
+    let message = message_for(error, field)?;
     Some(view! { <p class="field-error" id=format!("{field}-error")>{message}</p> })
 }
 

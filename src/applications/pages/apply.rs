@@ -14,7 +14,9 @@ use crate::{
         model::{limits, ApplicationInput, CompanySize},
         server::SubmitApplication,
     },
-    components::form::{input_name, kept_value, Field as SharedField, FormErrorSummary},
+    components::form::{
+        input_name, kept_value, message_for, Field as SharedField, FormErrorSummary,
+    },
     error::AppError,
 };
 
@@ -34,10 +36,7 @@ impl ApplyForm {
                 .with(|d| d.validate().err())
                 .and_then(|e| e.message(field).map(str::to_string))
         } else {
-            self.server_error.get().and_then(|e| {
-                e.fields()
-                    .and_then(|f| f.message(field).map(str::to_string))
-            })
+            message_for(self.server_error.get(), field)
         }
     }
 

@@ -21,14 +21,19 @@ pub enum AppError {
     Validation(FieldErrors),
     #[error("{0}")]
     Conflict(String),
-    #[error("{0}")]
-    TooManyRequests(String),
+    /// A limit was reached; `retry_after` (seconds) is sent as the `Retry-After` header.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u32 },
     #[error("The request was not understood. Please reload the page and try again.")]
     BadRequest,
     #[error("The portal could not be reached. Check your connection and try again.")]
     Network,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
+    /// The portal is overloaded (no database connection came free in time, or a statement
+    /// ran past its time limit): a deliberate 503 with `Retry-After`, never a failure.
+    #[error("The portal is busy right now. Please try again in a few seconds.")]
+    Unavailable { retry_after: u32 },
 }
 
 impl AppError {
@@ -40,10 +45,20 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
-            AppError::TooManyRequests(_) => 429,
+            AppError::TooManyRequests { .. } => 429,
             AppError::BadRequest => 400,
             AppError::Network => 502,
             AppError::Internal => 500,
+            AppError::Unavailable { .. } => 503,
+        }
+    }
+
+    /// How many seconds the caller should wait before trying again, for 429 and 503.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            AppError::TooManyRequests { retry_after, .. }
+            | AppError::Unavailable { retry_after } => Some(*retry_after),
+            _ => None,
         }
     }
 
@@ -165,10 +180,50 @@ pub use server::ResultExt;
 mod server {
     use super::AppError;
 
+    /// How long an overloaded caller is asked to wait.
+    const BUSY_RETRY_AFTER: u32 = 5;
+    /// PostgreSQL's SQLSTATE for a statement cancelled by `statement_timeout`.
+    const QUERY_CANCELED: &str = "57014";
+
+    /// Whether the database is away for a moment rather than refusing this request: its
+    /// backend was terminated or is shutting down or starting (SQLSTATE class 57P), or the
+    /// connection broke. The caller may retry; the pool replaces the connection.
+    fn database_away(error: &sqlx::Error) -> bool {
+        match error {
+            sqlx::Error::Io(_) | sqlx::Error::PoolClosed => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| code.starts_with("57P")),
+            _ => false,
+        }
+    }
+
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
-            tracing::error!(%error, "database error");
-            AppError::Internal
+            match &error {
+                // Overload, not failure: every connection stayed busy, or a statement ran
+                // past its limit. The caller gets a 503 with Retry-After.
+                sqlx::Error::PoolTimedOut => {
+                    tracing::warn!("no database connection came free in time");
+                    AppError::Unavailable {
+                        retry_after: BUSY_RETRY_AFTER,
+                    }
+                }
+                sqlx::Error::Database(db) if db.code().as_deref() == Some(QUERY_CANCELED) => {
+                    tracing::warn!(%error, "statement stopped by its time limit");
+                    AppError::Unavailable {
+                        retry_after: BUSY_RETRY_AFTER,
+                    }
+                }
+                _ if database_away(&error) => {
+                    tracing::warn!(%error, "the database went away");
+                    AppError::Unavailable {
+                        retry_after: BUSY_RETRY_AFTER,
+                    }
+                }
+                _ => {
+                    tracing::error!(%error, "database error");
+                    AppError::Internal
+                }
+            }
         }
     }
 
@@ -184,7 +239,13 @@ mod server {
         fn into_response(self) -> axum::response::Response {
             let status = axum::http::StatusCode::from_u16(self.status_code())
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            (status, self.to_string()).into_response()
+            let mut response = (status, self.to_string()).into_response();
+            if let Some(seconds) = self.retry_after() {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, seconds.into());
+            }
+            response
         }
     }
 
@@ -232,6 +293,11 @@ mod tests {
             AppError::Forbidden,
             AppError::Validation(fields.keep("email", "a@b")),
             AppError::Conflict("taken".into()),
+            AppError::TooManyRequests {
+                message: "Wait".into(),
+                retry_after: 60,
+            },
+            AppError::Unavailable { retry_after: 5 },
         ];
         for error in errors {
             let bytes = error.ser();
@@ -251,6 +317,20 @@ mod tests {
         assert_eq!(fields.kept("email"), Some("typed"));
         assert_eq!(error.to_string(), "Please correct the highlighted field.");
         assert_eq!(error.status_code(), 422);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn overload_and_a_lost_database_are_503_with_retry_after_not_failures() {
+        for error in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::Io(std::io::Error::other("connection reset")),
+        ] {
+            let error = AppError::from(error);
+            assert_eq!(error.status_code(), 503);
+            assert_eq!(error.retry_after(), Some(5));
+        }
+        assert_eq!(AppError::from(sqlx::Error::RowNotFound).status_code(), 500);
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub mod http;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
+pub mod metrics;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 /// Entry point of the WebAssembly bundle: takes over the server-rendered page.

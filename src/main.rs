@@ -67,6 +67,11 @@ async fn main() -> std::process::ExitCode {
     if let Some(month) = close_month {
         let outcome = async {
             let mut tx = database.pool.begin().await?;
+            partner_portal::db::long_statements(
+                &mut tx,
+                settings.database.long_statement_timeout_ms,
+            )
+            .await?;
             let outcome = partner_portal::commissions::close::close_month(
                 &mut tx,
                 month,
@@ -118,8 +123,12 @@ async fn main() -> std::process::ExitCode {
             pool: database.pool.clone(),
             settings: Arc::clone(&settings),
             leptos_options: http::leptos_options(&settings),
+            metrics: Default::default(),
         };
         let sweeper = tokio::spawn(sweep_expired_sessions(database.pool.clone()));
+        let housekeeper = tokio::spawn(partner_portal::auth::housekeeping::run(
+            database.pool.clone(),
+        ));
         let mailer = match start_mail_delivery(&settings, database.pool.clone()) {
             Ok(handle) => handle,
             Err(error) => {
@@ -137,6 +146,7 @@ async fn main() -> std::process::ExitCode {
             status = ExitCode::FAILURE;
         }
         sweeper.abort();
+        housekeeper.abort();
         mailer.abort();
     }
     database.close().await;

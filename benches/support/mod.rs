@@ -25,7 +25,9 @@ pub async fn scratch_database(name: &str) -> (PgPool, PgPool) {
 pub async fn empty_database(name: &str) -> (PgPool, PgPool) {
     let server = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let admin = connect(&server, 2).await.expect("bench database server");
+    let admin = connect(&server, 2, 600_000)
+        .await
+        .expect("bench database server");
     sqlx::query(&format!("drop database if exists {name} with (force)"))
         .execute(&admin)
         .await
@@ -35,7 +37,7 @@ pub async fn empty_database(name: &str) -> (PgPool, PgPool) {
         .await
         .unwrap();
     let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
-    let pool = connect(&url, 10).await.unwrap();
+    let pool = connect(&url, 10, 600_000).await.unwrap();
     MIGRATOR.run(&pool).await.unwrap();
     (admin, pool)
 }
@@ -72,6 +74,7 @@ pub fn app(pool: &PgPool) -> Router {
         pool: pool.clone(),
         leptos_options: partner_portal::http::leptos_options(&settings),
         settings: std::sync::Arc::new(settings),
+        metrics: Default::default(),
     })
 }
 

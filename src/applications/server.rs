@@ -10,9 +10,6 @@ use super::{
 };
 use crate::error::AppError;
 
-/// Submissions one client address may make per hour.
-pub const SUBMISSIONS_PER_HOUR: i64 = 5;
-
 /// The public application form. Every field arrives as text so that nothing typed is lost;
 /// the server checks it all and answers with field-level messages.
 #[server(endpoint = "applications/submit")]
@@ -21,29 +18,34 @@ pub async fn submit_application(input: super::model::ApplicationInput) -> Result
     use super::{emails, queries};
     use crate::{
         audit::{self, Action, AuditEntry},
-        auth::{guard::client_addr, rate_limit::AddressLimit},
+        auth::{guard::client_addr, rate_limit::APPLY},
         error::FieldErrors,
         mail,
         state::{pool, settings},
     };
 
-    // The guard of a public endpoint: a per-address limit (the TCP peer, never a header).
-    let limit = AddressLimit {
-        action: "apply",
-        max: SUBMISSIONS_PER_HOUR,
-        window_minutes: 60,
-    };
+    // The guard of a public endpoint: a per-address limit, counted before anything else in
+    // one statement; a form sent back with errors gives its count back.
     let addr = client_addr().await;
+    let address = addr.map_or_else(|| "unknown".to_string(), |a| a.to_string());
     let pool = pool()?;
-    limit.check(&pool, addr).await?;
+    APPLY.hit(&pool, &address).await?;
 
-    let app = input.validate().map_err(AppError::Validation)?;
+    let app = match input.validate() {
+        Ok(app) => app,
+        Err(errors) => {
+            APPLY.refund(&pool, &address).await?;
+            return Err(AppError::Validation(errors));
+        }
+    };
     let reference = new_reference();
     let settings = settings()?;
 
     let mut tx = pool.begin().await?;
     let Some(id) = queries::insert(&mut tx, &app, &reference, addr.map(|a| a.to_string())).await?
     else {
+        drop(tx);
+        APPLY.refund(&pool, &address).await?;
         let mut errors = FieldErrors::new();
         errors.add(
             "contact_email",
@@ -68,7 +70,6 @@ pub async fn submit_application(input: super::model::ApplicationInput) -> Result
         )
         .await?;
     }
-    limit.record(&mut *tx, addr).await?;
     tx.commit().await?;
 
     leptos_axum::redirect(&format!("/apply/thanks?ref={reference}"));

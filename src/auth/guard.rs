@@ -27,13 +27,34 @@ pub async fn session() -> Result<Session, AppError> {
     })
 }
 
-/// The TCP peer's address. Headers such as X-Forwarded-For are deliberately not consulted:
-/// anyone can send them.
+/// The caller's address: the TCP peer, or, when the peer is a trusted proxy (setting
+/// `site.trusted_proxies`), the rightmost untrusted hop of `X-Forwarded-For`. Without a
+/// trusted proxy the header is ignored: anyone can send it.
 pub async fn client_addr() -> Option<IpAddr> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
         .ok()
-        .map(|ConnectInfo(addr)| addr.ip())
+        .map(|ConnectInfo(addr)| addr)?;
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .unwrap_or_default();
+    let proxies = crate::state::settings()
+        .map(|settings| settings.site.trusted_proxies.clone())
+        .unwrap_or_default();
+    Some(client_addr_of(peer, &headers, &proxies))
+}
+
+/// [`client_addr`] for plain axum handlers, which have the peer and headers at hand.
+pub fn client_addr_of(
+    peer: SocketAddr,
+    headers: &axum::http::HeaderMap,
+    proxies: &crate::program::proxies::TrustedProxies,
+) -> IpAddr {
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    proxies.client_of(peer.ip(), forwarded)
 }
 
 /// The principal of one request, read once and shared by every server function the page

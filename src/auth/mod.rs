@@ -9,7 +9,11 @@ pub mod acting;
 pub mod context;
 #[cfg(feature = "ssr")]
 pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod housekeeping;
 pub mod input;
+#[cfg(feature = "ssr")]
+pub mod lifetime;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,17 @@
 //! Password hashing with argon2id at OWASP's recommended minimum (m = 19 MiB, t = 2, p = 1),
-//! run on the blocking pool so that a sign-in never stalls the async workers.
+//! run on the blocking pool so that a sign-in never stalls the async workers, and at most
+//! one per core at a time: a flood of sign-ins queues (and past a wait, gets a 503) instead
+//! of taking 19 MiB and a thread each.
 
-use std::sync::LazyLock;
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        LazyLock,
+    },
+    time::Duration,
+};
+
+use tokio::sync::Semaphore;
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -34,9 +44,49 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
         .to_string())
 }
 
+/// How many hashes may run at once: one per core (at least two).
+pub fn hash_slots() -> usize {
+    std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(2)
+        .max(2)
+}
+
+static SLOTS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(hash_slots()));
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// How long a hash may wait for a free slot before the caller is told the portal is busy.
+const SLOT_WAIT: Duration = Duration::from_secs(10);
+
+/// Hashes running now, and the most that ever ran at once (for `/metrics` and tests).
+pub fn hashes_running() -> (usize, usize) {
+    (
+        RUNNING.load(Ordering::Relaxed),
+        PEAK.load(Ordering::Relaxed),
+    )
+}
+
+/// Runs `work` on the blocking pool once a slot is free.
+async fn in_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _slot = tokio::time::timeout(SLOT_WAIT, SLOTS.acquire())
+        .await
+        .map_err(|_| {
+            tracing::warn!("every password-hashing slot stayed busy");
+            AppError::Unavailable { retry_after: 5 }
+        })?
+        .map_err(|_| AppError::Internal)?;
+    let running = RUNNING.fetch_add(1, Ordering::Relaxed) + 1;
+    PEAK.fetch_max(running, Ordering::Relaxed);
+    let result = tokio::task::spawn_blocking(work).await;
+    RUNNING.fetch_sub(1, Ordering::Relaxed);
+    Ok(result?)
+}
+
 /// Hashes a new password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`).
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
+    in_slot(move || hash_blocking(&password))
         .await?
         .map_err(|error| {
             tracing::error!(%error, "password hashing failed");
@@ -47,7 +97,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 /// Whether `password` matches `stored`. With no stored hash (unknown account, or one that
 /// never set a password) it still does the full work against a dummy hash and says no.
 pub async fn verify_password(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
+    in_slot(move || {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let matches = match PasswordHash::new(&phc) {
@@ -62,7 +112,6 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
         known && matches
     })
     .await
-    .map_err(AppError::from)
 }
 
 /// Computes the dummy hash ahead of the first sign-in (at start-up).
@@ -96,6 +145,24 @@ mod tests {
             hash,
             hash_password("correct horse battery".into()).await.unwrap()
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_run_at_once_than_there_are_slots() {
+        let checks: Vec<_> = (0..16)
+            .map(|i| tokio::spawn(verify_password(format!("guess {i}"), None)))
+            .collect();
+        for check in checks {
+            assert!(!check.await.unwrap().unwrap());
+        }
+        let (running, peak) = hashes_running();
+        assert!(peak >= 1, "the hashes ran");
+        assert!(
+            peak <= hash_slots(),
+            "{peak} at once, {} slots",
+            hash_slots()
+        );
+        assert!(running <= hash_slots());
     }
 
     #[tokio::test]

@@ -86,49 +86,107 @@ pub async fn load_principal(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option
     }))
 }
 
-/// Failed sign-ins per key within the last `window_minutes`.
-pub async fn recent_failures(
+/// What one hit on a throttle found: the hits in the current window (this one included) and
+/// the seconds until that window ends.
+pub struct ThrottleHit {
+    pub hits: i32,
+    pub retry_after: i32,
+}
+
+/// Counts one hit on `key`, in one statement (the row lock orders parallel hits). A window
+/// that has ended starts over; when `progressive`, an ended window that went over `max`
+/// makes the next one twice as long, up to `cap_secs`.
+pub async fn throttle_hit(
     pool: &PgPool,
-    keys: &[String],
-    window_minutes: i32,
-) -> sqlx::Result<Vec<(String, i64)>> {
-    let rows = sqlx::query!(
-        r#"select key, count(*) as "count!"
-           from login_failures
-           where key = any($1) and failed_at > now() - make_interval(mins => $2)
-           group by key"#,
-        keys,
-        window_minutes
+    key: &str,
+    max: i32,
+    window_secs: i32,
+    cap_secs: i32,
+) -> sqlx::Result<ThrottleHit> {
+    sqlx::query_as!(
+        ThrottleHit,
+        r#"insert into throttles as t (key, hits, window_start, window_secs)
+           values ($1, 1, now(), $3)
+           on conflict (key) do update set
+               hits = case when t.window_start + t.window_secs * interval '1 second' <= now()
+                           then 1 else t.hits + 1 end,
+               window_secs = case
+                   when t.window_start + t.window_secs * interval '1 second' > now() then t.window_secs
+                   when t.hits > $2 then least(t.window_secs * 2, greatest($4, $3))
+                   else $3 end,
+               window_start = case when t.window_start + t.window_secs * interval '1 second' <= now()
+                                   then now() else t.window_start end
+           returning hits as "hits!",
+               greatest(1, ceil(extract(epoch from
+                   window_start + window_secs * interval '1 second' - now())))::int as "retry_after!""#,
+        key,
+        max,
+        window_secs,
+        cap_secs
     )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.key, r.count)).collect())
+    .fetch_one(pool)
+    .await
 }
 
-/// Records one failed sign-in under each key, and forgets this key's day-old failures.
-pub async fn record_failure(pool: &PgPool, keys: &[String]) -> sqlx::Result<()> {
-    let mut tx = pool.begin().await?;
+/// Gives back one hit (an attempt that turned out not to count).
+pub async fn throttle_refund(pool: &PgPool, key: &str) -> sqlx::Result<()> {
     sqlx::query!(
-        "delete from login_failures where key = any($1) and failed_at < now() - interval '1 day'",
-        keys
+        "update throttles set hits = greatest(hits - 1, 0) where key = $1",
+        key
     )
-    .execute(&mut *tx)
+    .execute(pool)
     .await?;
-    sqlx::query!(
-        "insert into login_failures (key) select unnest($1::text[])",
-        keys
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await
+    Ok(())
 }
 
-/// A successful sign-in clears the account's count (not the address's).
-pub async fn clear_failures(pool: &PgPool, key: &str) -> sqlx::Result<()> {
-    sqlx::query!("delete from login_failures where key = $1", key)
+/// Forgets `key` (a successful sign-in clears its account and address pair).
+pub async fn throttle_reset(pool: &PgPool, key: &str) -> sqlx::Result<()> {
+    sqlx::query!("delete from throttles where key = $1", key)
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// Forgets keys whose window ended a day ago; run now and then by the background worker.
+pub async fn throttle_prune(pool: &PgPool) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "delete from throttles
+         where window_start + window_secs * interval '1 second' < now() - interval '1 day'"
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Closes one impersonation (keeping the first end and reason if it was already closed).
+pub async fn end_impersonation<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    id: Uuid,
+    reason: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update impersonation_sessions set ended_at = coalesce(ended_at, now()), end_reason = coalesce(end_reason, $2)
+         where id = $1",
+        id,
+        reason
+    )
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Closes every started impersonation whose time ran out, as of its expiry.
+pub async fn close_expired_impersonations(
+    tx: &mut sqlx::PgConnection,
+) -> sqlx::Result<Vec<super::acting::Participants>> {
+    sqlx::query_as!(
+        super::acting::Participants,
+        "update impersonation_sessions set ended_at = expires_at, end_reason = 'expired'
+         where ended_at is null and started_at is not null and expires_at <= now()
+         returning id, partner_id, client_id, real_user_id, acting_user_id"
+    )
+    .fetch_all(tx)
+    .await
 }
 
 /// A partner's slug: where its client users sign in (`/b/<slug>/login`).

@@ -1,120 +1,128 @@
-//! Limits on failed sign-ins, per account and per client address. Counts live in
-//! PostgreSQL so that every app server behind a load balancer sees the same numbers.
-
-use std::net::IpAddr;
-
-use sqlx::PgPool;
+//! Atomic limits for what anonymous callers can repeat: sign-in, applications, invitation
+//! acceptance. Every attempt is counted *before* the work it guards (a password check, an
+//! insert), in one statement that also judges it, so that parallel attempts cannot all slip
+//! under the limit. Counts live in PostgreSQL, shared by every app server.
 
 use super::queries;
 use crate::error::AppError;
 
-/// The window over which failures are counted.
-pub const WINDOW_MINUTES: i32 = 15;
-/// Failures one account may have in the window before further attempts are refused.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// Failures one address may have in the window (it may try many accounts).
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-
-/// The keys a sign-in attempt is counted under.
-pub struct AttemptKeys {
-    account: String,
-    address: Option<String>,
+/// One limit: at most `max` hits per key in a window of `window_secs`. With a `cap_secs`
+/// above the window, a window that ends over the limit makes the next one twice as long,
+/// up to the cap (progressive delays for whoever keeps trying).
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub name: &'static str,
+    pub max: i32,
+    pub window_secs: i32,
+    pub cap_secs: i32,
+    /// What the person is told; `{wait}` becomes "5 minutes" or the like.
+    pub message: &'static str,
 }
 
-impl AttemptKeys {
-    pub fn new(email: &str, addr: Option<IpAddr>) -> Self {
-        Self {
-            account: format!("account:{email}"),
-            address: addr.map(|a| format!("addr:{a}")),
-        }
+/// Sign-in attempts per account *and* address pair: a guesser is slowed down, while the
+/// owner signing in from anywhere else is not affected.
+pub const SIGN_IN: Limit = Limit {
+    name: "sign-in",
+    max: 5,
+    window_secs: 15 * 60,
+    cap_secs: 24 * 60 * 60,
+    message: "Too many sign-in attempts. Please wait {wait} and try again.",
+};
+
+/// Failed sign-ins per address, whatever the account (a successful one is given back, so
+/// that many people behind one network address are not counted against each other).
+pub const SIGN_IN_ADDRESS: Limit = Limit {
+    name: "sign-in-address",
+    max: 30,
+    window_secs: 15 * 60,
+    cap_secs: 15 * 60,
+    message: "Too many failed sign-ins from your network. Please wait {wait} and try again.",
+};
+
+/// Tries at accepting an invitation, per address (tokens are long and random; this keeps
+/// anyone from hammering the endpoint).
+pub const INVITATION_ACCEPT: Limit = Limit {
+    name: "invitation-accept",
+    max: 20,
+    window_secs: 15 * 60,
+    cap_secs: 15 * 60,
+    message: "Too many attempts from your network. Please wait {wait} and try again.",
+};
+
+/// Applications accepted per address and hour (a form sent back with errors is not counted).
+pub const APPLY: Limit = Limit {
+    name: "apply",
+    max: 5,
+    window_secs: 60 * 60,
+    cap_secs: 60 * 60,
+    message: "Too many requests from your network. Please try again in {wait}.",
+};
+
+/// Invitations a partner may send to its clients' users per hour, so that a compromised
+/// account cannot turn the portal into a mail cannon.
+pub const CLIENT_INVITES: Limit = Limit {
+    name: "client-invites",
+    max: 100,
+    window_secs: 60 * 60,
+    cap_secs: 60 * 60,
+    message: "Your team has sent many invitations in the last hour. Please try again in {wait}.",
+};
+
+impl Limit {
+    fn key(&self, subject: &str) -> String {
+        format!("{}:{subject}", self.name)
     }
 
-    fn all(&self) -> Vec<String> {
-        std::iter::once(self.account.clone())
-            .chain(self.address.clone())
-            .collect()
-    }
-
-    /// Refuses the attempt when either key has too many recent failures. Checked before the
-    /// password, so that a locked account cannot be probed.
-    pub async fn check(&self, pool: &PgPool) -> Result<(), AppError> {
-        let counts = queries::recent_failures(pool, &self.all(), WINDOW_MINUTES).await?;
-        let over = counts.iter().any(|(key, count)| {
-            let limit = if *key == self.account {
-                MAX_FAILURES_PER_ACCOUNT
-            } else {
-                MAX_FAILURES_PER_ADDRESS
-            };
-            *count >= limit
-        });
-        if over {
-            tracing::warn!(account = %self.account, address = ?self.address, "sign-in rate limit hit");
-            return Err(AppError::TooManyRequests(format!(
-                "Too many failed sign-in attempts. Please wait {WINDOW_MINUTES} minutes and try again."
-            )));
-        }
-        Ok(())
-    }
-
-    pub async fn record_failure(&self, pool: &PgPool) -> Result<(), AppError> {
-        Ok(queries::record_failure(pool, &self.all()).await?)
-    }
-
-    pub async fn clear_account(&self, pool: &PgPool) -> Result<(), AppError> {
-        Ok(queries::clear_failures(pool, &self.account).await?)
-    }
-}
-
-/// A limit on how often one client address may do something (e.g. submit an application).
-pub struct AddressLimit {
-    pub action: &'static str,
-    pub max: i64,
-    pub window_minutes: i32,
-}
-
-impl AddressLimit {
-    fn key(&self, addr: Option<IpAddr>) -> String {
-        format!(
-            "{}:{}",
-            self.action,
-            addr.map(|a| a.to_string())
-                .unwrap_or_else(|| "unknown".into())
+    /// Counts one attempt by `subject` and refuses it when it is over the limit.
+    pub async fn hit(&self, pool: &sqlx::PgPool, subject: &str) -> Result<(), AppError> {
+        let hit = queries::throttle_hit(
+            pool,
+            &self.key(subject),
+            self.max,
+            self.window_secs,
+            self.cap_secs,
         )
-    }
-
-    /// Refuses when `addr` has used up the limit.
-    pub async fn check(&self, pool: &PgPool, addr: Option<IpAddr>) -> Result<(), AppError> {
-        let key = self.key(addr);
-        let used = sqlx::query_scalar!(
-            r#"select count(*) as "count!" from rate_limit_hits
-               where key = $1 and hit_at > now() - make_interval(mins => $2)"#,
-            key,
-            self.window_minutes
-        )
-        .fetch_one(pool)
         .await?;
-        if used >= self.max {
-            tracing::warn!(%key, "rate limit hit");
-            return Err(AppError::TooManyRequests(format!(
-                "Too many requests from your network. Please try again in {} minutes.",
-                self.window_minutes
-            )));
+        if hit.hits > self.max {
+            tracing::warn!(limit = self.name, %subject, hits = hit.hits, "limit reached");
+            return Err(AppError::TooManyRequests {
+                message: self.message.replace("{wait}", &wait_words(hit.retry_after)),
+                retry_after: hit.retry_after.max(1).unsigned_abs(),
+            });
         }
         Ok(())
     }
 
-    /// Counts one use, in the caller's transaction.
-    pub async fn record<'e>(
-        &self,
-        executor: impl sqlx::PgExecutor<'e>,
-        addr: Option<IpAddr>,
-    ) -> Result<(), AppError> {
-        sqlx::query!(
-            "insert into rate_limit_hits (key) values ($1)",
-            self.key(addr)
-        )
-        .execute(executor)
-        .await?;
-        Ok(())
+    /// Gives an attempt back (it turned out not to count, e.g. a form with a typo).
+    pub async fn refund(&self, pool: &sqlx::PgPool, subject: &str) -> Result<(), AppError> {
+        Ok(queries::throttle_refund(pool, &self.key(subject)).await?)
+    }
+
+    /// Forgets `subject`'s attempts (a successful sign-in).
+    pub async fn reset(&self, pool: &sqlx::PgPool, subject: &str) -> Result<(), AppError> {
+        Ok(queries::throttle_reset(pool, &self.key(subject)).await?)
+    }
+}
+
+/// "1 minute", "15 minutes", "2 hours": rounded up, for a person to read.
+pub fn wait_words(seconds: i32) -> String {
+    let minutes = (seconds.max(1) + 59) / 60;
+    match minutes {
+        1 => "1 minute".into(),
+        m if m < 120 => format!("{m} minutes"),
+        m => format!("{} hours", (m + 59) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_are_rounded_up_for_people() {
+        assert_eq!(wait_words(1), "1 minute");
+        assert_eq!(wait_words(61), "2 minutes");
+        assert_eq!(wait_words(15 * 60), "15 minutes");
+        assert_eq!(wait_words(3 * 60 * 60 - 5), "3 hours");
     }
 }

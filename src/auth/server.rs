@@ -22,11 +22,12 @@ pub async fn whoami() -> Result<Option<Principal>, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
 pub async fn login(input: super::input::SignInInput) -> Result<String, AppError> {
     use super::{
-        guard::{client_addr, session, SESSION_USER_ID},
+        acting::start_fresh,
+        guard::{client_addr, session},
         model::{safe_next_path, PartnerStatus, PrincipalKind},
         password::verify_password,
         queries,
-        rate_limit::AttemptKeys,
+        rate_limit::{SIGN_IN, SIGN_IN_ADDRESS},
     };
     use crate::{
         audit::{self, Action, AuditEntry},
@@ -34,12 +35,24 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
         state::pool,
     };
 
-    // The guard of a public endpoint: per-account and per-address limits, before any work.
+    // The guard of a public endpoint. The attempt is counted before anything is checked,
+    // per account and address pair (a guesser is slowed, the owner elsewhere is not) and
+    // per address; each count is one statement, so parallel guesses cannot slip past.
     let addr = client_addr().await;
-    let keys = AttemptKeys::new(&input.normalized_email(), addr);
+    let address = addr.map_or_else(|| "unknown".to_string(), |a| a.to_string());
+    let pair = format!("{}|{address}", input.normalized_email());
     let pool = pool()?;
-    keys.check(&pool).await?;
-    let email = input.validate().map_err(AppError::Validation)?;
+    SIGN_IN.hit(&pool, &pair).await?;
+    SIGN_IN_ADDRESS.hit(&pool, &address).await?;
+    let email = match input.validate() {
+        Ok(email) => email,
+        Err(errors) => {
+            // An empty field is not a guess.
+            SIGN_IN.refund(&pool, &pair).await?;
+            SIGN_IN_ADDRESS.refund(&pool, &address).await?;
+            return Err(AppError::Validation(errors));
+        }
+    };
     let super::input::SignInInput { password, next, .. } = input;
 
     let account = queries::find_login_account(&pool, &email).await?;
@@ -50,7 +63,6 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
         _ => None,
     };
     let Some(me) = principal else {
-        keys.record_failure(&pool).await?;
         if let Some(account) = &account {
             let mut entry = AuditEntry::system(Action::SignInFailed)
                 .target("user", account.id)
@@ -62,6 +74,9 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
             FieldErrors::form(SIGN_IN_FAILED).keep("email", email),
         ));
     };
+    // The right password: the pair starts over, and the address gets its attempt back.
+    SIGN_IN.reset(&pool, &pair).await?;
+    SIGN_IN_ADDRESS.refund(&pool, &address).await?;
     if let PrincipalKind::Member {
         partner_status: PartnerStatus::Suspended,
         ..
@@ -75,11 +90,7 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
         ));
     }
 
-    // A new session id on every sign-in, so that an id planted before sign-in is worthless.
-    let session = session().await?;
-    session.cycle_id().await?;
-    session.insert(SESSION_USER_ID, me.user_id).await?;
-    keys.clear_account(&pool).await?;
+    start_fresh(&pool, &session().await?, me.user_id).await?;
     audit::record(&pool, AuditEntry::by(&me, Action::SignIn).from_addr(addr)).await?;
 
     let destination = next
@@ -118,6 +129,8 @@ pub async fn logout() -> Result<String, AppError> {
             let slug = super::queries::partner_slug(&pool, *partner_id).await?;
             destination = format!("/b/{slug}/login");
         }
+        // An impersonation still open in this browser ends with its audit row.
+        super::acting::end_session(&pool, &session, "the reseller signed out").await?;
     }
     session.flush().await?;
     crate::state::redirect_plain_form(&destination);

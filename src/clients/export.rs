@@ -54,8 +54,9 @@ pub async fn export_clients(
 
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let pool = state.pool.clone();
+    let timeout_ms = state.settings.database.long_statement_timeout_ms;
     tokio::spawn(async move {
-        if let Err(error) = stream_rows(&pool, partner_id, &query, &sender).await {
+        if let Err(error) = stream_rows(&pool, timeout_ms, partner_id, &query, &sender).await {
             tracing::error!(%error, "client export failed");
             let _ = sender
                 .send(Err(std::io::Error::other("export failed")))
@@ -94,6 +95,7 @@ struct ExportRow {
 
 async fn stream_rows(
     pool: &sqlx::PgPool,
+    timeout_ms: u32,
     partner_id: uuid::Uuid,
     query: &ClientQuery,
     sender: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
@@ -124,7 +126,10 @@ async fn stream_rows(
     );
     super::queries::filters(&mut builder, partner_id, query);
     builder.push(" order by lower(c.company_name), c.id");
-    let mut rows = builder.build_query_as::<ExportRow>().fetch(pool);
+    // One transaction with the exports' longer time limit.
+    let mut tx = pool.begin().await?;
+    crate::db::long_statements(&mut tx, timeout_ms).await?;
+    let mut rows = builder.build_query_as::<ExportRow>().fetch(&mut *tx);
     let mut in_chunk = 0;
     while let Some(row) = rows.try_next().await? {
         writer.write_record([

@@ -23,6 +23,10 @@ pub async fn invite_client_user(
     email: &str,
     owner: bool,
 ) -> Result<(), AppError> {
+    // A compromised account cannot turn the portal into a mail cannon.
+    crate::auth::rate_limit::CLIENT_INVITES
+        .hit(&crate::state::pool()?, &partner_id.to_string())
+        .await?;
     let (invite_token, hash) = token::new_token();
     let invitation = crate::invitations::queries::create_for_client(
         tx, &hash, email, partner_id, client_id, owner, by.user_id,

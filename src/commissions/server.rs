@@ -114,6 +114,11 @@ pub async fn close_month(input: super::input::CloseInput) -> Result<CloseOutcome
         ));
     }
     let mut tx = pool()?.begin().await?;
+    crate::db::long_statements(
+        &mut tx,
+        crate::state::settings()?.database.long_statement_timeout_ms,
+    )
+    .await?;
     let outcome =
         super::close::close_month(&mut tx, month, Some(me.user_id), chrono::Utc::now()).await?;
     tx.commit().await?;

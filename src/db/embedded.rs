@@ -161,7 +161,7 @@ impl EmbeddedPostgres {
             "postgres://{SUPERUSER}:{}@127.0.0.1:{}/postgres",
             self.password, self.port
         );
-        let pool = super::connect(&admin_url, 1)
+        let pool = super::connect(&admin_url, 1, 60_000)
             .await
             .map_err(|e| e.to_string())?;
         sqlx::query(&format!("create database {DATABASE}"))

@@ -5,7 +5,10 @@ pub mod embedded;
 
 use std::time::Duration;
 
-use sqlx::{postgres::PgPoolOptions, PgPool};
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    Connection, PgConnection, PgPool,
+};
 
 use crate::config::{absolute, DatabaseSettings};
 use embedded::EmbeddedPostgres;
@@ -40,7 +43,13 @@ impl Database {
                 (cluster.url(), Some(cluster), created)
             }
         };
-        let pool = match connect(&url, settings.max_connections).await {
+        let pool = match connect(
+            &url,
+            settings.max_connections,
+            settings.statement_timeout_ms,
+        )
+        .await
+        {
             Ok(pool) => pool,
             Err(error) => {
                 if let Some(cluster) = &embedded {
@@ -55,7 +64,15 @@ impl Database {
                 });
             }
         };
-        if let Err(error) = MIGRATOR.run(&pool).await {
+        // Migrations run on a connection of their own, without the requests' time limit.
+        let migrated = match PgConnection::connect(&url).await {
+            Ok(mut connection) => MIGRATOR
+                .run(&mut connection)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        if let Err(error) = migrated {
             if let Some(cluster) = &embedded {
                 cluster.stop().await;
             }
@@ -77,12 +94,31 @@ impl Database {
     }
 }
 
-pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+/// A pool whose every statement stops after `statement_timeout_ms`, so that the query of a
+/// request nobody waits for any more (or a runaway one) ends instead of running for minutes.
+/// Work that needs longer raises it for its own transaction: [`long_statements`].
+pub async fn connect(
+    url: &str,
+    max_connections: u32,
+    statement_timeout_ms: u32,
+) -> Result<PgPool, sqlx::Error> {
+    let options: PgConnectOptions = url.parse()?;
+    let timeout = format!("{statement_timeout_ms}ms");
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
-        .connect(url)
+        .connect_with(options.options([("statement_timeout", timeout.as_str())]))
         .await
+}
+
+/// Raises the statement time limit for the rest of this transaction (the monthly close,
+/// exports).
+pub async fn long_statements(tx: &mut PgConnection, timeout_ms: u32) -> sqlx::Result<()> {
+    sqlx::query("select set_config('statement_timeout', $1, true)")
+        .bind(format!("{timeout_ms}ms"))
+        .execute(tx)
+        .await?;
+    Ok(())
 }
 
 /// A database URL without its password, for messages.

@@ -24,5 +24,10 @@ pub async fn status_from_app_error(request: Request, next: Next) -> Response {
     if let Ok(status) = StatusCode::from_u16(error.status_code()) {
         parts.status = status;
     }
+    if let Some(seconds) = error.retry_after() {
+        parts
+            .headers
+            .insert(axum::http::header::RETRY_AFTER, seconds.into());
+    }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -2,6 +2,7 @@
 
 mod api_status;
 mod health;
+mod observe;
 mod router;
 pub mod security;
 

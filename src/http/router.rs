@@ -14,15 +14,19 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-use super::{api_status, health, security};
+use super::{api_status, health, observe, security};
 use crate::{
     app::{shell, App},
     config::{RunEnv, Settings},
     state::AppState,
 };
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain http (development, tests).
 pub const SESSION_COOKIE: &str = "portal_session";
+/// Name of the session cookie over https: the `__Host-` prefix makes browsers refuse it
+/// unless it is Secure, for the whole site, and set by this very host (no Domain), so that
+/// a sibling subdomain cannot plant or overwrite it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-portal_session";
 
 /// Leptos options from our settings (cargo-leptos's own variables are read by `Settings`).
 pub fn leptos_options(settings: &Settings) -> LeptosOptions {
@@ -50,7 +54,12 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
-        .with_name(SESSION_COOKIE)
+        .with_name(if settings.site.is_https() {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(settings.site.is_https())
@@ -63,6 +72,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(observe::metrics))
         .route(
             "/partner/clients/export.csv",
             get(crate::clients::export::export_clients),
@@ -88,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
+        .route_layer(middleware::from_fn(observe::name_route))
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
@@ -100,6 +111,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::impersonation::layer::enforce,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::lifetime::enforce,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site_writes))
         .layer(middleware::from_fn_with_state(
@@ -107,6 +122,21 @@ pub fn router(state: AppState) -> Router {
             security::security_headers,
         ))
         .layer(CompressionLayer::new())
+        // Past the limit of requests in flight, an immediate 503 rather than a queue.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(
+                    observe::shed_handler(state.clone()),
+                ))
+                .layer(tower::load_shed::LoadShedLayer::new())
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    state.settings.site.max_in_flight,
+                )),
+        )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            observe::track,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         // Outermost: every request gets an id (or keeps the one a proxy gave it), which its
         // span carries into every log line and the response echoes back.

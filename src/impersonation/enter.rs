@@ -88,9 +88,15 @@ async fn start(
             "Start again from the client's page.",
         ));
     }
-    // Never beyond the reseller's own session.
-    let session_end = DateTime::<Utc>::from_timestamp(session.expiry_date().unix_timestamp(), 0)
+    // Never beyond the reseller's own session: its idle expiry, and its absolute lifetime
+    // (which an impersonation never moves).
+    let idle_end = DateTime::<Utc>::from_timestamp(session.expiry_date().unix_timestamp(), 0)
         .unwrap_or_else(Utc::now);
+    let absolute_end = crate::auth::acting::signed_in_at(session)
+        .await?
+        .unwrap_or_else(Utc::now)
+        + chrono::Duration::hours(state.settings.session.absolute_hours);
+    let session_end = idle_end.min(absolute_end);
     let mut tx = state.pool.begin().await?;
     let Some(started) =
         queries::consume(&mut tx, &token::hash(link), real.user_id, session_end).await?

@@ -13,7 +13,6 @@ use tower_sessions::Session;
 
 use super::queries;
 use crate::{
-    audit::{self, Action, AuditEntry},
     auth::{
         acting::{ImpersonationState, SESSION_IMPERSONATION},
         model::Perm,
@@ -23,21 +22,13 @@ use crate::{
     state::AppState,
 };
 
-/// Paths that never need the session (static files).
-fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/")
-        || path.starts_with("/vendor/")
-        || path == "/charts.js"
-        || path == "/favicon.svg"
-}
-
 pub async fn enforce(
     State(state): State<AppState>,
     session: Session,
     request: Request,
     next: Next,
 ) -> Response {
-    if is_static(request.uri().path()) {
+    if crate::auth::lifetime::is_static(request.uri().path()) {
         return next.run(request).await;
     }
     match end_if_not_allowed(&state.pool, &session).await {
@@ -93,35 +84,9 @@ pub async fn end_if_not_allowed(
     };
     match reason {
         Some(reason) => {
-            finish(pool, session, &state, reason).await?;
+            crate::auth::acting::finish(pool, session, &state, reason).await?;
             Ok(Some(state))
         }
         None => Ok(None),
     }
-}
-
-/// Ends `state`: the row is closed and audited (both identities), the session forgets it and
-/// gets a new id, and the real user carries on as themselves.
-pub async fn finish(
-    pool: &PgPool,
-    session: &Session,
-    state: &ImpersonationState,
-    reason: &str,
-) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
-    queries::end(&mut *tx, state.id, reason).await?;
-    let mut entry = AuditEntry::system(Action::ImpersonationEnded)
-        .target("client", state.client_id)
-        .detail(serde_json::json!({ "reason": reason }));
-    entry.actor = Some(state.acting_user_id);
-    entry.real_user = Some(state.real_user_id);
-    entry.impersonation = Some(state.id);
-    entry.partner_id = Some(state.partner_id);
-    audit::record(&mut *tx, entry).await?;
-    tx.commit().await?;
-    session
-        .remove::<ImpersonationState>(SESSION_IMPERSONATION)
-        .await?;
-    session.cycle_id().await?;
-    Ok(())
 }

@@ -1,7 +1,7 @@
 //! SQL for impersonation sessions. Scoped by partner and client throughout.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
+use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::model::SupportAccess;
@@ -101,18 +101,6 @@ pub async fn still_open(pool: &PgPool, id: Uuid) -> sqlx::Result<bool> {
     .fetch_optional(pool)
     .await?;
     Ok(open.unwrap_or(false))
-}
-
-pub async fn end<'e>(executor: impl PgExecutor<'e>, id: Uuid, reason: &str) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update impersonation_sessions set ended_at = coalesce(ended_at, now()), end_reason = coalesce(end_reason, $2)
-         where id = $1",
-        id,
-        reason
-    )
-    .execute(executor)
-    .await?;
-    Ok(())
 }
 
 /// Every access to a client, newest first, with what was done during each.

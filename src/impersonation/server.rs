@@ -83,8 +83,8 @@ pub async fn start_impersonation(
 #[server(endpoint = "app/impersonation/end")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn end_impersonation() -> Result<String, AppError> {
-    use super::layer::finish;
     use crate::auth::acting::acting;
+    use crate::auth::acting::finish;
     use crate::{auth::guard::session, state::pool};
 
     // Guard: only a session that is acting as a client can end it.

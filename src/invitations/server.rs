@@ -29,24 +29,19 @@ pub async fn accept_invitation(input: super::model::JoinInput) -> Result<String,
     use crate::{
         audit::{self, Action, AuditEntry},
         auth::{
-            guard::{client_addr, session, SESSION_USER_ID},
+            guard::{client_addr, session},
             password::hash_password,
-            rate_limit::AddressLimit,
+            rate_limit::INVITATION_ACCEPT,
         },
         error::FieldErrors,
         state::pool,
     };
 
     // Guard: holding a valid token, and a per-address limit on attempts.
-    let limit = AddressLimit {
-        action: "invite",
-        max: 20,
-        window_minutes: 15,
-    };
     let addr = client_addr().await;
     let pool = pool()?;
-    limit.check(&pool, addr).await?;
-    limit.record(&pool, addr).await?;
+    let address = addr.map_or_else(|| "unknown".to_string(), |a| a.to_string());
+    INVITATION_ACCEPT.hit(&pool, &address).await?;
     let token = &input.token;
     if !crate::program::token::looks_valid(token) {
         return Err(AppError::Validation(FieldErrors::form(
@@ -80,9 +75,7 @@ pub async fn accept_invitation(input: super::model::JoinInput) -> Result<String,
     audit::record(&mut *tx, entry).await?;
     tx.commit().await?;
 
-    let session = session().await?;
-    session.cycle_id().await?;
-    session.insert(SESSION_USER_ID, user_id).await?;
+    crate::auth::acting::start_fresh(&pool, &session().await?, user_id).await?;
     tracing::info!(partner = %invitation.partner_name, "invitation accepted");
     let destination = if invitation.client_id.is_some() {
         "/app"

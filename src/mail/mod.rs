@@ -5,4 +5,4 @@ mod delivery;
 mod outbox;
 
 pub use delivery::{deliver_due, run_delivery, MailTransport};
-pub use outbox::{enqueue, OutgoingEmail};
+pub use outbox::{depth as outbox_depth, enqueue, OutgoingEmail};

@@ -31,3 +31,10 @@ pub async fn enqueue<'e>(
     .await?;
     Ok(())
 }
+
+/// E-mails not yet sent (for `/metrics`; the partial index on unsent rows keeps it cheap).
+pub async fn depth(pool: &sqlx::PgPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(r#"select count(*) as "count!" from email_outbox where sent_at is null"#)
+        .fetch_one(pool)
+        .await
+}

@@ -7,6 +7,8 @@ pub mod contact;
 pub mod csv;
 pub mod money;
 pub mod month;
+#[cfg(feature = "ssr")]
+pub mod proxies;
 pub mod slug;
 pub mod status;
 pub mod tier;

@@ -226,6 +226,16 @@ async fn submissions_are_limited_per_address_whatever_x_forwarded_for_says(
 ) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
+    // Forms sent back with errors (a typo in the e-mail) are not counted against the limit.
+    for _ in 0..3 {
+        let reply = submit(&app, &form("not-an-email"), peer(9)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+    }
     for i in 0..5 {
         let reply = submit(&app, &form(&format!("a{i}@acme.example")), peer(9)).await;
         assert_eq!(reply.status, StatusCode::OK, "{i}: {}", reply.body);

@@ -95,6 +95,7 @@ impl TestApp {
             pool: pool.clone(),
             leptos_options: leptos_options(&settings),
             settings: Arc::new(settings),
+            metrics: Default::default(),
         };
         Self {
             router: router(state),
@@ -268,4 +269,33 @@ pub async fn test_pool(connect: sqlx::postgres::PgConnectOptions) -> PgPool {
         .connect_with(connect)
         .await
         .expect("the test database accepts connections")
+}
+
+/// The one session in the store (tests that use this sign in once), decoded as the
+/// tower-sessions PostgreSQL store keeps it.
+async fn the_session(app: &TestApp) -> (String, tower_sessions::session::Record) {
+    let (id, data): (String, Vec<u8>) =
+        sqlx::query_as("select id, data from tower_sessions.session")
+            .fetch_one(&app.pool)
+            .await
+            .expect("exactly one session");
+    (id, rmp_serde::from_slice(&data).unwrap())
+}
+
+/// A value the server keeps in the session.
+pub async fn session_value(app: &TestApp, key: &str) -> serde_json::Value {
+    let (_, record) = the_session(app).await;
+    record.data.get(key).cloned().unwrap_or_default()
+}
+
+/// Changes a value in the session behind the server's back (to move time, say).
+pub async fn set_session_value(app: &TestApp, key: &str, value: serde_json::Value) {
+    let (id, mut record) = the_session(app).await;
+    record.data.insert(key.to_string(), value);
+    sqlx::query("update tower_sessions.session set data = $2 where id = $1")
+        .bind(id)
+        .bind(rmp_serde::to_vec(&record).unwrap())
+        .execute(&app.pool)
+        .await
+        .unwrap();
 }

@@ -23,6 +23,8 @@ async fn embedded_cluster_is_created_reused_and_stopped() {
         data_dir: dir.path().join("data"),
         embedded_port: port,
         max_connections: 2,
+        statement_timeout_ms: 10_000,
+        long_statement_timeout_ms: 60_000,
     };
 
     let db = Database::open(&settings)
@@ -79,6 +81,8 @@ async fn an_unreachable_database_url_is_one_clear_message() {
         data_dir: "unused".into(),
         embedded_port: 1,
         max_connections: 1,
+        statement_timeout_ms: 10_000,
+        long_statement_timeout_ms: 60_000,
     };
     let error = Database::open(&settings)
         .await
@@ -106,6 +110,8 @@ async fn a_data_folder_the_postgres_user_cannot_reach_is_explained() {
         data_dir: dir.path().join("data"),
         embedded_port: free_port(),
         max_connections: 1,
+        statement_timeout_ms: 10_000,
+        long_statement_timeout_ms: 60_000,
     };
     let error = Database::open(&settings)
         .await

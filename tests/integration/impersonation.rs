@@ -315,3 +315,141 @@ async fn turning_access_off_or_expiry_ends_it(_: PgPoolOptions, connect: PgConne
         "ended at expiry"
     );
 }
+
+/// The end of each impersonation, as the audit log tells it.
+async fn end_reasons(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "select detail->>'reason' from audit_log where action = 'impersonation.ended' order by occurred_at",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test]
+async fn signing_in_as_someone_else_or_out_ends_an_open_impersonation_on_the_record(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+
+    // Signing in as someone else in the same browser starts from an empty session.
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    assert!(support.who().await.1.is_some(), "acting");
+    let reply = support
+        .call(
+            "login",
+            &[
+                ("input[email]", NW_VIEWER),
+                ("input[password]", partner_portal::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(support.who().await, (Some(NW_VIEWER.to_string()), None));
+    assert_eq!(end_reasons(&app).await, ["the browser signed in again"]);
+    assert_eq!(
+        scalar(
+            &app,
+            "select count(*) from impersonation_sessions where ended_at is null"
+        )
+        .await,
+        0
+    );
+
+    // Signing out while acting ends it too.
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    let reply = support.call("logout", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        end_reasons(&app).await,
+        ["the browser signed in again", "the reseller signed out"]
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "select count(*) from impersonation_sessions where ended_at is null"
+        )
+        .await,
+        0
+    );
+}
+
+#[sqlx::test]
+async fn impersonations_left_to_expire_are_closed_once_by_the_housekeeper(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    use partner_portal::auth::housekeeping::run_once;
+
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    // The browser is closed; the time runs out.
+    sqlx::query("update impersonation_sessions set expires_at = now() - interval '1 second'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // Two app servers' housekeepers run at the same moment: one closes it.
+    let (a, b) = tokio::join!(run_once(&app.pool), run_once(&app.pool));
+    assert_eq!(a.unwrap().0 + b.unwrap().0, 1, "closed exactly once");
+    assert_eq!(end_reasons(&app).await, ["expired"]);
+    let (actor, real): (String, String) = sqlx::query_as(
+        "select a.email, r.email from audit_log l
+         join users a on a.id = l.actor_user_id join users r on r.id = l.real_user_id
+         where l.action = 'impersonation.ended'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (actor.as_str(), real.as_str()),
+        (FABRIKAM_OWNER, NW_SUPPORT)
+    );
+    assert_eq!(run_once(&app.pool).await.unwrap().0, 0, "nothing left");
+}
+
+#[sqlx::test]
+async fn a_session_ends_at_its_absolute_lifetime_and_an_impersonation_never_moves_it(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
+    let signed_in = session_value(&app, "signed_in_at").await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    assert!(support.who().await.1.is_some(), "acting");
+    assert_eq!(
+        session_value(&app, "signed_in_at").await,
+        signed_in,
+        "starting an impersonation does not move the session's start"
+    );
+    // The impersonation never outlives the session's absolute end.
+    let outlives: bool = sqlx::query_scalar(
+        "select expires_at > now() + interval '24 hours' from impersonation_sessions",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(!outlives);
+
+    // A day passes (the start is moved back rather than waited for).
+    let day_ago = (chrono::Utc::now() - chrono::Duration::hours(25)).to_rfc3339();
+    set_session_value(&app, "signed_in_at", serde_json::json!(day_ago)).await;
+    assert_eq!(support.who().await, (None, None), "signed out");
+    assert_eq!(
+        end_reasons(&app).await,
+        ["the session reached its time limit"]
+    );
+    let sessions = scalar(&app, "select count(*) from tower_sessions.session").await;
+    assert_eq!(sessions, 0, "the session is gone from the store");
+}

@@ -65,3 +65,84 @@ async fn log_lines_of_a_server_function_carry_the_request_id(
     let again = app.call(Some(&viewer), "partner/commissions", &[]).await;
     assert_ne!(again.headers.get("x-request-id").unwrap(), id.as_str());
 }
+
+/// A page whose reader goes away mid-render (a closed tab, a load balancer's timeout) must
+/// not leave its server functions failing with errors in the log: the work that was under
+/// way stops quietly. (Under load this was 85 "AppState is not in the reactive context"
+/// errors in ten seconds.)
+#[sqlx::test]
+async fn pages_abandoned_mid_render_stop_without_errors(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    use axum::{
+        body::Body,
+        extract::ConnectInfo,
+        http::{header, Request},
+    };
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let admin = app.sign_in(ADMIN).await;
+    let owner = app.sign_in(NW_OWNER).await;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::WARN)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let pages = [
+        (&admin, "/admin"),
+        (&admin, "/admin/partners"),
+        (&admin, "/admin/applications"),
+        (&owner, "/partner"),
+        (&owner, "/partner/clients"),
+        (&owner, "/partner/commissions"),
+    ];
+    let request = |cookie: &str, path: &str| {
+        let mut request = Request::get(path)
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(default_peer()));
+        request
+    };
+    for (cookie, path) in pages {
+        // The reader goes away after the first part of the page (the shell)...
+        let response = app
+            .router
+            .clone()
+            .oneshot(request(cookie, path))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let mut body = response.into_body();
+        let first = body.frame().await.expect("a first frame").unwrap();
+        assert!(first.is_data(), "{path}");
+        drop(body);
+        // ...or at any moment before the answer starts.
+        for wait_ms in 0..40 {
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_millis(wait_ms),
+                app.router.clone().oneshot(request(cookie, path)),
+            )
+            .await;
+        }
+    }
+    // Let whatever was still under way run to its end.
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        !log.contains("ERROR"),
+        "abandoned pages logged errors:\n{log}"
+    );
+}

@@ -5,7 +5,13 @@ use axum::http::StatusCode;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::common::*;
-use partner_portal::{auth::server::SIGN_IN_FAILED, demo::DEMO_PASSWORD};
+use partner_portal::{
+    auth::{
+        rate_limit::{SIGN_IN, SIGN_IN_ADDRESS},
+        server::SIGN_IN_FAILED,
+    },
+    demo::DEMO_PASSWORD,
+};
 
 fn peer(last: u8) -> std::net::SocketAddr {
     format!("10.0.0.{last}:5000").parse().unwrap()
@@ -218,96 +224,155 @@ async fn suspended_partners_members_cannot_sign_in(_: PgPoolOptions, connect: Pg
     assert!(reply.session_cookie().is_none());
 }
 
-#[sqlx::test]
-async fn an_account_is_locked_after_five_failures_even_with_the_right_password(
-    _: PgPoolOptions,
-    connect: PgConnectOptions,
-) {
-    let pool = test_pool(connect).await;
-    let app = TestApp::new(pool).await;
-    for i in 0..5 {
-        // From different addresses: the per-account limit must hold on its own.
-        let reply = app
-            .call_from(
-                None,
-                "login",
-                &[("input[email]", NW_MANAGER), ("input[password]", "guess")],
-                peer(i),
-                &[],
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    let reply = app
-        .call_from(
-            None,
-            "login",
-            &[
-                ("input[email]", NW_MANAGER),
-                ("input[password]", DEMO_PASSWORD),
-            ],
-            peer(9),
-            &[],
-        )
-        .await;
-    assert_eq!(
-        reply.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "{}",
-        reply.body
-    );
-    // Other accounts are not affected.
-    assert_eq!(
-        app.call_from(
-            None,
-            "login",
-            &[
-                ("input[email]", NW_OWNER),
-                ("input[password]", DEMO_PASSWORD)
-            ],
-            peer(9),
-            &[]
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
+async fn try_password(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    from: std::net::SocketAddr,
+    headers: &[(&str, &str)],
+) -> Reply {
+    app.call_from(
+        None,
+        "login",
+        &[("input[email]", email), ("input[password]", password)],
+        from,
+        headers,
+    )
+    .await
 }
 
 #[sqlx::test]
-async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(
+async fn forty_parallel_wrong_passwords_get_at_most_the_limit_checked(
     _: PgPoolOptions,
     connect: PgConnectOptions,
 ) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let attacker = peer(66);
-    for i in 0..20 {
+    let guesses: Vec<String> = (0..40).map(|i| format!("guess-{i}")).collect();
+    let replies = futures_util::future::join_all(
+        guesses
+            .iter()
+            .map(|guess| try_password(&app, NW_MANAGER, guess, attacker, &[])),
+    )
+    .await;
+    let checked = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let refused: Vec<&Reply> = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!(checked, SIGN_IN.max as usize, "only the limit was checked");
+    assert_eq!(
+        refused.len(),
+        40 - checked,
+        "every other attempt was refused"
+    );
+    assert_eq!(
+        app.audit_count("auth.sign_in_failed").await,
+        i64::from(SIGN_IN.max),
+        "a refused attempt never reached the password check"
+    );
+    let wait: u32 = refused[0].headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&wait), "Retry-After {wait}");
+    assert!(
+        refused[0].body.contains("Too many sign-in attempts"),
+        "{}",
+        refused[0].body
+    );
+
+    // During the attack the right password is refused from the attacker's address too...
+    let reply = try_password(&app, NW_MANAGER, DEMO_PASSWORD, attacker, &[]).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    // ...but the owner, from their own address, signs in as usual.
+    let reply = try_password(&app, NW_MANAGER, DEMO_PASSWORD, peer(7), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // And other accounts from the attacker's address are not locked by it.
+    let reply = try_password(&app, NW_OWNER, DEMO_PASSWORD, attacker, &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+#[sqlx::test]
+async fn a_window_that_ends_over_its_limit_makes_the_next_one_longer(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let attacker = peer(66);
+    for _ in 0..SIGN_IN.max + 1 {
+        try_password(&app, NW_MANAGER, "guess", attacker, &[]).await;
+    }
+    let window = |app: &TestApp| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i32>(
+                "select window_secs from throttles where key like 'sign-in:%'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(window(&app).await, SIGN_IN.window_secs);
+    // The window passes (moved back in time rather than waited for).
+    sqlx::query("update throttles set window_start = window_start - interval '1 day'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let reply = try_password(&app, NW_MANAGER, "guess", attacker, &[]).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a new window"
+    );
+    assert_eq!(window(&app).await, SIGN_IN.window_secs * 2, "twice as long");
+    // The right password clears the pair.
+    for _ in 0..SIGN_IN.max - 1 {
+        try_password(&app, NW_MANAGER, "guess", attacker, &[]).await;
+    }
+    sqlx::query("update throttles set hits = 0")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let reply = try_password(&app, NW_MANAGER, DEMO_PASSWORD, attacker, &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let left: i64 = sqlx::query_scalar("select count(*) from throttles where key like 'sign-in:%'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[sqlx::test]
+async fn an_address_guessing_many_accounts_is_limited_and_forged_headers_do_not_help(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let attacker = peer(66);
+    for i in 0..SIGN_IN_ADDRESS.max {
         let email = format!("guess{i}@northwind.demo.test");
         let forged = format!("203.0.113.{i}");
-        let reply = app
-            .call_from(
-                None,
-                "login",
-                &[("input[email]", &email), ("input[password]", "x")],
-                attacker,
-                &[("x-forwarded-for", &forged)],
-            )
-            .await;
+        let reply =
+            try_password(&app, &email, "x", attacker, &[("x-forwarded-for", &forged)]).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let reply = app
-        .call_from(
-            None,
-            "login",
-            &[
-                ("input[email]", NW_OWNER),
-                ("input[password]", DEMO_PASSWORD),
-            ],
-            attacker,
-            &[("x-forwarded-for", "198.51.100.7")],
-        )
-        .await;
+    let reply = try_password(
+        &app,
+        NW_OWNER,
+        DEMO_PASSWORD,
+        attacker,
+        &[("x-forwarded-for", "198.51.100.7")],
+    )
+    .await;
     assert_eq!(
         reply.status,
         StatusCode::TOO_MANY_REQUESTS,
@@ -315,19 +380,63 @@ async fn an_address_is_limited_and_a_forged_forwarded_for_does_not_help(
         reply.body
     );
     // Someone else, from another address, signs in as usual.
-    let reply = app
-        .call_from(
-            None,
-            "login",
-            &[
-                ("input[email]", NW_OWNER),
-                ("input[password]", DEMO_PASSWORD),
-            ],
-            peer(7),
-            &[],
+    let reply = try_password(&app, NW_OWNER, DEMO_PASSWORD, peer(7), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn behind_a_trusted_proxy_each_client_address_has_its_own_count(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    partner_portal::demo::seed_demo(&pool).await.unwrap();
+    let env = std::collections::HashMap::from([(
+        "PORTAL_TRUSTED_PROXIES".to_string(),
+        "10.9.0.0/16".to_string(),
+    )]);
+    let app = TestApp::with_env(pool, &env);
+    let balancer: std::net::SocketAddr = "10.9.0.2:5000".parse().unwrap();
+    // Behind the balancer, one client guesses; the client wrote a decoy hop itself.
+    for _ in 0..SIGN_IN.max {
+        let reply = try_password(
+            &app,
+            NW_MANAGER,
+            "guess",
+            balancer,
+            &[("x-forwarded-for", "1.1.1.1, 198.51.100.66")],
         )
         .await;
-    assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    // Changing its decoy does not give the guesser a new count...
+    let reply = try_password(
+        &app,
+        NW_MANAGER,
+        DEMO_PASSWORD,
+        balancer,
+        &[("x-forwarded-for", "2.2.2.2, 198.51.100.66")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    // ...while the owner, through the same balancer from elsewhere, is let in.
+    let reply = try_password(
+        &app,
+        NW_MANAGER,
+        DEMO_PASSWORD,
+        balancer,
+        &[("x-forwarded-for", "198.51.100.7")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let keys: Vec<String> = sqlx::query_scalar("select key from throttles order by key")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        keys.iter().any(|k| k.ends_with("|198.51.100.66")),
+        "counted under the client's address, not the balancer's: {keys:?}"
+    );
 }
 
 #[sqlx::test]

@@ -29,6 +29,12 @@ pub struct SiteSettings {
     pub root: PathBuf,
     pub env: RunEnv,
     pub public_url: String,
+    /// Load balancers whose `X-Forwarded-For` is believed; none by default.
+    pub trusted_proxies: crate::program::proxies::TrustedProxies,
+    /// Requests served at once before more are answered 503 (load shedding).
+    pub max_in_flight: usize,
+    /// The bearer token `/metrics` asks for; without one it answers only on loopback.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,11 +50,17 @@ pub struct DatabaseSettings {
     pub data_dir: PathBuf,
     pub embedded_port: u16,
     pub max_connections: u32,
+    /// Time limit of every statement a request runs, so abandoned or runaway work stops.
+    pub statement_timeout_ms: u32,
+    /// The longer limit of the monthly close and the exports.
+    pub long_statement_timeout_ms: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SessionSettings {
     pub idle_minutes: i64,
+    /// A session ends this long after sign-in, however active it is.
+    pub absolute_hours: i64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -130,6 +142,8 @@ impl Settings {
         };
         let url: String = source.get("database.url", "DATABASE_URL", String::new())?;
         let smtp_url: String = source.get("mail.smtp_url", "PORTAL_SMTP_URL", String::new())?;
+        let metrics_token: String =
+            source.get("site.metrics_token", "PORTAL_METRICS_TOKEN", String::new())?;
         let dns_server: String =
             source.get("domains.dns_server", "PORTAL_DNS_SERVER", String::new())?;
         let dns_server = match dns_server.trim() {
@@ -160,6 +174,13 @@ impl Settings {
                     "PORTAL_PUBLIC_URL",
                     "http://127.0.0.1:3000".to_string(),
                 )?,
+                trusted_proxies: source.get(
+                    "site.trusted_proxies",
+                    "PORTAL_TRUSTED_PROXIES",
+                    Default::default(),
+                )?,
+                max_in_flight: source.get("site.max_in_flight", "PORTAL_MAX_IN_FLIGHT", 512)?,
+                metrics_token: Some(metrics_token).filter(|t| !t.trim().is_empty()),
             },
             database: DatabaseSettings {
                 url: Some(url).filter(|u| !u.trim().is_empty()),
@@ -178,12 +199,27 @@ impl Settings {
                     "PORTAL_DB_MAX_CONNECTIONS",
                     10,
                 )?,
+                statement_timeout_ms: source.get(
+                    "database.statement_timeout_ms",
+                    "PORTAL_STATEMENT_TIMEOUT_MS",
+                    10_000,
+                )?,
+                long_statement_timeout_ms: source.get(
+                    "database.long_statement_timeout_ms",
+                    "PORTAL_LONG_STATEMENT_TIMEOUT_MS",
+                    900_000,
+                )?,
             },
             session: SessionSettings {
                 idle_minutes: source.get(
                     "session.idle_minutes",
                     "PORTAL_SESSION_IDLE_MINUTES",
                     480,
+                )?,
+                absolute_hours: source.get(
+                    "session.absolute_hours",
+                    "PORTAL_SESSION_ABSOLUTE_HOURS",
+                    24,
                 )?,
             },
             mail: MailSettings {
@@ -248,6 +284,30 @@ impl Settings {
                 "session.idle_minutes",
                 "PORTAL_SESSION_IDLE_MINUTES",
                 "must be between 1 and 10080 (one week)",
+            ));
+        }
+        if self.site.max_in_flight == 0 {
+            return Err(source.invalid(
+                "site.max_in_flight",
+                "PORTAL_MAX_IN_FLIGHT",
+                "must be at least 1",
+            ));
+        }
+        if !(1..=30 * 24).contains(&self.session.absolute_hours) {
+            return Err(source.invalid(
+                "session.absolute_hours",
+                "PORTAL_SESSION_ABSOLUTE_HOURS",
+                "must be between 1 and 720 (30 days)",
+            ));
+        }
+        let timeouts = &self.database;
+        if timeouts.statement_timeout_ms < 100
+            || timeouts.long_statement_timeout_ms < timeouts.statement_timeout_ms
+        {
+            return Err(source.invalid(
+                "database.statement_timeout_ms",
+                "PORTAL_STATEMENT_TIMEOUT_MS",
+                "must be at least 100, and no more than database.long_statement_timeout_ms",
             ));
         }
         if !(1..=200).contains(&self.database.max_connections) {
@@ -340,111 +400,4 @@ pub fn absolute(path: &Path) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn defaults_apply_without_file_or_environment() {
-        let s = Settings::from_sources("Leptos.toml", "", &env(&[])).unwrap();
-        assert_eq!(s.site.addr, "127.0.0.1:3000".parse().unwrap());
-        assert_eq!(s.database.url, None);
-        assert_eq!(s.database.embedded_port, 54329);
-        assert_eq!(s.session.idle_minutes, 480);
-        assert!(!s.site.is_https());
-    }
-
-    #[test]
-    fn the_shipped_leptos_toml_parses() {
-        let text = include_str!("../Leptos.toml");
-        let s = Settings::from_sources("Leptos.toml", text, &env(&[])).unwrap();
-        assert_eq!(s.site.env, RunEnv::Dev);
-        assert_eq!(
-            s.database.url, None,
-            "the shipped file uses the embedded database"
-        );
-    }
-
-    #[test]
-    fn environment_overrides_file() {
-        let file = "[site]\naddr = \"0.0.0.0:8080\"\n[database]\nurl = \"postgres://a@b/c\"\n";
-        let s = Settings::from_sources(
-            "Leptos.toml",
-            file,
-            &env(&[
-                ("LEPTOS_SITE_ADDR", "127.0.0.1:4000"),
-                ("DATABASE_URL", "postgres://x@y/z"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(s.site.addr, "127.0.0.1:4000".parse().unwrap());
-        assert_eq!(s.database.url.as_deref(), Some("postgres://x@y/z"));
-    }
-
-    #[test]
-    fn bad_values_name_the_setting_and_where_it_came_from() {
-        let err = Settings::from_sources("Leptos.toml", "[site]\naddr = \"nowhere\"\n", &env(&[]))
-            .unwrap_err();
-        let text = err.to_string();
-        assert!(
-            text.contains("`site.addr`") && text.contains("Leptos.toml"),
-            "{text}"
-        );
-
-        let err = Settings::from_sources(
-            "Leptos.toml",
-            "",
-            &env(&[("PORTAL_EMBEDDED_PORT", "99999")]),
-        )
-        .unwrap_err()
-        .to_string();
-        assert!(
-            err.contains("`database.embedded_port`") && err.contains("PORTAL_EMBEDDED_PORT"),
-            "{err}"
-        );
-
-        let err = Settings::from_sources("Leptos.toml", "", &env(&[("LEPTOS_ENV", "staging")]))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`site.env`"), "{err}");
-
-        let err = Settings::from_sources("Leptos.toml", "", &env(&[("DATABASE_URL", "mysql://x")]))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("`database.url`") && err.contains("DATABASE_URL"),
-            "{err}"
-        );
-
-        let err = Settings::from_sources("Leptos.toml", "[session]\nidle_minutes = 0\n", &env(&[]))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("`session.idle_minutes`"), "{err}");
-    }
-
-    #[test]
-    fn a_broken_file_is_reported_with_its_name() {
-        let err = Settings::from_sources("custom.toml", "[site\n", &env(&[])).unwrap_err();
-        assert!(matches!(err, ConfigError::File { ref path, .. } if path == "custom.toml"));
-    }
-
-    #[test]
-    fn https_public_url_means_secure_cookies() {
-        let s = Settings::from_sources(
-            "f",
-            "",
-            &env(&[("PORTAL_PUBLIC_URL", "https://partners.example.com")]),
-        )
-        .unwrap();
-        assert!(s.site.is_https());
-        let err =
-            Settings::from_sources("f", "", &env(&[("PORTAL_PUBLIC_URL", "ftp://x")])).unwrap_err();
-        assert!(err.to_string().contains("`site.public_url`"));
-    }
-}
+mod tests;

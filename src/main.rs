@@ -106,8 +106,15 @@ async fn main() -> std::process::ExitCode {
     }
 
     // The embedded database gets the demo data on its first start; `seed-demo` asks for it.
+    // Never in production: demo accounts have a published password.
     let mut status = ExitCode::SUCCESS;
-    if seed_only || database.created {
+    let production = settings.site.env == partner_portal::config::RunEnv::Prod;
+    if seed_only && production {
+        eprintln!("partner-portal: demo data is never seeded in production (LEPTOS_ENV=prod)");
+        database.close().await;
+        return ExitCode::from(2);
+    }
+    if (seed_only || database.created) && !production {
         match demo::seed_demo(&database.pool).await {
             Ok(true) => tracing::info!("demo data seeded (password: {})", demo::DEMO_PASSWORD),
             Ok(false) => tracing::info!("demo data already present"),

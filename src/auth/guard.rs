@@ -57,6 +57,17 @@ pub fn client_addr_of(
     proxies.client_of(peer.ip(), forwarded)
 }
 
+/// Set on requests that came in on a partner's verified custom domain (the Host allowlist
+/// puts it there): only that partner's client users may sign in there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CustomDomain(pub Uuid);
+
+/// The custom domain this request came in on, if any.
+pub fn custom_domain() -> Option<CustomDomain> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CustomDomain>().copied())
+}
+
 /// The principal of one request, read once and shared by every server function the page
 /// calls while it renders (the router provides a fresh one per request).
 #[derive(Clone, Default)]

@@ -62,6 +62,15 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
         Some(a) if password_ok && !a.disabled => queries::load_principal(&pool, a.id).await?,
         _ => None,
     };
+    // On a partner's custom domain only its client users sign in; anyone else is answered
+    // as if the password were wrong, so the domain reveals no staff account.
+    let principal = principal.filter(|me| match super::guard::custom_domain() {
+        Some(super::guard::CustomDomain(partner_id)) => matches!(
+            me.kind,
+            PrincipalKind::ClientUser { partner_id: theirs, .. } if theirs == partner_id
+        ),
+        None => true,
+    });
     let Some(me) = principal else {
         if let Some(account) = &account {
             let mut entry = AuditEntry::system(Action::SignInFailed)

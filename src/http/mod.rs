@@ -2,6 +2,7 @@
 
 mod api_status;
 mod health;
+mod hosts;
 mod observe;
 mod router;
 pub mod security;

@@ -14,7 +14,7 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-use super::{api_status, health, observe, security};
+use super::{api_status, health, hosts, observe, security};
 use crate::{
     app::{shell, App},
     config::{RunEnv, Settings},
@@ -117,6 +117,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site_writes))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            hosts::allow_known_hosts,
+        ))
         .layer(middleware::from_fn_with_state(
             settings,
             security::security_headers,

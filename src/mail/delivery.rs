@@ -112,6 +112,10 @@ impl SmtpServer {
     }
 }
 
+/// The single-use links our messages carry (invitations; tokens are 43 URL-safe
+/// characters), as a PostgreSQL regular expression whose first group is kept.
+pub const SINGLE_USE_LINK: &str = "(/invite/)[A-Za-z0-9_-]{43}";
+
 /// Backoff before attempt `attempts + 1`: 30 s doubled per failure, capped at an hour.
 pub fn backoff_secs(attempts: i32) -> i64 {
     let exponent = attempts.clamp(0, 20) as u32;
@@ -142,9 +146,17 @@ pub async fn deliver_due(
         };
         match result {
             Ok(()) => {
-                sqlx::query!("update email_outbox set sent_at = now(), attempts = attempts + 1, last_error = null where id = $1", row.id)
-                    .execute(&mut *tx)
-                    .await?;
+                // Delivered: single-use links are not kept readable in the outbox.
+                sqlx::query!(
+                    "update email_outbox
+                     set sent_at = now(), attempts = attempts + 1, last_error = null,
+                         body_text = regexp_replace(body_text, $2, '\\1[removed after delivery]', 'g')
+                     where id = $1",
+                    row.id,
+                    SINGLE_USE_LINK
+                )
+                .execute(&mut *tx)
+                .await?;
                 sent += 1;
             }
             Err(error) => {

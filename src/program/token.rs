@@ -16,13 +16,13 @@ pub fn hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Tokens we issue are exactly 43 URL-safe characters; anything else is refused unread.
 /// Whether two secrets are the same, compared through their hashes so that the time taken
 /// says nothing about how much of a guess was right.
 pub fn same(given: &str, expected: &str) -> bool {
     hash(given) == hash(expected)
 }
 
+/// Tokens we issue are exactly 43 URL-safe characters; anything else is refused unread.
 pub fn looks_valid(token: &str) -> bool {
     token.len() == 43
         && token

@@ -614,6 +614,7 @@ async fn a_custom_domain_is_verified_by_its_txt_record_and_then_serves_the_brand
     let body = host_page(&app, "portal.northwind.example").await;
     assert!(body.contains("data-brand-style"), "{body}");
     assert!(body.contains("Northwind Cloud"));
+    custom_domain_serves_only_its_clients(&app, "portal.northwind.example").await;
 
     // Changing the domain starts over, unverified.
     app.call(
@@ -675,5 +676,91 @@ async fn client_invitations_wear_the_brand(_: PgPoolOptions, connect: PgConnectO
     assert!(
         page.body.contains("data-brand-style"),
         "the invitation page is branded"
+    );
+}
+
+/// On a verified custom domain: the admin and partner areas are not there, staff cannot sign
+/// in (answered like a wrong password), the partner's own client users can; a host nobody
+/// verified is refused.
+async fn custom_domain_serves_only_its_clients(app: &TestApp, domain: &str) {
+    let on = |method: &str, path: &str, form: Option<&[(&str, &str)]>| {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, domain)
+            .header(header::ACCEPT, "application/json");
+        let body = match form {
+            Some(form) => {
+                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(form_encode(form))
+            }
+            None => Body::empty(),
+        };
+        request.body(body).unwrap()
+    };
+    for path in [
+        "/admin",
+        "/admin/partners",
+        "/partner",
+        "/apply",
+        "/b/northwind/login",
+    ] {
+        let reply = app.send(on("GET", path, None), default_peer()).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path} on {domain}");
+    }
+    let admin = app.sign_in(ADMIN).await;
+    let mut request = on("POST", "/api/admin/partners", Some(&[]));
+    request
+        .headers_mut()
+        .insert(header::COOKIE, admin.parse().unwrap());
+    assert_eq!(
+        app.send(request, default_peer()).await.status,
+        StatusCode::NOT_FOUND,
+        "staff server functions are not there either"
+    );
+    let password = partner_portal::demo::DEMO_PASSWORD;
+    for staff in [ADMIN, NW_OWNER] {
+        let reply = app
+            .send(
+                on(
+                    "POST",
+                    "/api/login",
+                    Some(&[("input[email]", staff), ("input[password]", password)]),
+                ),
+                default_peer(),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{staff}");
+        assert!(
+            reply
+                .body
+                .contains(partner_portal::auth::server::SIGN_IN_FAILED),
+            "{}",
+            reply.body
+        );
+    }
+    let reply = app
+        .send(
+            on(
+                "POST",
+                "/api/login",
+                Some(&[
+                    ("input[email]", FABRIKAM_OWNER),
+                    ("input[password]", password),
+                ]),
+            ),
+            default_peer(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.destination().as_deref(), Some("/app"));
+
+    let mut request = on("GET", "/login", None);
+    request
+        .headers_mut()
+        .insert(header::HOST, "unknown.example".parse().unwrap());
+    assert_eq!(
+        app.send(request, default_peer()).await.status,
+        StatusCode::MISDIRECTED_REQUEST
     );
 }

@@ -208,3 +208,26 @@ async fn principals_are_read_fresh_with_role_and_partner_status(
         .unwrap()
         .is_none());
 }
+
+#[sqlx::test]
+async fn demo_accounts_are_never_seeded_in_production(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect.clone()).await;
+    let url = format!(
+        "postgres://postgres@127.0.0.1:5432/{}",
+        connect.get_database().unwrap()
+    );
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_partner-portal"))
+        .arg("seed-demo")
+        .env("DATABASE_URL", &url)
+        .env("LEPTOS_ENV", "prod")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("never seeded in production"), "{said}");
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 0, "no demo account was created");
+}

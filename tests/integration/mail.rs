@@ -37,11 +37,14 @@ fn from() -> lettre::message::Mailbox {
         .unwrap()
 }
 
+/// A token as invitations carry them (43 URL-safe characters).
+const TOKEN: &str = "abcdefghijklmnopqrstuvwxyz0123456789_-ABCDE";
+
 async fn queue(pool: &PgPool, to: &str) {
     let email = OutgoingEmail {
         to: to.into(),
         subject: "Welcome to the partner program (APP-TEST0001)".into(),
-        body: "Set your password: http://127.0.0.1:3000/invite/abc\n".into(),
+        body: format!("Set your password:\nhttp://127.0.0.1:3000/invite/{TOKEN}\n"),
         partner_id: None,
     };
     enqueue(pool, &email).await.unwrap();
@@ -68,7 +71,14 @@ async fn queued_mail_is_delivered_over_smtp(_: PgPoolOptions, connect: PgConnect
     );
     assert!(messages[0]
         .data
-        .contains("http://127.0.0.1:3000/invite/abc"));
+        .contains(&format!("http://127.0.0.1:3000/invite/{TOKEN}")));
+    // Once delivered, the outbox no longer holds a working link.
+    let kept: String = sqlx::query_scalar("select body_text from email_outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(!kept.contains(TOKEN), "{kept}");
+    assert!(kept.contains("/invite/[removed after delivery]"), "{kept}");
     let unsent: i64 = sqlx::query_scalar("select count(*) from email_outbox where sent_at is null")
         .fetch_one(&pool)
         .await
@@ -132,4 +142,38 @@ async fn a_server_that_is_down_delays_mail_but_never_loses_it(
         sink.messages()[0].to,
         vec!["grace@acme.example".to_string()]
     );
+}
+
+#[sqlx::test]
+async fn two_servers_delivering_at_once_send_each_message_once(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let sink = SmtpSink::start(0).await;
+    for i in 0..30 {
+        queue(&pool, &format!("person{i}@acme.example")).await;
+    }
+    // Each server has its own pool, as two processes would.
+    let other = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+    let (mut a, mut b) = (0, 0);
+    let (transport, from) = (transport(sink.port), from());
+    while a + b < 30 {
+        let (sent_a, sent_b) = tokio::join!(
+            deliver_due(&pool, &transport, &from),
+            deliver_due(&other, &transport, &from)
+        );
+        a += sent_a.unwrap();
+        b += sent_b.unwrap();
+    }
+    assert_eq!(a + b, 30);
+    let mut recipients: Vec<String> = sink.messages().iter().flat_map(|m| m.to.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 30, "every message arrived");
+    assert_eq!(sink.messages().len(), 30, "and none twice");
 }

@@ -19,3 +19,4 @@ mod overload;
 mod pages;
 mod sign_in;
 mod smtp_sink;
+mod two_servers;

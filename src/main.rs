@@ -3,7 +3,8 @@
 //! `partner-portal` serves the portal; `partner-portal seed-demo` seeds the demo data into
 //! the configured database (DATABASE_URL, or the embedded one) and exits;
 //! `partner-portal close-month [YYYY-MM]` runs the monthly close (last month by default),
-//! for automation such as a cron job on the 1st.
+//! for automation such as a cron job on the 1st; `partner-portal backup [FILE]` and
+//! `partner-portal restore FILE --yes` dump and restore the database (see README.md).
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
@@ -21,6 +22,8 @@ async fn main() -> std::process::ExitCode {
 
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut close_month = None;
+    let mut backup: Option<Option<std::path::PathBuf>> = None;
+    let mut restore: Option<std::path::PathBuf> = None;
     let seed_only = match args.first().map(String::as_str) {
         None | Some("serve") => false,
         Some("seed-demo") => true,
@@ -39,12 +42,26 @@ async fn main() -> std::process::ExitCode {
             }
             false
         }
+        Some("backup") => {
+            backup = Some(args.get(1).map(Into::into));
+            false
+        }
+        Some("restore") => match (args.get(1), args.get(2).map(String::as_str)) {
+            (Some(file), Some("--yes")) => {
+                restore = Some(file.into());
+                false
+            }
+            _ => {
+                eprintln!("partner-portal: restore replaces everything in the database with the backup; run it as `partner-portal restore FILE --yes`");
+                return ExitCode::from(2);
+            }
+        },
         Some("-h" | "--help" | "help") => {
-            println!("usage: partner-portal [serve | seed-demo | close-month [YYYY-MM]]\n\nSettings: Leptos.toml, overridden by environment variables (see README.md).");
+            println!("usage: partner-portal [serve | seed-demo | close-month [YYYY-MM] | backup [FILE] | restore FILE --yes]\n\nSettings: Leptos.toml, overridden by environment variables (see README.md).");
             return ExitCode::SUCCESS;
         }
         Some(other) => {
-            eprintln!("partner-portal: unknown command {other:?} (expected serve, seed-demo or close-month)");
+            eprintln!("partner-portal: unknown command {other:?} (expected serve, seed-demo, close-month, backup or restore)");
             return ExitCode::from(2);
         }
     };
@@ -63,6 +80,34 @@ async fn main() -> std::process::ExitCode {
             return ExitCode::FAILURE;
         }
     };
+
+    if backup.is_some() || restore.is_some() {
+        use partner_portal::{config::absolute, db::backup as dump};
+        let outcome = match (backup, restore) {
+            (Some(file), _) => {
+                let file = file
+                    .unwrap_or_else(|| dump::default_file(&absolute(&settings.database.data_dir)));
+                dump::backup(&database.url, &file)
+                    .await
+                    .map(|()| format!("backup written to {}", file.display()))
+            }
+            (None, Some(file)) => dump::restore(&database.url, &file)
+                .await
+                .map(|()| format!("restored from {}", file.display())),
+            (None, None) => unreachable!("one of the two was asked for"),
+        };
+        database.close().await;
+        return match outcome {
+            Ok(message) => {
+                println!("{message}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("partner-portal: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
 
     if let Some(month) = close_month {
         let outcome = async {

@@ -1,6 +1,7 @@
 //! The database: the server named by `DATABASE_URL`, or a private PostgreSQL cluster under
 //! the data folder (the embedded default); migrated at start-up either way.
 
+pub mod backup;
 pub mod embedded;
 
 use std::time::Duration;
@@ -19,6 +20,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// A connected, migrated database, and the embedded cluster behind it, if any.
 pub struct Database {
     pub pool: PgPool,
+    /// Where it is (with credentials): for the backup tools.
+    pub url: String,
     pub embedded: Option<EmbeddedPostgres>,
     /// The embedded cluster was created by this start (so it gets the demo data).
     pub created: bool,
@@ -80,6 +83,7 @@ impl Database {
         }
         Ok(Self {
             pool,
+            url,
             embedded,
             created,
         })

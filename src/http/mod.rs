@@ -7,4 +7,4 @@ mod observe;
 mod router;
 pub mod security;
 
-pub use router::{leptos_options, router, serve};
+pub use router::{leptos_options, router, serve, serve_on};

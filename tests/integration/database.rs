@@ -231,3 +231,59 @@ async fn demo_accounts_are_never_seeded_in_production(_: PgPoolOptions, connect:
         .unwrap();
     assert_eq!(users, 0, "no demo account was created");
 }
+
+#[sqlx::test]
+async fn a_backup_restores_the_database_as_it_was(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect.clone()).await;
+    seed_demo(&pool).await.unwrap();
+    let url = format!(
+        "postgres://postgres@127.0.0.1:5432/{}",
+        connect.get_database().unwrap()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nightly.dump");
+    let portal = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_partner-portal"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    let users = |pool: sqlx::PgPool| async move {
+        sqlx::query_scalar::<_, String>("select email from users order by email")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    };
+    let before = users(pool.clone()).await;
+
+    let done = portal(&["backup", file.to_str().unwrap()]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(file.metadata().unwrap().len() > 0);
+
+    // Something happens after the backup...
+    sqlx::query("insert into users (email, display_name) values ('after@backup.example', 'After')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // ...restoring asks for confirmation...
+    let refused = portal(&["restore", file.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(users(pool.clone())
+        .await
+        .contains(&"after@backup.example".to_string()));
+    // ...and then puts the database back as it was.
+    pool.close().await;
+    let done = portal(&["restore", file.to_str().unwrap(), "--yes"]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let pool = test_pool(connect).await;
+    assert_eq!(users(pool).await, before);
+}

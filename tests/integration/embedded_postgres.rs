@@ -128,3 +128,76 @@ fn nix_is_root() -> bool {
         .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
         .unwrap_or(false)
 }
+
+/// The database restarts while the portal runs: readiness goes red and requests are told to
+/// come back (503), then both recover on their own, without restarting the portal.
+#[tokio::test]
+async fn a_database_restart_is_survived_without_restarting_the_portal() {
+    use axum::http::StatusCode;
+    use partner_portal::db::embedded::EmbeddedPostgres;
+
+    use crate::common::*;
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let port = free_port();
+    let data_dir = dir.path().join("data");
+    let settings = DatabaseSettings {
+        url: None,
+        data_dir: data_dir.clone(),
+        embedded_port: port,
+        max_connections: 4,
+        statement_timeout_ms: 10_000,
+        long_statement_timeout_ms: 60_000,
+    };
+    let db = Database::open(&settings).await.expect("starts");
+    partner_portal::demo::seed_demo(&db.pool).await.unwrap();
+    let app = TestApp::unseeded(db.pool.clone());
+    let sign_in = [
+        ("input[email]", NW_OWNER),
+        ("input[password]", partner_portal::demo::DEMO_PASSWORD),
+    ];
+    assert_eq!(app.get_page(None, "/readyz").await.status, StatusCode::OK);
+    let cookie = app.sign_in(NW_OWNER).await;
+
+    db.embedded.as_ref().unwrap().stop().await;
+    assert_eq!(
+        app.get_page(None, "/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "readiness goes red"
+    );
+    let refused = app.call(None, "login", &sign_in).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.body
+    );
+    assert!(refused.headers.contains_key("retry-after"));
+
+    let (again, created) = EmbeddedPostgres::start(&data_dir, port)
+        .await
+        .expect("the database comes back");
+    assert!(!created);
+    let mut ready = false;
+    for _ in 0..100 {
+        if app.get_page(None, "/readyz").await.status == StatusCode::OK {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "readiness goes green again");
+    let me = app.call(Some(&cookie), "whoami", &[]).await;
+    assert!(
+        me.body.contains(NW_OWNER),
+        "the session survived: {}",
+        me.body
+    );
+    assert_eq!(
+        app.call(None, "login", &sign_in).await.status,
+        StatusCode::OK
+    );
+    db.pool.close().await;
+    again.stop().await;
+}

@@ -203,3 +203,57 @@ async fn metrics_count_requests_by_route_and_are_private(
         "with a token set, loopback needs it too"
     );
 }
+
+#[sqlx::test]
+async fn shutting_down_finishes_the_requests_in_flight(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(partner_portal::http::serve_on(
+        app.router.clone(),
+        listener,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+
+    // A sign-in that is in flight (held at its limit's row) when the shutdown begins.
+    let holder = hold_sign_in(&app, NW_OWNER).await;
+    let body = form_encode(&sign_in_form(NW_OWNER));
+    let mut connection = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    );
+    connection.write_all(request.as_bytes()).await.unwrap();
+    assert!(waiting_on_a_lock(&app).await, "the sign-in is in flight");
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !server.is_finished(),
+        "the server waits for the request in flight"
+    );
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "no new connections once shutting down"
+    );
+    holder.rollback().await.unwrap();
+
+    let mut answer = String::new();
+    connection.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once the request is done")
+        .unwrap()
+        .unwrap();
+}

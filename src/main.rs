@@ -111,7 +111,7 @@ async fn main() -> std::process::ExitCode {
 
     if let Some(month) = close_month {
         let outcome = async {
-            let mut tx = database.pool.begin().await?;
+            let mut tx = database.system.begin().await?;
             partner_portal::db::long_statements(
                 &mut tx,
                 settings.database.long_statement_timeout_ms,
@@ -160,7 +160,7 @@ async fn main() -> std::process::ExitCode {
         return ExitCode::from(2);
     }
     if (seed_only || database.created) && !production {
-        match demo::seed_demo(&database.pool).await {
+        match demo::seed_demo(&database.system).await {
             Ok(true) => tracing::info!("demo data seeded (password: {})", demo::DEMO_PASSWORD),
             Ok(false) => tracing::info!("demo data already present"),
             Err(error) => {
@@ -177,11 +177,11 @@ async fn main() -> std::process::ExitCode {
             leptos_options: http::leptos_options(&settings),
             metrics: Default::default(),
         };
-        let sweeper = tokio::spawn(sweep_expired_sessions(database.pool.clone()));
+        let sweeper = tokio::spawn(sweep_expired_sessions(database.system.clone()));
         let housekeeper = tokio::spawn(partner_portal::auth::housekeeping::run(
-            database.pool.clone(),
+            database.system.clone(),
         ));
-        let mailer = match start_mail_delivery(&settings, database.pool.clone()) {
+        let mailer = match start_mail_delivery(&settings, database.system.clone()) {
             Ok(handle) => handle,
             Err(error) => {
                 eprintln!("partner-portal: {error}");

@@ -86,17 +86,30 @@ impl RequestPrincipal {
 }
 
 /// The signed-in principal, or `None` for an anonymous caller: read from the database once
-/// per request (role and partner standing are always current), then shared.
+/// per request (role and partner standing are always current), then shared. From then on
+/// the request's connections see only its partner's rows (row-level security), when it
+/// has one.
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {
     let memo = leptos::prelude::use_context::<RequestPrincipal>();
     if let Some(known) = memo.as_ref().and_then(RequestPrincipal::get) {
         return Ok(known);
     }
+    let scope = leptos::prelude::use_context::<crate::db::scope::RequestScope>();
     let principal = principal_of(&session().await?, &pool()?).await?;
+    if let (Some(scope), Some(me)) = (scope, &principal) {
+        scope.narrow(scope_of(me));
+    }
     if let Some(memo) = memo {
         memo.set(&principal);
     }
     Ok(principal)
+}
+
+/// The rows `me`'s requests may see: a partner's members and client users their partner's,
+/// admins every partner's.
+pub fn scope_of(me: &Principal) -> crate::db::scope::Scope {
+    use crate::db::scope::Scope;
+    me.partner_id().map_or(Scope::All, Scope::Partner)
 }
 
 /// The principal a session stands for: the signed-in user, or, during an impersonation, the

@@ -124,6 +124,16 @@ pub async fn upload(
         Ok(me) => me,
         Err(refused) => return refused.into_response(),
     };
+    // Every connection this download takes sees only the caller's partner's rows.
+    let scope = crate::auth::guard::scope_of(&me);
+    crate::db::scope::scoped(scope, upload_for(me, state, multipart)).await
+}
+
+async fn upload_for(
+    me: crate::auth::model::Principal,
+    state: AppState,
+    multipart: Multipart,
+) -> Response {
     let partner_id = match super::server::white_label_partner(&state.pool, &me).await {
         Ok((partner_id, _)) => partner_id,
         Err(refused) => return refused.into_response(),

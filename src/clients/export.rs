@@ -37,6 +37,16 @@ pub async fn export_clients(
         Ok(me) => me,
         Err(refused) => return refused.into_response(),
     };
+    // Every connection this download takes sees only the caller's partner's rows.
+    let scope = crate::auth::guard::scope_of(&me);
+    crate::db::scope::scoped(scope, export_clients_for(me, state, Query(params))).await
+}
+
+async fn export_clients_for(
+    me: crate::auth::model::Principal,
+    state: AppState,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
     let Some(partner_id) = me.partner_id() else {
         return AppError::Forbidden.into_response();
     };
@@ -55,14 +65,15 @@ pub async fn export_clients(
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let pool = state.pool.clone();
     let timeout_ms = state.settings.database.long_statement_timeout_ms;
-    tokio::spawn(async move {
+    let scope = crate::auth::guard::scope_of(&me);
+    tokio::spawn(crate::db::scope::scoped(scope, async move {
         if let Err(error) = stream_rows(&pool, timeout_ms, partner_id, &query, &sender).await {
             tracing::error!(%error, "client export failed");
             let _ = sender
                 .send(Err(std::io::Error::other("export failed")))
                 .await;
         }
-    });
+    }));
     let filename = format!("clients-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
     (
         [

@@ -29,6 +29,16 @@ pub async fn export_statement(
         Ok(me) => me,
         Err(refused) => return refused.into_response(),
     };
+    // Every connection this download takes sees only the caller's partner's rows.
+    let scope = crate::auth::guard::scope_of(&me);
+    crate::db::scope::scoped(scope, export_statement_for(me, state, Path(month))).await
+}
+
+async fn export_statement_for(
+    me: crate::auth::model::Principal,
+    state: AppState,
+    Path(month): Path<String>,
+) -> Response {
     let Some(partner_id) = me.partner_id() else {
         return AppError::Forbidden.into_response();
     };

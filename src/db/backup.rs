@@ -39,7 +39,7 @@ pub async fn backup(url: &str, file: &Path) -> Result<(), String> {
     }
     let mut command = Command::new(tool("pg_dump"));
     command
-        .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
+        .args(["--format=custom", "--no-owner", "--file"])
         .arg(file)
         .arg(url);
     run(command, "pg_dump").await
@@ -57,7 +57,6 @@ pub async fn restore(url: &str, file: &Path) -> Result<(), String> {
             "--clean",
             "--if-exists",
             "--no-owner",
-            "--no-privileges",
             "--single-transaction",
             "--exit-on-error",
             "--dbname",

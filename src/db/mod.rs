@@ -3,6 +3,8 @@
 
 pub mod backup;
 pub mod embedded;
+pub mod roles;
+pub mod scope;
 
 use std::time::Duration;
 
@@ -19,7 +21,11 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// A connected, migrated database, and the embedded cluster behind it, if any.
 pub struct Database {
+    /// The pool requests use: the app role, scoped per request (see [`scope`]).
     pub pool: PgPool,
+    /// The pool of system work (mail, housekeeping, the close from the command line, the
+    /// demo seed): the app role with every partner's rows, and the longer time limit.
+    pub system: PgPool,
     /// Where it is (with credentials): for the backup tools.
     pub url: String,
     pub embedded: Option<EmbeddedPostgres>,
@@ -46,43 +52,30 @@ impl Database {
                 (cluster.url(), Some(cluster), created)
             }
         };
-        let pool = match connect(
-            &url,
-            settings.max_connections,
-            settings.statement_timeout_ms,
-        )
-        .await
-        {
-            Ok(pool) => pool,
-            Err(error) => {
-                if let Some(cluster) = &embedded {
-                    cluster.stop().await;
-                }
-                return Err(match &settings.url {
-                    Some(_) => format!(
-                        "Could not connect to the database at DATABASE_URL ({}): {error}",
-                        redact(&url)
-                    ),
-                    None => format!("Could not connect to the embedded PostgreSQL: {error}"),
-                });
-            }
-        };
-        // Migrations run on a connection of their own, without the requests' time limit.
-        let migrated = match PgConnection::connect(&url).await {
-            Ok(mut connection) => MIGRATOR
-                .run(&mut connection)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(error) => Err(error.to_string()),
-        };
-        if let Err(error) = migrated {
+        let fail = |error: String| async {
             if let Some(cluster) = &embedded {
                 cluster.stop().await;
             }
-            return Err(format!("Database migration failed: {error}"));
-        }
+            error
+        };
+        let pools = match settings.url {
+            Some(_) => serve_as_app_role(&url, settings).await.map_err(|error| {
+                format!(
+                    "Could not connect to the database at DATABASE_URL ({}): {error}",
+                    redact(&url)
+                )
+            }),
+            None => serve_as_app_role(&url, settings)
+                .await
+                .map_err(|error| format!("Could not connect to the embedded PostgreSQL: {error}")),
+        };
+        let (pool, system) = match pools {
+            Ok(pools) => pools,
+            Err(error) => return Err(fail(error).await),
+        };
         Ok(Self {
             pool,
+            system,
             url,
             embedded,
             created,
@@ -92,6 +85,7 @@ impl Database {
     /// Closes the pool and stops the embedded cluster, if this process started it.
     pub async fn close(self) {
         self.pool.close().await;
+        self.system.close().await;
         if let Some(cluster) = self.embedded {
             cluster.stop().await;
         }
@@ -112,6 +106,97 @@ pub async fn connect(
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options.options([("statement_timeout", timeout.as_str())]))
+        .await
+}
+
+/// Migrates (when `url` names the owner or a superuser) and opens the two pools of the app
+/// role; refuses a request pool whose role could bypass row-level security.
+async fn serve_as_app_role(
+    url: &str,
+    settings: &DatabaseSettings,
+) -> Result<(PgPool, PgPool), String> {
+    let owner_options: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| e.to_string())?;
+    // Migrations run on a connection of their own, without the requests' time limit.
+    let mut owner = PgConnection::connect_with(&owner_options)
+        .await
+        .map_err(|e| e.to_string())?;
+    let app_options = if roles::can_bypass_policies(&mut owner)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        MIGRATOR
+            .run(&mut owner)
+            .await
+            .map_err(|e| format!("migration failed: {e}"))?;
+        roles::enable_app_role(&mut owner, url, false)
+            .await
+            .map_err(|e| e.to_string())?;
+        roles::as_app_role(&owner_options, url)
+    } else {
+        tracing::warn!("DATABASE_URL names an unprivileged role: serving through it; migrations are left to the owner");
+        owner_options.clone()
+    };
+    let open = || async {
+        let pool = request_pool(
+            app_options.clone(),
+            settings.max_connections,
+            settings.statement_timeout_ms,
+        )
+        .await?;
+        let system = system_pool(app_options.clone(), settings.long_statement_timeout_ms).await?;
+        Ok::<_, sqlx::Error>((pool, system))
+    };
+    let pools = match open().await {
+        // A refused password: the owner's credentials changed since the role was enabled.
+        Err(sqlx::Error::Database(db)) if db.code().as_deref() == Some("28P01") => {
+            roles::enable_app_role(&mut owner, url, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            open().await
+        }
+        other => other,
+    }
+    .map_err(|e| e.to_string())?;
+    let _ = owner.close().await;
+    roles::refuse_privileged(&pools.0).await?;
+    Ok(pools)
+}
+
+/// The request pool: each connection handed out gets the scope of whoever asked for it.
+pub async fn request_pool(
+    options: PgConnectOptions,
+    max_connections: u32,
+    statement_timeout_ms: u32,
+) -> Result<PgPool, sqlx::Error> {
+    let timeout = format!("{statement_timeout_ms}ms");
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(|connection, _| {
+            let scope = scope::current();
+            Box::pin(async move { scope::apply(connection, scope).await })
+        })
+        .before_acquire(|connection, _| {
+            let scope = scope::current();
+            Box::pin(async move { scope::apply(connection, scope).await.map(|()| true) })
+        })
+        .connect_with(options.options([("statement_timeout", timeout.as_str())]))
+        .await
+}
+
+/// The system pool: every partner's rows, the longer time limit.
+pub async fn system_pool(
+    options: PgConnectOptions,
+    statement_timeout_ms: u32,
+) -> Result<PgPool, sqlx::Error> {
+    let timeout = format!("{statement_timeout_ms}ms");
+    PgPoolOptions::new()
+        .max_connections(3)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options.options([
+            ("statement_timeout", timeout.as_str()),
+            ("app.scope", "all"),
+        ]))
         .await
 }
 

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         move || {
             provide_context(state.clone());
             provide_context(crate::auth::guard::RequestPrincipal::default());
+            provide_context(crate::db::scope::RequestScope::default());
             security::provide_page_csp();
         }
     };

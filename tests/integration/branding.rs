@@ -535,7 +535,7 @@ async fn a_custom_domain_is_verified_by_its_txt_record_and_then_serves_the_brand
 ) {
     let pool = test_pool(connect).await;
     partner_portal::demo::seed_demo(&pool).await.unwrap();
-    let owner_app = TestApp::unseeded(pool.clone());
+    let owner_app = TestApp::unseeded(pool.clone()).await;
     let owner = owner_app.sign_in(NW_OWNER).await;
     let reply = owner_app
         .call(
@@ -565,7 +565,7 @@ async fn a_custom_domain_is_verified_by_its_txt_record_and_then_serves_the_brand
     // A DNS server without the record: not verified, with a message.
     let empty = Dns::start("_partner-portal.other.example", "nothing");
     let env = HashMap::from([("PORTAL_DNS_SERVER".to_string(), empty.addr.to_string())]);
-    let app = TestApp::with_env(pool.clone(), &env);
+    let app = TestApp::with_env(pool.clone(), &env).await;
     let reply = app
         .call(Some(&owner), "partner/branding/domain/verify", &[])
         .await;
@@ -585,7 +585,7 @@ async fn a_custom_domain_is_verified_by_its_txt_record_and_then_serves_the_brand
         &format!("partner-portal-verification={token}"),
     );
     let env = HashMap::from([("PORTAL_DNS_SERVER".to_string(), dns.addr.to_string())]);
-    let app = TestApp::with_env(pool.clone(), &env);
+    let app = TestApp::with_env(pool.clone(), &env).await;
     let reply = app
         .call(Some(&owner), "partner/branding/domain/verify", &[])
         .await;

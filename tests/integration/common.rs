@@ -81,18 +81,21 @@ impl Reply {
 impl TestApp {
     pub async fn new(pool: PgPool) -> Self {
         seed_demo(&pool).await.expect("demo data seeds");
-        Self::unseeded(pool)
+        Self::unseeded(pool).await
     }
 
-    pub fn unseeded(pool: PgPool) -> Self {
-        Self::with_env(pool, &HashMap::new())
+    pub async fn unseeded(pool: PgPool) -> Self {
+        Self::with_env(pool, &HashMap::new()).await
     }
 
-    /// An app whose settings come from `env` (environment variable names), over `pool`.
-    pub fn with_env(pool: PgPool, env: &HashMap<String, String>) -> Self {
+    /// An app whose settings come from `env` (environment variable names), over `pool`'s
+    /// database. Requests go through the unprivileged app role (row-level security applies,
+    /// as in production); `pool` itself (the owner) stays the test's, to set up and check.
+    pub async fn with_env(pool: PgPool, env: &HashMap<String, String>) -> Self {
         let settings = Settings::from_sources("test", "", env).unwrap();
+        let requests = request_pool_for(&pool, &settings).await;
         let state = AppState {
-            pool: pool.clone(),
+            pool: requests,
             leptos_options: leptos_options(&settings),
             settings: Arc::new(settings),
             metrics: Default::default(),
@@ -298,4 +301,23 @@ pub async fn set_session_value(app: &TestApp, key: &str, value: serde_json::Valu
         .execute(&app.pool)
         .await
         .unwrap();
+}
+
+/// The pool requests use: `owner`'s database as the app role (which the test lets log in;
+/// the local server trusts its connections, so the password does not matter), or `owner`
+/// itself when it already is an unprivileged role.
+async fn request_pool_for(owner: &PgPool, settings: &Settings) -> PgPool {
+    use partner_portal::db::{request_pool, roles};
+    let mut connection = owner.acquire().await.unwrap();
+    if !roles::can_bypass_policies(&mut connection).await.unwrap() {
+        return owner.clone();
+    }
+    let url = "postgres://postgres@127.0.0.1:5432/test";
+    roles::enable_app_role(&mut connection, url, false)
+        .await
+        .unwrap();
+    let options = roles::as_app_role(&owner.connect_options(), url);
+    request_pool(options, 8, settings.database.statement_timeout_ms)
+        .await
+        .expect("the app role connects")
 }

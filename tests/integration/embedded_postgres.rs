@@ -152,7 +152,7 @@ async fn a_database_restart_is_survived_without_restarting_the_portal() {
     };
     let db = Database::open(&settings).await.expect("starts");
     partner_portal::demo::seed_demo(&db.pool).await.unwrap();
-    let app = TestApp::unseeded(db.pool.clone());
+    let app = TestApp::unseeded(db.pool.clone()).await;
     let sign_in = [
         ("input[email]", NW_OWNER),
         ("input[password]", partner_portal::demo::DEMO_PASSWORD),

@@ -19,4 +19,5 @@ mod overload;
 mod pages;
 mod sign_in;
 mod smtp_sink;
+mod tenancy;
 mod two_servers;

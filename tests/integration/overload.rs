@@ -62,7 +62,7 @@ async fn past_the_limit_in_flight_requests_are_shed_with_503_and_counted(
 ) {
     let pool = test_pool(connect).await;
     partner_portal::demo::seed_demo(&pool).await.unwrap();
-    let app = TestApp::with_env(pool, &env(&[("PORTAL_MAX_IN_FLIGHT", "1")]));
+    let app = TestApp::with_env(pool, &env(&[("PORTAL_MAX_IN_FLIGHT", "1")])).await;
     let holder = hold_sign_in(&app, NW_OWNER).await;
     let form = sign_in_form(NW_OWNER);
     let slow = app.call(None, "login", &form);
@@ -102,15 +102,14 @@ async fn a_statement_past_its_time_limit_is_stopped_and_answered_503(
     _: PgPoolOptions,
     connect: PgConnectOptions,
 ) {
-    let url = format!(
-        "postgres://postgres@127.0.0.1:5432/{}",
-        connect.get_database().unwrap()
-    );
     let owner_pool = test_pool(connect).await;
     partner_portal::demo::seed_demo(&owner_pool).await.unwrap();
-    // The portal's own pool, as `Database::open` makes it, with a short limit.
-    let pool = partner_portal::db::connect(&url, 4, 300).await.unwrap();
-    let app = TestApp::unseeded(pool);
+    // A short time limit for the requests' statements.
+    let app = TestApp::with_env(
+        owner_pool.clone(),
+        &env(&[("PORTAL_STATEMENT_TIMEOUT_MS", "300")]),
+    )
+    .await;
     let holder = hold_sign_in(&app, NW_OWNER).await;
     let reply = app.call(None, "login", &sign_in_form(NW_OWNER)).await;
     holder.rollback().await.unwrap();
@@ -179,7 +178,8 @@ async fn metrics_count_requests_by_route_and_are_private(
     let app = TestApp::with_env(
         app.pool.clone(),
         &env(&[("PORTAL_METRICS_TOKEN", "s3cret-scrape")]),
-    );
+    )
+    .await;
     let ask = |token: Option<&'static str>| {
         let mut request = Request::get("/metrics");
         if let Some(token) = token {

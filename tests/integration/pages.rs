@@ -187,9 +187,31 @@ async fn unknown_pages_are_404_and_operators_have_health_checks(
 async fn readiness_fails_when_the_database_is_gone(_: PgPoolOptions, connect: PgConnectOptions) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool.clone()).await;
-    pool.close().await;
+    // The database stops taking the portal's connections and drops the ones it had.
+    let mut admin = pool.acquire().await.unwrap();
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(&mut *admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        "revoke connect on database \"{name}\" from public, portal_app"
+    ))
+    .execute(&mut *admin)
+    .await
+    .unwrap();
+    sqlx::query(
+        "select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid()",
+    )
+    .execute(&mut *admin)
+    .await
+    .unwrap();
     let ready = app.get_page(None, "/readyz").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    sqlx::query(&format!("grant connect on database \"{name}\" to public"))
+        .execute(&mut *admin)
+        .await
+        .unwrap();
     let health = app.get_page(None, "/healthz").await;
     assert_eq!(
         health.status,

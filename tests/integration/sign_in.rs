@@ -395,7 +395,7 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_count(
         "PORTAL_TRUSTED_PROXIES".to_string(),
         "10.9.0.0/16".to_string(),
     )]);
-    let app = TestApp::with_env(pool, &env);
+    let app = TestApp::with_env(pool, &env).await;
     let balancer: std::net::SocketAddr = "10.9.0.2:5000".parse().unwrap();
     // Behind the balancer, one client guesses; the client wrote a decoy hop itself.
     for _ in 0..SIGN_IN.max {

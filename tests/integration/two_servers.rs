@@ -9,7 +9,7 @@ use partner_portal::{auth::rate_limit::SIGN_IN, demo::DEMO_PASSWORD, program::Mo
 
 async fn two_servers(connect: PgConnectOptions) -> (TestApp, TestApp) {
     let a = TestApp::new(test_pool(connect.clone()).await).await;
-    let b = TestApp::unseeded(test_pool(connect).await);
+    let b = TestApp::unseeded(test_pool(connect).await).await;
     (a, b)
 }
 

@@ -1,0 +1,204 @@
+//! Tenancy enforced by PostgreSQL: the role requests run as, row-level security per partner,
+//! and the append-only tables the app role cannot change.
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::StatusCode;
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    Connection, PgConnection,
+};
+use uuid::Uuid;
+
+use crate::common::*;
+use partner_portal::db::{
+    roles::{self, APP_ROLE},
+    scope::{self, Scope},
+};
+
+/// A connection as the app role, with nothing set.
+async fn as_app_role(app: &TestApp) -> PgConnection {
+    let url = "postgres://postgres@127.0.0.1:5432/test";
+    let mut owner = app.pool.acquire().await.unwrap();
+    roles::enable_app_role(&mut owner, url, false)
+        .await
+        .unwrap();
+    PgConnection::connect_with(&roles::as_app_role(&app.pool.connect_options(), url))
+        .await
+        .unwrap()
+}
+
+async fn partner(app: &TestApp, slug: &str) -> Uuid {
+    sqlx::query_scalar("select id from partners where slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn count(connection: &mut PgConnection, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(connection).await.unwrap()
+}
+
+#[sqlx::test]
+async fn the_app_role_sees_only_the_partner_it_is_set_to(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let northwind = partner(&app, "northwind").await;
+    let contoso = partner(&app, "contoso").await;
+    let mut db = as_app_role(&app).await;
+    assert!(!roles::can_bypass_policies(&mut db).await.unwrap());
+
+    // Nothing set: no partner rows at all.
+    for table in [
+        "partners",
+        "clients",
+        "partner_members",
+        "commission_statements",
+        "audit_log",
+    ] {
+        assert_eq!(
+            count(&mut db, &format!("select count(*) from {table}")).await,
+            0,
+            "{table}"
+        );
+    }
+    // Northwind's context: Northwind's rows, none of Contoso's.
+    scope::apply(&mut db, Scope::Partner(northwind))
+        .await
+        .unwrap();
+    let (mine, theirs): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where partner_id = $1), count(*) filter (where partner_id = $2) from clients",
+    )
+    .bind(northwind)
+    .bind(contoso)
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert!(mine > 0);
+    assert_eq!(theirs, 0, "Contoso's clients are invisible to Northwind");
+    assert_eq!(count(&mut db, "select count(*) from partners").await, 1);
+    // Nor can it write into Contoso.
+    let error =
+        sqlx::query("insert into audit_log (action, partner_id) values ('auth.sign_in', $1)")
+            .bind(contoso)
+            .execute(&mut db)
+            .await
+            .unwrap_err();
+    assert!(error.to_string().contains("row-level security"), "{error}");
+    let refused = sqlx::query("update clients set company_name = 'Taken' where partner_id = $1")
+        .bind(contoso)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(refused.rows_affected(), 0);
+    // Admin and system work: every partner.
+    scope::apply(&mut db, Scope::All).await.unwrap();
+    assert!(count(&mut db, "select count(*) from partners").await >= 3);
+}
+
+#[sqlx::test]
+async fn the_app_role_cannot_change_the_audit_log_or_closed_statements(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let mut db = as_app_role(&app).await;
+    scope::apply(&mut db, Scope::All).await.unwrap();
+    // Even with the triggers out of the way (which it may not do either)...
+    for sql in [
+        "alter table audit_log disable trigger all",
+        "set session_replication_role = replica",
+    ] {
+        assert!(sqlx::query(sql).execute(&mut db).await.is_err(), "{sql}");
+    }
+    // ...it has no right to change what was recorded.
+    for sql in [
+        "update audit_log set action = 'x'",
+        "delete from audit_log",
+        "truncate audit_log",
+        "update commission_statements set total = 0",
+        "delete from commission_lines",
+        "update commission_closes set statements = 0",
+    ] {
+        let error = sqlx::query(sql).execute(&mut db).await.unwrap_err();
+        assert!(
+            error.to_string().contains("permission denied"),
+            "{sql}: {error}"
+        );
+    }
+    // Writing new rows is what it is for.
+    sqlx::query("insert into audit_log (action) values ('auth.sign_in')")
+        .execute(&mut db)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test]
+async fn a_superuser_pool_is_refused_for_requests(_: PgPoolOptions, connect: PgConnectOptions) {
+    let owner = test_pool(connect).await;
+    let error = roles::refuse_privileged(&owner).await.unwrap_err();
+    assert!(error.contains("bypass row-level security"), "{error}");
+    let mut db = as_app_role(&TestApp::unseeded(owner).await).await;
+    let role: String = sqlx::query_scalar("select current_user::text")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(role, APP_ROLE);
+}
+
+/// Log output kept in memory for the test to read.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[sqlx::test]
+async fn a_members_requests_run_in_their_partners_scope(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let northwind = partner(&app, "northwind").await;
+    let owner = app.sign_in(NW_OWNER).await;
+    let admin = app.sign_in(ADMIN).await;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_env_filter("partner_portal::db::scope=trace")
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let page = app.get_page(Some(&owner), "/partner/clients").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let partner_scope = format!("Partner({northwind})");
+    assert!(
+        log.contains(&partner_scope),
+        "the member's queries ran scoped:\n{log}"
+    );
+    captured.0.lock().unwrap().clear();
+
+    let page = app.get_page(Some(&admin), "/admin/partners").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        !log.contains("Partner("),
+        "the admin's ran unscoped:\n{log}"
+    );
+    assert!(log.contains("scope=All"), "{log}");
+}

@@ -66,8 +66,11 @@ pub struct SessionSettings {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MailSettings {
     pub from: String,
-    /// `smtp://[user:password@]host[:port]`; `None` writes messages into `dir` instead.
+    /// `smtp://`, `smtp+starttls://` or `smtps://` `[user:password@]host[:port]`; `None`
+    /// writes messages into `dir` instead.
     pub smtp_url: Option<String>,
+    /// A PEM certificate to trust besides the web's roots (a private relay's CA).
+    pub smtp_ca_file: Option<PathBuf>,
     pub dir: PathBuf,
 }
 
@@ -142,6 +145,8 @@ impl Settings {
         };
         let url: String = source.get("database.url", "DATABASE_URL", String::new())?;
         let smtp_url: String = source.get("mail.smtp_url", "PORTAL_SMTP_URL", String::new())?;
+        let smtp_ca_file: String =
+            source.get("mail.smtp_ca_file", "PORTAL_SMTP_CA_FILE", String::new())?;
         let metrics_token: String =
             source.get("site.metrics_token", "PORTAL_METRICS_TOKEN", String::new())?;
         let dns_server: String =
@@ -229,6 +234,9 @@ impl Settings {
                     "Partner Portal <no-reply@portal.demo.test>".to_string(),
                 )?,
                 smtp_url: Some(smtp_url).filter(|u| !u.trim().is_empty()),
+                smtp_ca_file: Some(smtp_ca_file)
+                    .filter(|f| !f.trim().is_empty())
+                    .map(PathBuf::from),
                 dir: source.get("mail.dir", "PORTAL_MAIL_DIR", PathBuf::from("data/mail"))?,
             },
             domains: DomainSettings {
@@ -264,11 +272,14 @@ impl Settings {
             }
         }
         if let Some(smtp) = &self.mail.smtp_url {
-            if !smtp.starts_with("smtp://") {
+            if !["smtp://", "smtp+starttls://", "smtps://"]
+                .iter()
+                .any(|scheme| smtp.starts_with(scheme))
+            {
                 return Err(source.invalid(
                     "mail.smtp_url",
                     "PORTAL_SMTP_URL",
-                    "must be an smtp:// URL",
+                    "must be an smtp://, smtp+starttls:// or smtps:// URL",
                 ));
             }
         }

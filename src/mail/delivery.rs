@@ -6,7 +6,10 @@ use std::{path::PathBuf, time::Duration};
 
 use lettre::{
     message::{header::ContentType, Mailbox},
-    transport::smtp::authentication::Credentials,
+    transport::smtp::{
+        authentication::Credentials,
+        client::{Certificate, Tls, TlsParameters},
+    },
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 use sqlx::PgPool;
@@ -32,9 +35,15 @@ impl MailTransport {
             Some(url) => {
                 let server = SmtpServer::parse(url)
                     .map_err(|e| format!("invalid setting `mail.smtp_url`: {e}"))?;
+                let tls = match server.security {
+                    Security::Plain => Tls::None,
+                    Security::StartTls => Tls::Required(tls_parameters(&server.host, settings)?),
+                    Security::Implicit => Tls::Wrapper(tls_parameters(&server.host, settings)?),
+                };
                 let mut builder =
-                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(server.host)
+                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&server.host)
                         .port(server.port)
+                        .tls(tls)
                         .timeout(Some(Duration::from_secs(10)));
                 if let Some((user, password)) = server.credentials {
                     builder = builder.credentials(Credentials::new(user, password));
@@ -69,20 +78,62 @@ impl MailTransport {
     }
 }
 
-/// An SMTP relay from `smtp://[user:password@]host[:port]`. TLS is not built in: point this
-/// at a relay on the same host or private network (see README).
+/// TLS to the relay, with the web's root certificates plus, when `mail.smtp_ca_file` names
+/// one, a private CA's (a relay inside the company network).
+fn tls_parameters(host: &str, settings: &MailSettings) -> Result<TlsParameters, String> {
+    let mut builder = TlsParameters::builder(host.to_string());
+    if let Some(file) = &settings.smtp_ca_file {
+        let pem = std::fs::read(file)
+            .map_err(|e| format!("cannot read mail.smtp_ca_file {}: {e}", file.display()))?;
+        let certificate = Certificate::from_pem(&pem).map_err(|e| {
+            format!(
+                "mail.smtp_ca_file {} is not a PEM certificate: {e}",
+                file.display()
+            )
+        })?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder
+        .build_rustls()
+        .map_err(|e| format!("cannot set up TLS for {host}: {e}"))
+}
+
+/// How the connection to the relay is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Security {
+    /// `smtp://`: none (a relay on the same host or a private network; port 25).
+    Plain,
+    /// `smtp+starttls://`: STARTTLS, required (port 587).
+    StartTls,
+    /// `smtps://`: TLS from the first byte (port 465).
+    Implicit,
+}
+
+/// An SMTP relay from `smtp://`, `smtp+starttls://` or `smtps://`
+/// `[user:password@]host[:port]`.
 #[derive(Debug, PartialEq, Eq)]
 pub struct SmtpServer {
     pub host: String,
     pub port: u16,
     pub credentials: Option<(String, String)>,
+    pub security: Security,
 }
 
 impl SmtpServer {
     pub fn parse(url: &str) -> Result<Self, String> {
-        let rest = url
-            .strip_prefix("smtp://")
-            .ok_or("must start with smtp://")?;
+        let (security, rest) = [
+            ("smtp://", Security::Plain),
+            ("smtp+starttls://", Security::StartTls),
+            ("smtps://", Security::Implicit),
+        ]
+        .into_iter()
+        .find_map(|(scheme, security)| url.strip_prefix(scheme).map(|rest| (security, rest)))
+        .ok_or("must start with smtp://, smtp+starttls:// or smtps://")?;
+        let default_port = match security {
+            Security::Plain => 25,
+            Security::StartTls => 587,
+            Security::Implicit => 465,
+        };
         let rest = rest.trim_end_matches('/');
         let (credentials, address) = match rest.rsplit_once('@') {
             Some((creds, address)) => {
@@ -99,7 +150,7 @@ impl SmtpServer {
                 port.parse::<u16>()
                     .map_err(|_| "the port must be a number")?,
             ),
-            None => (address, 25),
+            None => (address, default_port),
         };
         if host.is_empty() || host.contains('/') {
             return Err("needs a host".into());
@@ -108,6 +159,7 @@ impl SmtpServer {
             host: host.to_string(),
             port,
             credentials,
+            security,
         })
     }
 }
@@ -208,7 +260,7 @@ pub async fn run_delivery(pool: PgPool, transport: MailTransport, from: Mailbox)
 
 #[cfg(test)]
 mod tests {
-    use super::{backoff_secs, SmtpServer};
+    use super::{backoff_secs, Security, SmtpServer};
 
     #[test]
     fn smtp_urls_are_read() {
@@ -217,10 +269,21 @@ mod tests {
             SmtpServer {
                 host: "relay.internal".into(),
                 port: 2525,
-                credentials: None
+                credentials: None,
+                security: Security::Plain,
             }
         );
         assert_eq!(SmtpServer::parse("smtp://127.0.0.1").unwrap().port, 25);
+        let starttls = SmtpServer::parse("smtp+starttls://relay.example").unwrap();
+        assert_eq!(
+            (starttls.security, starttls.port),
+            (Security::StartTls, 587)
+        );
+        let implicit = SmtpServer::parse("smtps://u:p@relay.example").unwrap();
+        assert_eq!(
+            (implicit.security, implicit.port),
+            (Security::Implicit, 465)
+        );
         let with_user = SmtpServer::parse("smtp://mailer:s3cret@relay:587").unwrap();
         assert_eq!(
             with_user.credentials,
@@ -228,6 +291,7 @@ mod tests {
         );
         for bad in [
             "http://relay",
+            "smtp+tls://relay",
             "smtp://",
             "smtp://relay:abc",
             "smtp://user@relay",

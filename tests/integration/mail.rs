@@ -177,3 +177,183 @@ async fn two_servers_delivering_at_once_send_each_message_once(
     assert_eq!(recipients.len(), 30, "every message arrived");
     assert_eq!(sink.messages().len(), 30, "and none twice");
 }
+
+/// A real SMTP server with TLS (aiosmtpd), on a certificate made for the test, printing what
+/// it receives into a file.
+struct TlsRelay {
+    child: std::process::Child,
+    port: u16,
+    received: std::path::PathBuf,
+}
+
+impl TlsRelay {
+    fn start(dir: &std::path::Path, implicit: bool) -> Self {
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        if !cert.exists() {
+            // A test CA (ca.pem, which the portal is told to trust) and the relay's
+            // certificate for localhost, signed by it.
+            let openssl = |args: &[&str]| {
+                let made = std::process::Command::new("openssl")
+                    .args(args)
+                    .current_dir(dir)
+                    .output()
+                    .unwrap();
+                assert!(
+                    made.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&made.stderr)
+                );
+            };
+            std::fs::write(
+                dir.join("leaf.ext"),
+                "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+            )
+            .unwrap();
+            openssl(&[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=Portal Test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+            ]);
+            openssl(&[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "leaf.csr",
+            ]);
+            openssl(&[
+                "x509",
+                "-req",
+                "-in",
+                "leaf.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "1",
+                "-extfile",
+                "leaf.ext",
+                "-out",
+                "cert.pem",
+            ]);
+        }
+        let port = free_port();
+        let received = dir.join(format!("received-{port}.txt"));
+        let (cert_flag, key_flag) = if implicit {
+            ("--smtpscert", "--smtpskey")
+        } else {
+            ("--tlscert", "--tlskey")
+        };
+        let child = std::process::Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "--listen"])
+            .arg(format!("localhost:{port}"))
+            .arg(cert_flag)
+            .arg(&cert)
+            .arg(key_flag)
+            .arg(&key)
+            .stdout(std::fs::File::create(&received).unwrap())
+            // Refused handshakes (the untrusted case) are logged there; they are expected.
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("aiosmtpd is installed (scripts/setup --tests)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self {
+            child,
+            port,
+            received,
+        }
+    }
+
+    fn received(&self) -> String {
+        std::fs::read_to_string(&self.received).unwrap_or_default()
+    }
+}
+
+impl Drop for TlsRelay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tls_transport(url: String, ca_file: Option<&std::path::Path>) -> MailTransport {
+    let mut env: HashMap<String, String> = [("PORTAL_SMTP_URL".to_string(), url)].into();
+    if let Some(ca) = ca_file {
+        env.insert("PORTAL_SMTP_CA_FILE".into(), ca.display().to_string());
+    }
+    let settings = Settings::from_sources("test", "", &env).unwrap();
+    MailTransport::from_settings(&settings.mail).unwrap()
+}
+
+#[sqlx::test]
+async fn mail_reaches_a_relay_over_starttls_and_over_implicit_tls(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let dir = tempfile::tempdir().unwrap();
+    for implicit in [false, true] {
+        let relay = TlsRelay::start(dir.path(), implicit);
+        let scheme = if implicit { "smtps" } else { "smtp+starttls" };
+        let url = format!("{scheme}://localhost:{}", relay.port);
+        let ca = dir.path().join("ca.pem");
+        queue(&pool, &format!("{scheme}@acme.example")).await;
+
+        // A relay whose certificate is not trusted gets nothing; the message waits.
+        let untrusted = tls_transport(url.clone(), None);
+        assert_eq!(deliver_due(&pool, &untrusted, &from()).await.unwrap(), 0);
+        let error: String =
+            sqlx::query_scalar("select last_error from email_outbox where sent_at is null")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert!(error.to_lowercase().contains("certificate"), "{error}");
+        assert!(!relay.received().contains("acme.example"));
+
+        // Trusting its CA, the message goes, encrypted.
+        sqlx::query("update email_outbox set next_attempt_at = now()")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let trusted = tls_transport(url, Some(&ca));
+        assert_eq!(
+            deliver_due(&pool, &trusted, &from()).await.unwrap(),
+            1,
+            "{scheme}"
+        );
+        let mut received = String::new();
+        for _ in 0..50 {
+            received = relay.received();
+            if received.contains(&format!("{scheme}@acme.example")) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(
+            received.contains("Welcome to the partner program"),
+            "{scheme}: {received}"
+        );
+    }
+}

@@ -6,6 +6,11 @@
 //! for automation such as a cron job on the 1st; `partner-portal backup [FILE]` and
 //! `partner-portal restore FILE --yes` dump and restore the database (see README.md).
 
+/// mimalloc rather than glibc's malloc: see Cargo.toml and README (the soak's memory).
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

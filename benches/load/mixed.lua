@@ -16,7 +16,9 @@ end
 
 function init(args)
   statuses = {}
-  math.randomseed(os.time() + id)
+  -- Each run's applications have e-mail addresses of their own (the warm-up is a run too).
+  run = os.time()
+  math.randomseed(run + id)
 end
 
 local function address()
@@ -64,7 +66,7 @@ function request()
     for k, v in pairs(posting) do headers[k] = v end
     return wrk.format("POST", "/api/applications/submit", headers, form({
       { "input[company_name]", "Soak Test Ltd" }, { "input[contact_name]", "Sam Soak" },
-      { "input[contact_email]", string.format("soak-%d-%d@soak.example", id, counter) },
+      { "input[contact_email]", string.format("soak-%d-%d-%d@soak.example", run, id, counter) },
       { "input[contact_phone]", "+44 20 7946 0000" }, { "input[website]", "https://soak.example" },
       { "input[partnership_type]", "reseller" }, { "input[company_size]", "11-50" },
       { "input[industry]", "Software" }, { "input[current_solutions]", "" },

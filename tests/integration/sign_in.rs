@@ -538,3 +538,35 @@ async fn a_form_post_without_javascript_redirects_back_with_the_error(
     assert_eq!(reply.status, StatusCode::FOUND);
     assert_eq!(reply.location(), Some("/admin"));
 }
+
+#[sqlx::test]
+async fn over_https_the_session_cookie_is_a_host_only_secure_cookie(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    partner_portal::demo::seed_demo(&pool).await.unwrap();
+    let env = std::collections::HashMap::from([(
+        "PORTAL_PUBLIC_URL".to_string(),
+        "https://portal.example".to_string(),
+    )]);
+    let app = TestApp::with_env(pool, &env).await;
+    let reply = try_password(&app, NW_OWNER, DEMO_PASSWORD, peer(7), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let cookie = reply
+        .headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-portal_session="))
+        .expect("a __Host- cookie")
+        .to_string();
+    for part in ["Secure", "HttpOnly", "Path=/", "SameSite=Lax"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    assert!(!cookie.contains("Domain"), "host-only: {cookie}");
+    // The session it names is honoured.
+    let session = cookie.split(';').next().unwrap();
+    let me = app.call(Some(session), "whoami", &[]).await;
+    assert!(me.body.contains(NW_OWNER), "{}", me.body);
+}

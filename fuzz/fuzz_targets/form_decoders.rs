@@ -18,7 +18,9 @@ fn decode<T: serde::de::DeserializeOwned>(body: &str) -> Option<T> {
 fuzz_target!(|body: &str| {
     if let Some(Login { input }) = decode::<Login>(body) {
         let _ = input.validate();
-        if input.password.len() >= 8 && !input.email.contains(&input.password) {
+        // (Unless the same text is also in a field Debug may show.)
+        let shown = format!("{}{:?}", input.email, input.next);
+        if input.password.len() >= 8 && !shown.contains(&input.password) {
             assert!(!format!("{input:?}").contains(&input.password));
         }
     }

@@ -3,16 +3,11 @@
 --   trusted proxy), client edits (a real server-function form post) and applications
 --   (new ones, from many addresses).
 -- OWNER_COOKIE and ADMIN_COOKIE are signed-in sessions; CLIENT_ID is a client of the owner.
+dofile("benches/load/report.lua")
 local owner = os.getenv("OWNER_COOKIE")
 local admin = os.getenv("ADMIN_COOKIE")
 local client = os.getenv("CLIENT_ID")
-local threads = {}
 local counter = 0
-
-function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
-end
 
 function init(args)
   statuses = {}
@@ -73,25 +68,4 @@ function request()
       { "input[target_market]", "UK" }, { "input[motivation]", "Steady load for the soak test." },
       { "input[additional_info]", "" } }))
   end
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local totals = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      totals[status] = (totals[status] or 0) + n
-    end
-  end
-  local line = {}
-  for status, n in pairs(totals) do
-    table.insert(line, string.format("%d=%d", status, n))
-  end
-  table.sort(line)
-  io.write(string.format("RESULT requests=%d p50_ms=%.1f p99_ms=%.1f statuses=%s\n",
-    summary.requests, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    table.concat(line, ",")))
 end

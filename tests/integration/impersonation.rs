@@ -25,6 +25,14 @@ async fn start<'a>(browser: &mut Browser<'a>) -> String {
     link
 }
 
+/// Support, signed in and acting as Fabrikam's owner.
+async fn support_acting_as_fabrikam(app: &TestApp) -> Browser<'_> {
+    let mut support = Browser::signed_in(app, NW_SUPPORT).await;
+    let link = start(&mut support).await;
+    support.get(&link).await;
+    support
+}
+
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
@@ -185,9 +193,7 @@ async fn while_acting_nesting_and_blocked_actions_are_refused(
 ) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
-    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
-    let link = start(&mut support).await;
-    support.get(&link).await;
+    let mut support = support_acting_as_fabrikam(&app).await;
     let adventure = app.client_id("adventure-works").await.to_string();
     let nested = support
         .call(
@@ -237,9 +243,7 @@ async fn demoting_the_member_ends_it_at_their_next_request(
 ) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
-    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
-    let link = start(&mut support).await;
-    support.get(&link).await;
+    let mut support = support_acting_as_fabrikam(&app).await;
     let during = support.cookie.clone();
     sqlx::query("update partner_members set role = 'viewer' where user_id = (select id from users where email = $1)")
         .bind(NW_SUPPORT)
@@ -265,9 +269,7 @@ async fn demoting_the_member_ends_it_at_their_next_request(
 async fn turning_access_off_or_expiry_ends_it(_: PgPoolOptions, connect: PgConnectOptions) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
-    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
-    let link = start(&mut support).await;
-    support.get(&link).await;
+    let mut support = support_acting_as_fabrikam(&app).await;
     let owner = app.sign_in(FABRIKAM_OWNER).await;
     let off = app
         .call(
@@ -335,9 +337,7 @@ async fn signing_in_as_someone_else_or_out_ends_an_open_impersonation_on_the_rec
     let app = TestApp::new(pool).await;
 
     // Signing in as someone else in the same browser starts from an empty session.
-    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
-    let link = start(&mut support).await;
-    support.get(&link).await;
+    let mut support = support_acting_as_fabrikam(&app).await;
     assert!(support.who().await.1.is_some(), "acting");
     let reply = support
         .call(
@@ -361,9 +361,7 @@ async fn signing_in_as_someone_else_or_out_ends_an_open_impersonation_on_the_rec
     );
 
     // Signing out while acting ends it too.
-    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
-    let link = start(&mut support).await;
-    support.get(&link).await;
+    let mut support = support_acting_as_fabrikam(&app).await;
     let reply = support.call("logout", &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
@@ -389,9 +387,7 @@ async fn impersonations_left_to_expire_are_closed_once_by_the_housekeeper(
 
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
-    let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
-    let link = start(&mut support).await;
-    support.get(&link).await;
+    support_acting_as_fabrikam(&app).await;
     // The browser is closed; the time runs out.
     sqlx::query("update impersonation_sessions set expires_at = now() - interval '1 second'")
         .execute(&app.pool)

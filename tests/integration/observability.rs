@@ -1,27 +1,10 @@
 //! Logs: every line written while serving a request names that request's id, which the
 //! response also carries, so that a user's report can be matched to the server's log.
 
-use std::sync::{Arc, Mutex};
-
 use axum::http::StatusCode;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::common::*;
-
-/// Log output kept in memory for the test to read.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[sqlx::test]
 async fn log_lines_of_a_server_function_carry_the_request_id(

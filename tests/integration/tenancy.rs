@@ -1,8 +1,6 @@
 //! Tenancy enforced by PostgreSQL: the role requests run as, row-level security per partner,
 //! and the append-only tables the app role cannot change.
 
-use std::sync::{Arc, Mutex};
-
 use axum::http::StatusCode;
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -147,21 +145,6 @@ async fn a_superuser_pool_is_refused_for_requests(_: PgPoolOptions, connect: PgC
         .await
         .unwrap();
     assert_eq!(role, APP_ROLE);
-}
-
-/// Log output kept in memory for the test to read.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[sqlx::test]

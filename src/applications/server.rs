@@ -27,7 +27,7 @@ pub async fn submit_application(input: super::model::ApplicationInput) -> Result
     // The guard of a public endpoint: a per-address limit, counted before anything else in
     // one statement; a form sent back with errors gives its count back.
     let addr = client_addr().await;
-    let address = addr.map_or_else(|| "unknown".to_string(), |a| a.to_string());
+    let address = crate::auth::rate_limit::address_subject(addr);
     let pool = pool()?;
     APPLY.hit(&pool, &address).await?;
 

@@ -68,6 +68,11 @@ pub const CLIENT_INVITES: Limit = Limit {
     message: "Your team has sent many invitations in the last hour. Please try again in {wait}.",
 };
 
+/// The subject an address is counted under ("unknown" when there is no peer address).
+pub fn address_subject(addr: Option<std::net::IpAddr>) -> String {
+    addr.map_or_else(|| "unknown".to_string(), |a| a.to_string())
+}
+
 impl Limit {
     fn key(&self, subject: &str) -> String {
         format!("{}:{subject}", self.name)

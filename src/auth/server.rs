@@ -39,7 +39,7 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
     // per account and address pair (a guesser is slowed, the owner elsewhere is not) and
     // per address; each count is one statement, so parallel guesses cannot slip past.
     let addr = client_addr().await;
-    let address = addr.map_or_else(|| "unknown".to_string(), |a| a.to_string());
+    let address = crate::auth::rate_limit::address_subject(addr);
     let pair = format!("{}|{address}", input.normalized_email());
     let pool = pool()?;
     SIGN_IN.hit(&pool, &pair).await?;

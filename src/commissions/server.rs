@@ -119,9 +119,13 @@ pub async fn close_month(input: super::input::CloseInput) -> Result<CloseOutcome
         crate::state::settings()?.database.long_statement_timeout_ms,
     )
     .await?;
+    let started = std::time::Instant::now();
     let outcome =
         super::close::close_month(&mut tx, month, Some(me.user_id), chrono::Utc::now()).await?;
     tx.commit().await?;
+    crate::state::metrics()?
+        .close_seconds
+        .observe(started.elapsed().as_secs_f64());
     Ok(outcome)
 }
 

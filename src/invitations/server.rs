@@ -40,7 +40,7 @@ pub async fn accept_invitation(input: super::model::JoinInput) -> Result<String,
     // Guard: holding a valid token, and a per-address limit on attempts.
     let addr = client_addr().await;
     let pool = pool()?;
-    let address = addr.map_or_else(|| "unknown".to_string(), |a| a.to_string());
+    let address = crate::auth::rate_limit::address_subject(addr);
     INVITATION_ACCEPT.hit(&pool, &address).await?;
     let token = &input.token;
     if !crate::program::token::looks_valid(token) {

@@ -161,6 +161,24 @@ async fn metrics_count_requests_by_route_and_are_private(
     ] {
         assert!(text.contains(expected), "{expected} in:\n{text}");
     }
+    // A close is timed.
+    let admin = app.sign_in(ADMIN).await;
+    let last = partner_portal::program::Month::containing(chrono::Utc::now())
+        .previous()
+        .to_string();
+    let closed = app
+        .call(
+            Some(&admin),
+            "admin/commissions/close",
+            &[("input[month]", last.as_str()), ("input[confirm]", "yes")],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+    let text = app.get_page(None, "/metrics").await.body;
+    assert!(
+        text.contains("portal_close_duration_seconds_count 1"),
+        "{text}"
+    );
 
     // From another host it is not there at all...
     let mut request = Request::get("/metrics").body(Body::empty()).unwrap();

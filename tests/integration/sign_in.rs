@@ -570,3 +570,28 @@ async fn over_https_the_session_cookie_is_a_host_only_secure_cookie(
     let me = app.call(Some(session), "whoami", &[]).await;
     assert!(me.body.contains(NW_OWNER), "{}", me.body);
 }
+
+#[sqlx::test]
+async fn the_housekeeper_forgets_limits_whose_window_ended_long_ago(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    sqlx::query(
+        "insert into throttles (key, hits, window_start, window_secs) values
+         ('sign-in:old', 9, now() - interval '3 days', 86400),
+         ('sign-in:recent', 9, now() - interval '1 hour', 900)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (_, pruned) = partner_portal::auth::housekeeping::run_once(&pool)
+        .await
+        .unwrap();
+    assert_eq!(pruned, 1);
+    let left: Vec<String> = sqlx::query_scalar("select key from throttles")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, ["sign-in:recent"]);
+}

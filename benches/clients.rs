@@ -13,7 +13,7 @@ use partner_portal::{
         list::{ClientQuery, ClientSort},
         queries,
     },
-    program::SubscriptionStatus,
+    program::{Position, SubscriptionStatus},
 };
 use tower::ServiceExt;
 
@@ -72,25 +72,32 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    // The cursor of the 49,975th row by company: where page 2,000 starts.
+    let deep_key: Vec<String> = sqlx::query_scalar(
+        "select array[lower(company_name), id::text] from clients where partner_id = $1
+         order by lower(company_name), id offset 49974 limit 1",
+    )
+    .bind(northwind)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let deep_cursor = partner_portal::db::keyset::encode(&deep_key);
     let views: Vec<(&str, ClientQuery)> = vec![
         (
             "first page, company A-Z",
+            ClientQuery::default(),
+        ),
+        (
+            "page 2,000 (after row 49,975)",
             ClientQuery {
-                page: 1,
+                position: Position::After(deep_cursor),
                 ..Default::default()
             },
         ),
         (
-            "page 2,000 (offset 49,975)",
+            "last page",
             ClientQuery {
-                page: 2000,
-                ..Default::default()
-            },
-        ),
-        (
-            "last page (4,002)",
-            ClientQuery {
-                page: 4002,
+                position: Position::Last,
                 ..Default::default()
             },
         ),
@@ -99,7 +106,6 @@ async fn main() {
             ClientQuery {
                 sort: ClientSort::Created,
                 descending: true,
-                page: 1,
                 ..Default::default()
             },
         ),
@@ -108,7 +114,6 @@ async fn main() {
             ClientQuery {
                 sort: ClientSort::Price,
                 descending: true,
-                page: 1,
                 ..Default::default()
             },
         ),
@@ -116,15 +121,14 @@ async fn main() {
             "status = suspended, page 1",
             ClientQuery {
                 status: Some(SubscriptionStatus::Suspended),
-                page: 1,
                 ..Default::default()
             },
         ),
         (
-            "plan = enterprise, page 500",
+            "plan = enterprise, last page",
             ClientQuery {
                 plan: Some("enterprise".into()),
-                page: 500,
+                position: Position::Last,
                 ..Default::default()
             },
         ),
@@ -132,7 +136,6 @@ async fn main() {
             "search \"acme\", page 1",
             ClientQuery {
                 search: Some("acme".into()),
-                page: 1,
                 ..Default::default()
             },
         ),
@@ -140,7 +143,6 @@ async fn main() {
             "search \"client42.\", page 1",
             ClientQuery {
                 search: Some("client42.".into()),
-                page: 1,
                 ..Default::default()
             },
         ),
@@ -148,7 +150,6 @@ async fn main() {
             "search \"contact 9999\", page 1",
             ClientQuery {
                 search: Some("contact 9999".into()),
-                page: 1,
                 ..Default::default()
             },
         ),
@@ -159,7 +160,7 @@ async fn main() {
         let mut samples = Vec::with_capacity(ROUNDS);
         for _ in 0..ROUNDS {
             let t = Instant::now();
-            let (rows, _) = queries::list(&pool, northwind, &query).await.unwrap();
+            let (rows, _, _) = queries::list(&pool, northwind, &query).await.unwrap();
             samples.push(t.elapsed());
             assert!(!rows.is_empty(), "{name} returns rows");
         }

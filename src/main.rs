@@ -1,10 +1,8 @@
 //! The `partner-portal` server binary.
 //!
 //! `partner-portal` serves the portal; `partner-portal seed-demo` seeds the demo data into
-//! the configured database (DATABASE_URL, or the embedded one) and exits;
-//! `partner-portal close-month [YYYY-MM]` runs the monthly close (last month by default),
-//! for automation such as a cron job on the 1st; `partner-portal backup [FILE]` and
-//! `partner-portal restore FILE --yes` dump and restore the database (see README.md).
+//! the configured database (DATABASE_URL, or the embedded one) and exits; the other
+//! commands (`--help`, [`partner_portal::cli`]) run once and exit.
 
 /// mimalloc rather than glibc's malloc: see Cargo.toml and README (the soak's memory).
 #[cfg(feature = "ssr")]
@@ -16,7 +14,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> std::process::ExitCode {
     use std::{process::ExitCode, sync::Arc};
 
-    use partner_portal::{config::Settings, db::Database, demo, http, state::AppState};
+    use partner_portal::{
+        cli::Command, config::Settings, db::Database, demo, http, state::AppState,
+    };
 
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -26,50 +26,18 @@ async fn main() -> std::process::ExitCode {
         .init();
 
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut close_month = None;
-    let mut backup: Option<Option<std::path::PathBuf>> = None;
-    let mut restore: Option<std::path::PathBuf> = None;
-    let seed_only = match args.first().map(String::as_str) {
-        None | Some("serve") => false,
-        Some("seed-demo") => true,
-        Some("close-month") => {
-            use partner_portal::program::Month;
-            let month = match args.get(1) {
-                Some(text) => Month::parse(text),
-                None => Some(Month::containing(chrono::Utc::now()).previous()),
-            };
-            match month {
-                Some(month) => close_month = Some(month),
-                None => {
-                    eprintln!("partner-portal: close-month takes a month written like 2026-10");
-                    return ExitCode::from(2);
-                }
-            }
-            false
-        }
-        Some("backup") => {
-            backup = Some(args.get(1).map(Into::into));
-            false
-        }
-        Some("restore") => match (args.get(1), args.get(2).map(String::as_str)) {
-            (Some(file), Some("--yes")) => {
-                restore = Some(file.into());
-                false
-            }
-            _ => {
-                eprintln!("partner-portal: restore replaces everything in the database with the backup; run it as `partner-portal restore FILE --yes`");
-                return ExitCode::from(2);
-            }
-        },
-        Some("-h" | "--help" | "help") => {
-            println!("usage: partner-portal [serve | seed-demo | close-month [YYYY-MM] | backup [FILE] | restore FILE --yes]\n\nSettings: Leptos.toml, overridden by environment variables (see README.md).");
+    let command = match Command::parse(&args, chrono::Utc::now()) {
+        Ok(Command::Help) => {
+            println!("{}", partner_portal::cli::USAGE);
             return ExitCode::SUCCESS;
         }
-        Some(other) => {
-            eprintln!("partner-portal: unknown command {other:?} (expected serve, seed-demo, close-month, backup or restore)");
+        Ok(command) => command,
+        Err(error) => {
+            eprintln!("partner-portal: {error}");
             return ExitCode::from(2);
         }
     };
+    let seed_only = command == Command::SeedDemo;
 
     let settings = match Settings::load() {
         Ok(settings) => Arc::new(settings),
@@ -86,73 +54,9 @@ async fn main() -> std::process::ExitCode {
         }
     };
 
-    if backup.is_some() || restore.is_some() {
-        use partner_portal::{config::absolute, db::backup as dump};
-        let outcome = match (backup, restore) {
-            (Some(file), _) => {
-                let file = file
-                    .unwrap_or_else(|| dump::default_file(&absolute(&settings.database.data_dir)));
-                dump::backup(&database.url, &file)
-                    .await
-                    .map(|()| format!("backup written to {}", file.display()))
-            }
-            (None, Some(file)) => dump::restore(&database.url, &file)
-                .await
-                .map(|()| format!("restored from {}", file.display())),
-            (None, None) => unreachable!("one of the two was asked for"),
-        };
+    if let Some(status) = partner_portal::cli::run_once(&command, &settings, &database).await {
         database.close().await;
-        return match outcome {
-            Ok(message) => {
-                println!("{message}");
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                eprintln!("partner-portal: {error}");
-                ExitCode::FAILURE
-            }
-        };
-    }
-
-    if let Some(month) = close_month {
-        let outcome = async {
-            let mut tx = database.system.begin().await?;
-            partner_portal::db::long_statements(
-                &mut tx,
-                settings.database.long_statement_timeout_ms,
-            )
-            .await?;
-            let outcome = partner_portal::commissions::close::close_month(
-                &mut tx,
-                month,
-                None,
-                chrono::Utc::now(),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok::<_, partner_portal::error::AppError>(outcome)
-        }
-        .await;
-        database.close().await;
-        return match outcome {
-            Ok(outcome) => {
-                println!("{}", outcome.message());
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                let reason = match error.fields() {
-                    Some(fields) => fields
-                        .fields
-                        .iter()
-                        .map(|f| f.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    None => error.to_string(),
-                };
-                eprintln!("partner-portal: cannot close {month}: {reason}");
-                ExitCode::FAILURE
-            }
-        };
+        return status;
     }
 
     // The embedded database gets the demo data on its first start; `seed-demo` asks for it.

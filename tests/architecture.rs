@@ -5,7 +5,7 @@
 //! layers (`program`, `error`, `components`, the server's own `db`, `state`, `mail`, `audit`)
 //! and on each other without a cycle; `program` depends on nothing of the crate but `error`;
 //! shared UI (`components`) depends on no feature except `auth`, where the signed-in user's
-//! context lives. `app`, `http`, `demo` and `main` wire everything together and may name
+//! context lives. `app`, `cli`, `http`, `demo` and `main` wire everything together and may name
 //! anything.
 
 use std::{
@@ -17,7 +17,7 @@ use std::{
 type Graph = BTreeMap<String, BTreeSet<String>>;
 
 /// Modules that wire the whole app together and so may depend on every feature.
-const WIRING: [&str; 4] = ["app", "http", "demo", "main"];
+const WIRING: [&str; 5] = ["app", "cli", "http", "demo", "main"];
 
 #[test]
 fn features_form_no_cycle() {

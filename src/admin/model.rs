@@ -19,6 +19,14 @@ pub struct PartnerRow {
     pub members: i64,
 }
 
+/// A page of the admin's partner list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerPage {
+    pub rows: Vec<PartnerRow>,
+    pub links: crate::program::PageLinks,
+    pub total: crate::program::Total,
+}
+
 /// The admin's program overview.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramOverview {

@@ -2,15 +2,18 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::{
-    model::{LeaderRow, PartnerRow, ProgramOverview},
+    model::{LeaderRow, PartnerPage, ProgramOverview},
     server::{get_program_overview, list_partners},
 };
 use crate::components::{
-    format::{count, day, money},
+    format::{self, count, day, money, url_encode},
     loaded,
+    table::Pager,
 };
+use crate::program::Position;
 
 /// `/admin`: program MRR, partners by tier, the leaderboard and payouts coming due.
 #[component]
@@ -142,22 +145,33 @@ fn Leaderboard(
     }
 }
 
-/// `/admin/partners`: every partner with tier, status and clients.
+/// `/admin/partners`: every partner with tier, status and clients, a page at a time.
 #[component]
 pub fn AdminPartnersPage() -> impl IntoView {
-    let partners = Resource::new(|| (), |_| list_partners());
+    let params = use_query_map();
+    let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
+    let partners = Resource::new(move || position.get(), |p| list_partners(Some(p)));
     view! {
         <Title text="Partners" />
         <header class="page-header">
             <h1>"Partners"</h1>
             <p class="muted">"Every partner in the program, with tier, status and clients."</p>
         </header>
-        {loaded(partners, |rows: Vec<PartnerRow>| view! { <PartnerTable rows /> })}
+        {loaded(partners, |page: PartnerPage| view! { <PartnerTable page /> })}
+    }
+}
+
+/// `/admin/partners` at `position`.
+fn partners_at(position: &Position) -> String {
+    match position.param() {
+        Some((name, value)) => format!("/admin/partners?{name}={}", url_encode(&value)),
+        None => "/admin/partners".into(),
     }
 }
 
 #[component]
-fn PartnerTable(rows: Vec<PartnerRow>) -> impl IntoView {
+fn PartnerTable(page: PartnerPage) -> impl IntoView {
+    let PartnerPage { rows, links, total } = page;
     if rows.is_empty() {
         return view! { <p class="empty">"No partners yet. Approved applications appear here."</p> }.into_any();
     }
@@ -196,6 +210,14 @@ fn PartnerTable(rows: Vec<PartnerRow>) -> impl IntoView {
                 <tbody>{body}</tbody>
             </table>
         </div>
+        <Pager
+            label="Partner pages"
+            first=links.first.as_ref().map(partners_at)
+            previous=links.previous.as_ref().map(partners_at)
+            next=links.next.as_ref().map(partners_at)
+            last=links.last.as_ref().map(partners_at)
+            position=format!("{} partners", format::total(total))
+        />
     }
     .into_any()
 }

@@ -2,58 +2,101 @@
 
 use sqlx::PgPool;
 
-use super::model::{LeaderRow, PartnerRow};
-use crate::{auth::model::PartnerStatus, program::Tier};
+use sqlx::QueryBuilder;
 
-/// Every partner with its client and member counts, by name.
-pub async fn list_partners(pool: &PgPool) -> sqlx::Result<Vec<PartnerRow>> {
-    sqlx::query_as!(
-        PartnerRow,
-        r#"select p.id, p.name, p.slug, p.tier as "tier: Tier", p.tier_pinned,
-                  p.status as "status: PartnerStatus",
-                  coalesce(c.active, 0) as "active_clients!",
-                  coalesce(c.open, 0) as "open_clients!",
-                  (select count(*) from partner_members m where m.partner_id = p.id) as "members!"
-           from partners p
-           left join (
-               select partner_id,
-                      count(*) filter (where status = 'active') as active,
-                      count(*) filter (where status <> 'canceled') as open
-               from clients group by partner_id
-           ) c on c.partner_id = p.id
-           order by p.name"#
+use super::model::{LeaderRow, PartnerRow};
+use crate::{
+    auth::model::PartnerStatus,
+    db::keyset::SortKey,
+    program::{PageLinks, Position, Tier, Total},
+};
+
+/// Partners per page of the admin's list.
+pub const PARTNERS_PAGE: i64 = 50;
+/// Partner counts past this read "more than".
+const PARTNER_COUNT_BOUND: i64 = 100_000;
+
+/// A page of partners by name from `position`, with client and member counts from the
+/// read models, its links, and how many partners there are.
+pub async fn list_partners(
+    pool: &PgPool,
+    position: &Position,
+) -> sqlx::Result<(Vec<PartnerRow>, PageLinks, Total)> {
+    let key = SortKey::new(&[("lower(p.name)", "text"), ("p.id", "uuid")], false);
+    let mut page = QueryBuilder::new(format!(
+        "select p.id, p.name, p.slug, p.tier, p.tier_pinned, p.status, \
+                coalesce(f.active_clients, 0)::int8 as active_clients, \
+                coalesce(f.open_clients, 0)::int8 as open_clients, \
+                (select count(*) from partner_members m where m.partner_id = p.id) as members, \
+                {} as page_key \
+         from partners p left join partner_figures f on f.partner_id = p.id where true",
+        key.select()
+    ));
+    key.push_bound(&mut page, position);
+    key.push_order(&mut page, position, PARTNERS_PAGE);
+    let rows: Vec<PartnerListRow> = page.build_query_as().fetch_all(pool).await?;
+    let (rows, links) = key.finish(
+        rows.into_iter()
+            .map(|r| {
+                let row = PartnerRow {
+                    id: r.id,
+                    name: r.name,
+                    slug: r.slug,
+                    tier: r.tier,
+                    tier_pinned: r.tier_pinned,
+                    status: r.status,
+                    active_clients: r.active_clients,
+                    open_clients: r.open_clients,
+                    members: r.members,
+                };
+                (row, r.page_key)
+            })
+            .collect(),
+        position,
+        PARTNERS_PAGE,
+    );
+    let counted = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from (select 1 from partners limit $1) bounded"#,
+        PARTNER_COUNT_BOUND + 1
     )
-    .fetch_all(pool)
-    .await
+    .fetch_one(pool)
+    .await?;
+    Ok((rows, links, Total::bounded(counted, PARTNER_COUNT_BOUND)))
 }
 
-/// Each partner's MRR now and at the close of last month, from the subscription events:
-/// the list price of every client whose latest event before the moment left it ACTIVE.
+#[derive(sqlx::FromRow)]
+struct PartnerListRow {
+    id: uuid::Uuid,
+    name: String,
+    slug: String,
+    tier: Tier,
+    tier_pinned: bool,
+    status: PartnerStatus,
+    active_clients: i64,
+    open_clients: i64,
+    members: i64,
+    page_key: Vec<String>,
+}
+
+/// Each partner's MRR now and at the close of last month, from the read models: one row
+/// of figures and one month row per partner, whatever the number of clients.
 pub async fn leaderboard(
     pool: &PgPool,
-    now: chrono::DateTime<chrono::Utc>,
-    last_close: chrono::DateTime<chrono::Utc>,
+    this_month: crate::program::Month,
 ) -> sqlx::Result<Vec<LeaderRow>> {
     sqlx::query_as!(
         LeaderRow,
-        r#"with at_now as (
-               select distinct on (client_id) partner_id, to_status, list_price
-               from subscription_events where occurred_at <= $1::text::timestamptz
-               order by client_id, occurred_at desc, seq desc
-           ), at_close as (
-               select distinct on (client_id) partner_id, to_status, list_price
-               from subscription_events where occurred_at <= $2::text::timestamptz
-               order by client_id, occurred_at desc, seq desc
-           )
-           select p.id as partner_id, p.name, p.tier as "tier: Tier",
-                  coalesce((select sum(list_price) from at_now n where n.partner_id = p.id and n.to_status = 'active'), 0)
-                      as "mrr!",
-                  coalesce((select sum(list_price) from at_close c where c.partner_id = p.id and c.to_status = 'active'), 0)
-                      as "mrr_last_month!"
+        r#"select p.id as "partner_id!", p.name as "name!", p.tier as "tier!: Tier",
+                  coalesce(f.mrr, 0) as "mrr!",
+                  coalesce(last.mrr, 0) as "mrr_last_month!"
            from partners p
-           order by p.name"#,
-        crate::db::timestamp_param(now),
-        crate::db::timestamp_param(last_close)
+           left join partner_figures f on f.partner_id = p.id
+           left join lateral (
+               select m.mrr from partner_months m
+               where m.partner_id = p.id and m.month < $1::text::date
+               order by m.month desc limit 1
+           ) last on true"#,
+        crate::db::date_param(this_month.first_day())
     )
     .fetch_all(pool)
     .await

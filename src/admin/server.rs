@@ -2,20 +2,22 @@
 
 use leptos::prelude::*;
 
-use super::model::{PartnerRow, ProgramOverview};
-use crate::error::AppError;
+use super::model::{PartnerPage, ProgramOverview};
+use crate::{error::AppError, program::Position};
 
-/// All partners, for admins.
+/// A page of the partners by name, for admins (the first page without a position).
 #[server(endpoint = "admin/partners")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
-pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
+pub async fn list_partners(position: Option<Position>) -> Result<PartnerPage, AppError> {
     use crate::{
         auth::{model::Perm, require},
         state::pool,
     };
 
     require(Perm::Admin).await?;
-    Ok(super::queries::list_partners(&pool()?).await?)
+    let (rows, links, total) =
+        super::queries::list_partners(&pool()?, &position.unwrap_or_default()).await?;
+    Ok(PartnerPage { rows, links, total })
 }
 
 /// The program overview: MRR, partners by tier, the leaderboard and payouts coming due.
@@ -32,8 +34,7 @@ pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     require(Perm::Admin).await?;
     let pool = pool()?;
     let now = chrono::Utc::now();
-    let last_close = Month::containing(now).previous().close_instant();
-    let rows = super::queries::leaderboard(&pool, now, last_close).await?;
+    let rows = super::queries::leaderboard(&pool, Month::containing(now)).await?;
     let partners_by_tier = Tier::ALL
         .into_iter()
         .map(|t| (t, rows.iter().filter(|r| r.tier == t).count() as i64))

@@ -4,8 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::program::SubscriptionStatus;
-use crate::program::Tier;
+use crate::program::{PageLinks, Position, SubscriptionStatus, Tier, Total};
 
 pub const PAGE_SIZE: i64 = 25;
 
@@ -26,7 +25,7 @@ pub struct ClientQuery {
     pub sort: ClientSort,
     /// Company A-Z and plans cheapest first read naturally ascending; dates newest first.
     pub descending: bool,
-    pub page: i64,
+    pub position: Position,
 }
 
 impl ClientQuery {
@@ -48,10 +47,7 @@ impl ClientQuery {
                 _ => ClientSort::Company,
             },
             descending: get("dir").as_deref() == Some("desc"),
-            page: get("page")
-                .and_then(|p| p.parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            position: Position::from_params(get),
         }
     }
 
@@ -78,8 +74,8 @@ impl ClientQuery {
         if q.descending {
             params.push(("dir", "desc".into()));
         }
-        if q.page > 1 {
-            params.push(("page", q.page.to_string()));
+        if let Some(param) = q.position.param() {
+            params.push(param);
         }
         params
             .into_iter()
@@ -88,6 +84,12 @@ impl ClientQuery {
             .join("&")
     }
 
+    /// The same view starting at `position` (a page link).
+    pub fn at(&self, position: &Position) -> String {
+        self.href(|q| q.position = position.clone())
+    }
+
+    /// A different view (filter or sort): from its first page.
     pub fn href(&self, edit: impl FnOnce(&mut ClientQuery)) -> String {
         let query = self.query_string(edit);
         if query.is_empty() {
@@ -95,10 +97,6 @@ impl ClientQuery {
         } else {
             format!("/partner/clients?{query}")
         }
-    }
-
-    pub fn offset(&self) -> i64 {
-        (self.page - 1) * PAGE_SIZE
     }
 }
 
@@ -119,17 +117,13 @@ pub struct ClientRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientPage {
     pub rows: Vec<ClientRow>,
-    pub total: i64,
+    /// Exact for the partner's own figures, bounded when a search or plan filter applies.
+    pub total: Total,
+    pub links: PageLinks,
     pub tier: Tier,
     /// Clients counting against the cap (not canceled).
     pub open_clients: i64,
     pub can_edit: bool,
-}
-
-impl ClientPage {
-    pub fn pages(&self) -> i64 {
-        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
-    }
 }
 
 #[cfg(test)]
@@ -144,7 +138,7 @@ mod tests {
             ("q", "a&b"),
             ("sort", "price"),
             ("dir", "desc"),
-            ("page", "4"),
+            ("after", "Y3Vyc29y"),
         ];
         let q = ClientQuery::from_params(|k| {
             pairs
@@ -154,26 +148,19 @@ mod tests {
         });
         assert_eq!(
             q.href(|_| {}),
-            "/partner/clients?status=suspended&plan=starter&q=a%26b&sort=price&dir=desc&page=4"
+            "/partner/clients?status=suspended&plan=starter&q=a%26b&sort=price&dir=desc&after=Y3Vyc29y"
         );
-        assert_eq!(q.offset(), 75);
         let junk = [
             ("status", "x"),
             ("plan", "DROP TABLE"),
             ("sort", "?"),
-            ("page", "0"),
+            ("at", "0"),
         ];
         let q = ClientQuery::from_params(|k| {
             junk.iter()
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| v.to_string())
         });
-        assert_eq!(
-            q,
-            ClientQuery {
-                page: 1,
-                ..Default::default()
-            }
-        );
+        assert_eq!(q, ClientQuery::default());
     }
 }

@@ -11,8 +11,8 @@ use super::{
     list::{ClientQuery, ClientRow, ClientSort, PAGE_SIZE},
     model::{ClientDetail, PlanOption, SubscriptionEvent},
 };
-use crate::program::SubscriptionStatus;
-use crate::program::Tier;
+use crate::db::keyset::SortKey;
+use crate::program::{PageLinks, SubscriptionStatus, Tier, Total};
 
 pub async fn plans(pool: &PgPool) -> sqlx::Result<Vec<PlanOption>> {
     sqlx::query_as!(
@@ -103,35 +103,87 @@ pub fn filters<'a>(
     }
 }
 
+/// Counts past this are shown as "more than" (a search or plan filter over a large partner).
+const COUNT_BOUND: i64 = 1_000;
+
+/// One page of the partner's clients from `query.position`, its links, and how many match.
 pub async fn list(
     pool: &PgPool,
     partner_id: Uuid,
     query: &ClientQuery,
-) -> sqlx::Result<(Vec<ClientRow>, i64)> {
-    let mut total = QueryBuilder::new("select count(*) from clients c");
-    filters(&mut total, partner_id, query);
-    let total: i64 = total.build_query_scalar().fetch_one(pool).await?;
-
-    let mut page = QueryBuilder::new(
+) -> sqlx::Result<(Vec<ClientRow>, PageLinks, Total)> {
+    // The order and its key come from a closed list, never from the request's text. Each
+    // sort has its index (partner, key..., id).
+    let key = match query.sort {
+        ClientSort::Company => &[("lower(c.company_name)", "text"), ("c.id", "uuid")][..],
+        ClientSort::Created => &[("c.created_at", "timestamptz"), ("c.id", "uuid")][..],
+        ClientSort::Plan => &[
+            ("c.plan_rank", "int"),
+            ("lower(c.company_name)", "text"),
+            ("c.id", "uuid"),
+        ][..],
+        ClientSort::Price => &[
+            ("c.sort_price", "numeric"),
+            ("lower(c.company_name)", "text"),
+            ("c.id", "uuid"),
+        ][..],
+    };
+    let key = SortKey::new(key, query.descending);
+    let mut page = QueryBuilder::new(format!(
         "select c.id, c.company_name, c.contact_name, c.contact_email, pl.name as plan_name, \
-         coalesce(c.custom_price, pl.monthly_price) as price, c.status \
+         c.sort_price as price, c.status, {} as page_key \
          from clients c join plans pl on pl.code = c.plan",
-    );
+        key.select()
+    ));
     filters(&mut page, partner_id, query);
-    // The order comes from a closed list, never from the request's text.
-    let dir = if query.descending { "desc" } else { "asc" };
-    page.push(match query.sort {
-        ClientSort::Company => format!(" order by lower(c.company_name) {dir}, c.id {dir}"),
-        ClientSort::Created => format!(" order by c.created_at {dir}, c.id {dir}"),
-        ClientSort::Plan => format!(" order by pl.sort_order {dir}, lower(c.company_name), c.id"),
-        ClientSort::Price => format!(" order by coalesce(c.custom_price, pl.monthly_price) {dir}, lower(c.company_name), c.id"),
-    });
-    page.push(" limit ")
-        .push_bind(PAGE_SIZE)
-        .push(" offset ")
-        .push_bind(query.offset());
+    key.push_bound(&mut page, &query.position);
+    key.push_order(&mut page, &query.position, PAGE_SIZE);
     let rows = page.build_query_as::<ListRow>().fetch_all(pool).await?;
-    Ok((rows.into_iter().map(Into::into).collect(), total))
+    let (rows, links) = key.finish(
+        rows.into_iter()
+            .map(|r| {
+                let k = r.page_key.clone();
+                (ClientRow::from(r), k)
+            })
+            .collect(),
+        &query.position,
+        PAGE_SIZE,
+    );
+    Ok((rows, links, total(pool, partner_id, query).await?))
+}
+
+/// How many clients match: from the partner's figures when only the status filters (exact,
+/// one row), else counted up to [`COUNT_BOUND`].
+async fn total(pool: &PgPool, partner_id: Uuid, query: &ClientQuery) -> sqlx::Result<Total> {
+    if query.plan.is_none() && query.search.is_none() {
+        let f = sqlx::query!(
+            "select clients, active_clients, open_clients from partner_figures where partner_id = $1",
+            partner_id
+        )
+        .fetch_optional(pool)
+        .await?;
+        let (all, active, open) = f.map_or((0, 0, 0), |f| {
+            (
+                i64::from(f.clients),
+                i64::from(f.active_clients),
+                i64::from(f.open_clients),
+            )
+        });
+        return Ok(Total::Exact(match query.status {
+            None => all,
+            Some(SubscriptionStatus::Active) => active,
+            Some(SubscriptionStatus::Suspended) => open - active,
+            Some(SubscriptionStatus::Canceled) => all - open,
+        }));
+    }
+    let mut count = QueryBuilder::new("select count(*) from (select 1 from clients c");
+    filters(&mut count, partner_id, query);
+    count
+        .push(" limit ")
+        .push_bind(COUNT_BOUND + 1)
+        .push(") bounded");
+    let counted: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    Ok(Total::bounded(counted, COUNT_BOUND))
 }
 
 #[derive(sqlx::FromRow)]
@@ -143,6 +195,7 @@ struct ListRow {
     plan_name: String,
     price: Decimal,
     status: SubscriptionStatus,
+    page_key: Vec<String>,
 }
 
 impl From<ListRow> for ClientRow {
@@ -184,8 +237,9 @@ pub async fn lock_cap(
 pub async fn open_clients(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<(Tier, i64)> {
     let row = sqlx::query!(
         r#"select p.tier as "tier: Tier",
-                  (select count(*) from clients c where c.partner_id = p.id and c.status <> 'canceled') as "open!"
-           from partners p where p.id = $1"#,
+                  coalesce(f.open_clients, 0)::int8 as "open!"
+           from partners p left join partner_figures f on f.partner_id = p.id
+           where p.id = $1"#,
         partner_id
     )
     .fetch_one(pool)

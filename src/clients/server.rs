@@ -36,16 +36,16 @@ pub async fn list_clients(query: ClientQuery) -> Result<ClientPage, AppError> {
     let me = require(Perm::PartnerRead).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let query = ClientQuery {
-        page: query.page.clamp(1, 1_000_000),
         search: query.search.map(|s| s.chars().take(100).collect()),
         ..query
     };
     let pool = pool()?;
-    let (rows, total) = super::queries::list(&pool, partner_id, &query).await?;
+    let (rows, links, total) = super::queries::list(&pool, partner_id, &query).await?;
     let (tier, open_clients) = super::queries::open_clients(&pool, partner_id).await?;
     Ok(ClientPage {
         rows,
         total,
+        links,
         tier,
         open_clients,
         can_edit: me.has(Perm::EditClients),

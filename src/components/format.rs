@@ -27,6 +27,14 @@ pub fn count(n: i64) -> String {
     format!("{sign}{}", group_thousands(&n.unsigned_abs().to_string()))
 }
 
+/// A bounded count: "1,204" or "more than 10,000".
+pub fn total(total: crate::program::Total) -> String {
+    match total {
+        crate::program::Total::Exact(n) => count(n),
+        crate::program::Total::AtLeast(n) => format!("more than {}", count(n)),
+    }
+}
+
 /// A date as people read it in a table: `21 Nov 2026`.
 pub fn date(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y").to_string()

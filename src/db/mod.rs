@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod embedded;
+pub mod keyset;
 pub mod roles;
 pub mod scope;
 
@@ -231,6 +232,15 @@ pub fn timestamp_param(at: chrono::DateTime<chrono::Utc>) -> String {
 /// A date as a query parameter, for `$1::text::date` (see [`timestamp_param`]).
 pub fn date_param(day: chrono::NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
+}
+
+/// The owner's connection settings for long bulk work (the scale seed, the rebuild): its
+/// statements are long by design, so sqlx does not log them as slow.
+pub fn owner_options(url: &str) -> Result<PgConnectOptions, String> {
+    use sqlx::ConnectOptions;
+    url.parse::<PgConnectOptions>()
+        .map(|o| o.disable_statement_logging())
+        .map_err(|e| format!("DATABASE_URL is not a PostgreSQL URL: {e}"))
 }
 
 /// `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally.

@@ -3,6 +3,7 @@
 mod applications;
 mod brands;
 pub mod history;
+pub mod scale;
 pub(crate) mod seed;
 
 pub use seed::{seed_demo, DemoSeedError, DEMO_PASSWORD};

@@ -1,7 +1,5 @@
-//! The partner dashboard's figures, computed from the subscription events and the closed
-//! statements (never from numbers kept by hand), and its charts.
-
-use std::collections::BTreeMap;
+//! The partner dashboard's figures, read from the read models that the events and the
+//! closes keep (see [`super::read_models`]), and its charts.
 
 use charming::{
     component::{Axis, Legend},
@@ -15,24 +13,16 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::model::{Activity, Dashboard, MoneyFigures, NextPayout};
+use super::read_models::{self, accrual_estimate, month_figures, MonthFigures};
 use crate::{
     audit::{describe, Action, Audience},
-    commissions::{
-        model::{growth_percent, statement_total, History},
-        queries as commission_queries,
-        queries::{close::unassigned_balance, history::partner_histories},
-    },
+    commissions::{model::growth_percent, queries::close::unassigned_balance},
     error::AppError,
     program::{ChartSpec, Month},
 };
 
-/// MRR of `histories` at `at`.
-pub fn mrr_at(histories: &[History], at: DateTime<Utc>) -> Decimal {
-    histories.iter().map(|h| h.mrr_at(at)).sum()
-}
-
 /// Everything the dashboard shows; money figures only when `with_money`, and the activity
-/// that `audiences` may read.
+/// that `audiences` may read. Reads the read models: a few rows whatever the partner's size.
 pub async fn dashboard(
     pool: &PgPool,
     partner_id: Uuid,
@@ -43,25 +33,10 @@ pub async fn dashboard(
     let overview = super::queries::overview(pool, partner_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let histories = partner_histories(&mut *pool.acquire().await?, partner_id, now).await?;
-    let plan_names: BTreeMap<String, String> = super::queries::plan_names(pool)
-        .await?
-        .into_iter()
-        .collect();
-
-    let mut by_plan: BTreeMap<String, i64> = BTreeMap::new();
-    for state in histories.iter().filter_map(|h| h.state_at(now)) {
-        if state.status == crate::program::SubscriptionStatus::Active {
-            let name = plan_names.get(&state.plan).unwrap_or(&state.plan).clone();
-            *by_plan.entry(name).or_default() += 1;
-        }
-    }
-    let mut clients_by_plan: Vec<(String, i64)> = by_plan.into_iter().collect();
-    clients_by_plan.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-
+    let clients_by_plan = read_models::clients_by_plan(pool, partner_id).await?;
     let mut charts = vec![donut(&clients_by_plan)];
     let money = if with_money {
-        let figures = money_figures(pool, partner_id, &overview, &histories, now).await?;
+        let figures = money_figures(pool, partner_id, &overview, now).await?;
         charts.insert(0, mrr_line(&figures.mrr_by_month));
         charts.push(commission_bars(&figures.commission_by_month));
         Some(figures)
@@ -81,40 +56,37 @@ async fn money_figures(
     pool: &PgPool,
     partner_id: Uuid,
     overview: &super::model::PartnerOverview,
-    histories: &[History],
     now: DateTime<Utc>,
 ) -> Result<MoneyFigures, AppError> {
     let this_month = Month::containing(now);
-    let mrr = mrr_at(histories, now);
-    let mrr_last_month = mrr_at(histories, this_month.previous().close_instant());
-    let mut mrr_by_month: Vec<(Month, Decimal)> = (1..12)
+    let first_shown = this_month
+        .minus(11)
+        .min(Month::new(now.year(), 1).unwrap_or(this_month));
+    let rows = read_models::months_since(pool, partner_id, first_shown).await?;
+    let months: Vec<MonthFigures> = (0..12)
         .rev()
-        .map(|back| {
-            let month = this_month.minus(back);
-            (month, mrr_at(histories, month.close_instant()))
-        })
+        .map(|back| month_figures(&rows, this_month.minus(back)))
         .collect();
-    mrr_by_month.push((this_month, mrr));
+    let mrr = read_models::figures(pool, partner_id).await?.mrr;
+    let mrr_last_month = months[10].mrr;
+    let mrr_by_month = months.iter().map(|m| (m.month, m.mrr)).collect();
 
     let tier = overview.tier;
-    let accrued_this_month = statement_total(
-        &histories
-            .iter()
-            .filter_map(|h| h.line(this_month, now, tier, tier.commission_rate()))
-            .collect::<Vec<_>>(),
-    );
-    let statements = commission_queries::statements(pool, partner_id).await?;
-    let earnings_ytd = statements
+    let accrued_this_month = accrual_estimate(&months[11], now, tier.commission_rate());
+    let earnings_ytd = rows
         .iter()
-        .filter(|s| s.month.year == now.year())
-        .map(|s| s.amount_due())
+        .filter(|r| r.month.year == now.year())
+        .filter_map(|r| r.commission)
         .sum();
-    let mut commission_by_month: Vec<(Month, Decimal)> = statements
+    let commission_by_month: Vec<(Month, Decimal)> = rows
         .iter()
+        .filter_map(|r| Some((r.month, r.commission?)))
+        .rev()
         .take(12)
-        .map(|s| (s.month, s.amount_due()))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
         .collect();
-    commission_by_month.reverse();
 
     let next_payout = match super::queries::next_unpaid_payout(pool, partner_id).await? {
         Some((due_on, amount)) => NextPayout::Scheduled { due_on, amount },

@@ -8,3 +8,5 @@ pub mod server;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod read_models;

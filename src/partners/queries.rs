@@ -11,12 +11,11 @@ pub async fn overview(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<Option<Pa
     let Some(row) = sqlx::query!(
         r#"select p.id, p.name, p.tier as "tier: Tier", p.tier_pinned,
                   p.status as "status: PartnerStatus",
-                  count(c.id) filter (where c.status = 'active') as "active_clients!",
-                  count(c.id) filter (where c.status <> 'canceled') as "open_clients!"
+                  coalesce(f.active_clients, 0)::int8 as "active_clients!",
+                  coalesce(f.open_clients, 0)::int8 as "open_clients!"
            from partners p
-           left join clients c on c.partner_id = p.id
-           where p.id = $1
-           group by p.id"#,
+           left join partner_figures f on f.partner_id = p.id
+           where p.id = $1"#,
         partner_id
     )
     .fetch_optional(pool)
@@ -74,16 +73,6 @@ pub async fn create(
         }
     }
     Err(sqlx::Error::Protocol("no free partner slug".into()))
-}
-
-/// Plan codes and their names.
-pub async fn plan_names(pool: &PgPool) -> sqlx::Result<Vec<(String, String)>> {
-    Ok(sqlx::query!("select code, name from plans")
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|p| (p.code, p.name))
-        .collect())
 }
 
 /// The partner's earliest unpaid payout: when it is due and how much.

@@ -7,6 +7,7 @@ pub mod contact;
 pub mod csv;
 pub mod money;
 pub mod month;
+pub mod paging;
 #[cfg(feature = "ssr")]
 pub mod proxies;
 pub mod slug;
@@ -19,5 +20,6 @@ pub use chart::ChartSpec;
 pub use contact::{Email, HttpsUrl, Phone};
 pub use money::parse_price;
 pub use month::Month;
+pub use paging::{PageLinks, Position, Total};
 pub use status::{PartnershipType, SubscriptionStatus};
 pub use tier::Tier;

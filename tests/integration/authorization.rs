@@ -653,7 +653,7 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::ClientListFirstPage => vec![
                 ("query[sort]", "Company"),
                 ("query[descending]", "false"),
-                ("query[page]", "1"),
+                ("query[position]", "first"),
             ],
             Args::NewClient => vec![
                 ("input[company_name]", "Table Client"),

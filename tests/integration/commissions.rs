@@ -778,7 +778,7 @@ async fn sales_support_and_viewers_get_no_money_figures(
                 vec![
                     ("query[sort]", "Company"),
                     ("query[descending]", "false"),
-                    ("query[page]", "1"),
+                    ("query[position]", "first"),
                 ],
             ),
         ];

@@ -17,6 +17,8 @@ mod mail;
 mod observability;
 mod overload;
 mod pages;
+mod paging;
+mod read_models;
 mod sign_in;
 mod smtp_sink;
 mod tenancy;

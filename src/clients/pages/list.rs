@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::form::{ClientFields, ClientValues};
-use crate::program::SubscriptionStatus;
+use crate::program::{Position, SubscriptionStatus};
 use crate::{
     clients::{
         list::{ClientPage, ClientQuery, ClientSort},
@@ -14,7 +14,7 @@ use crate::{
     },
     components::{
         form::FormErrorSummary,
-        format::{count, money},
+        format::{count, money, total},
         loaded,
         table::{Column, DataTable, Pager, SortLink},
     },
@@ -62,7 +62,7 @@ fn ClientFilters(query: ClientQuery, plans: Vec<PlanOption>) -> impl IntoView {
     .map(|(s, v, l)| view! { <option value=v selected=query.sort == s>{l}</option> });
     let export = format!(
         "/partner/clients/export.csv?{}",
-        query.query_string(|q| q.page = 1)
+        query.query_string(|q| q.position = Position::First)
     );
     view! {
         <form method="get" action="/partner/clients" class="filters" role="search" aria-label="Filter clients">
@@ -118,7 +118,7 @@ fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
         .then(|| view! { <a class="button" href="/partner/clients/new">"New client"</a> });
     let filtered = query
         != (ClientQuery {
-            page: query.page,
+            position: query.position.clone(),
             ..Default::default()
         });
     let empty = if filtered {
@@ -138,7 +138,7 @@ fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
                     sort == ClientSort::Created
                 };
                 q.sort = sort;
-                q.page = 1;
+                q.position = Position::First;
             }),
             descending: sorted.then_some(descending),
         })
@@ -166,8 +166,6 @@ fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
             </tr>
         })
         .collect_view();
-    let pages = page.pages();
-    let current = query.page;
     view! {
         <div class="list-toolbar">{gauge}{new_button}</div>
         <DataTable caption="Clients" columns is_empty=page.rows.is_empty() empty>
@@ -175,11 +173,11 @@ fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
         </DataTable>
         <Pager
             label="Client pages"
-            first=(current > 2).then(|| query.href(|q| q.page = 1))
-            previous=(current > 1).then(|| query.href(|q| q.page = current - 1))
-            next=(current < pages).then(|| query.href(|q| q.page = current + 1))
-            last=(current + 1 < pages).then(|| query.href(|q| q.page = pages))
-            position=format!("Page {current} of {pages} · {} clients", count(page.total))
+            first=page.links.first.as_ref().map(|p| query.at(p))
+            previous=page.links.previous.as_ref().map(|p| query.at(p))
+            next=page.links.next.as_ref().map(|p| query.at(p))
+            last=page.links.last.as_ref().map(|p| query.at(p))
+            position=format!("{} clients", total(page.total))
         />
     }
 }

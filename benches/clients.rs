@@ -83,10 +83,7 @@ async fn main() {
     .unwrap();
     let deep_cursor = partner_portal::db::keyset::encode(&deep_key);
     let views: Vec<(&str, ClientQuery)> = vec![
-        (
-            "first page, company A-Z",
-            ClientQuery::default(),
-        ),
+        ("first page, company A-Z", ClientQuery::default()),
         (
             "page 2,000 (after row 49,975)",
             ClientQuery {

@@ -39,3 +39,18 @@ create index clients_partner_plan_idx on clients (partner_id, plan_rank, lower(c
 
 -- The admin's partner list pages by name.
 create index partners_name_idx on partners (lower(name), id);
+
+-- The review queue pages by submission time, by company and by status, each one way.
+drop index partner_applications_submitted_idx;
+drop index partner_applications_status_submitted_idx;
+create index partner_applications_submitted_idx on partner_applications (submitted_at, id);
+create index partner_applications_status_submitted_idx
+    on partner_applications (status, submitted_at, id);
+
+-- Payouts list unpaid first (soonest due first), then paid (latest due first): one integer
+-- that orders both, kept by PostgreSQL, so that the list pages by cursor on an index.
+alter table payouts add column queue_key integer generated always as (
+    case when paid_at is null then due_on - date '2000-01-01'
+         else 1000000 - (due_on - date '2000-01-01') end) stored;
+create index payouts_queue_idx on payouts (queue_key, id);
+create index payouts_partner_queue_idx on payouts (partner_id, queue_key, id);

@@ -37,6 +37,11 @@ pub struct ProgramOverview {
     pub top_by_growth: Vec<LeaderRow>,
     /// Unpaid payouts due within 30 days (overdue ones included), soonest first.
     pub payouts_due: Vec<crate::commissions::model::Payout>,
+    /// More are due than the overview shows.
+    pub more_payouts_due: bool,
+    /// All unpaid payouts due within 30 days: how many, and their sum.
+    pub due_count: i64,
+    pub due_total: rust_decimal::Decimal,
 }
 
 /// One partner on the leaderboard.

@@ -46,7 +46,6 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
             }
         })
         .collect_view();
-    let due_total: rust_decimal::Decimal = overview.payouts_due.iter().map(|p| p.amount).sum();
     let payouts = if overview.payouts_due.is_empty() {
         view! { <p class="empty">"No payout falls due in the next 30 days."</p> }.into_any()
     } else {
@@ -71,7 +70,10 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            <p><a href="/admin/payouts">"Record payments"</a></p>
+            <p>
+                {overview.more_payouts_due.then(|| view! { <span class="muted">"The soonest due are shown. "</span> })}
+                <a href="/admin/payouts">"Record payments"</a>
+            </p>
         }
         .into_any()
     };
@@ -84,8 +86,8 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
             </article>
             <article class="card">
                 <h2 class="card-label">"Payouts due in 30 days"</h2>
-                <p class="card-value">{money(due_total)}</p>
-                <p class="card-note">{count(overview.payouts_due.len() as i64)} " payouts"</p>
+                <p class="card-value">{money(overview.due_total)}</p>
+                <p class="card-note">{count(overview.due_count)} " payouts"</p>
             </article>
             {tiers}
         </section>

@@ -101,3 +101,18 @@ pub async fn leaderboard(
     .fetch_all(pool)
     .await
 }
+
+/// Unpaid payouts due by `day`: how many and their sum (the partial index on unpaid payouts).
+pub async fn payouts_due(
+    pool: &PgPool,
+    day: chrono::NaiveDate,
+) -> sqlx::Result<(i64, rust_decimal::Decimal)> {
+    let row = sqlx::query!(
+        r#"select count(*) as "count!", coalesce(sum(amount), 0) as "total!"
+           from payouts where paid_at is null and due_on <= $1::text::date"#,
+        crate::db::date_param(day)
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.count, row.total))
+}

@@ -20,6 +20,10 @@ pub async fn list_partners(position: Option<Position>) -> Result<PartnerPage, Ap
     Ok(PartnerPage { rows, links, total })
 }
 
+/// Payouts due shown on the overview; the payouts page lists them all.
+#[cfg(feature = "ssr")]
+const PAYOUTS_SHOWN: i64 = 25;
+
 /// The program overview: MRR, partners by tier, the leaderboard and payouts coming due.
 #[server(endpoint = "admin/overview")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
@@ -50,7 +54,15 @@ pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     top_by_growth.sort_by(|a, b| b.change().cmp(&a.change()).then(a.name.cmp(&b.name)));
     top_by_growth.truncate(10);
     let horizon = now.date_naive() + chrono::Duration::days(30);
-    let payouts_due = crate::commissions::queries::payouts(&pool, None, Some(horizon), 500).await?;
+    let (due_count, due_total) = super::queries::payouts_due(&pool, horizon).await?;
+    let (payouts_due, more) = crate::commissions::queries::payouts(
+        &pool,
+        None,
+        Some(horizon),
+        &crate::program::Position::First,
+        PAYOUTS_SHOWN,
+    )
+    .await?;
     Ok(ProgramOverview {
         mrr: rows.iter().map(|r| r.mrr).sum(),
         mrr_last_month: rows.iter().map(|r| r.mrr_last_month).sum(),
@@ -58,5 +70,8 @@ pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
         top_by_mrr,
         top_by_growth,
         payouts_due,
+        more_payouts_due: more.next.is_some(),
+        due_count,
+        due_total,
     })
 }

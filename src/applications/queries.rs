@@ -12,7 +12,7 @@ use super::{
     },
     queue::{QueuePage, QueueQuery, SortField, PAGE_SIZE},
 };
-use crate::program::PartnershipType;
+use crate::{db::keyset::SortKey, program::PartnershipType};
 
 /// Stores a new application; `Ok(None)` when this e-mail already has an open one.
 pub async fn insert(
@@ -120,35 +120,47 @@ pub async fn queue(pool: &PgPool, query: &QueueQuery) -> sqlx::Result<QueuePage>
         None => counts.iter().map(|(_, n)| n).sum(),
     };
 
-    let mut page_sql = QueryBuilder::new(
+    // The sort comes from a closed list, never from the request's text; each has its index.
+    let key = match query.sort {
+        SortField::Submitted => &[("submitted_at", "timestamptz"), ("id", "uuid")][..],
+        SortField::Company => &[("lower(company_name)", "text"), ("id", "uuid")][..],
+        SortField::Status => &[
+            ("status", "application_status"),
+            ("submitted_at", "timestamptz"),
+            ("id", "uuid"),
+        ][..],
+    };
+    let key = SortKey::new(key, !query.ascending);
+    let mut page_sql = QueryBuilder::new(format!(
         "select id, reference, company_name, contact_email, partnership_type, status, submitted_at, \
-         (extract(epoch from now() - submitted_at) / 86400)::bigint as age_days \
+         (extract(epoch from now() - submitted_at) / 86400)::bigint as age_days, {} as page_key \
          from partner_applications",
-    );
+        key.select()
+    ));
     filters(&mut page_sql, query);
     if let Some(status) = query.status {
         page_sql.push(" and status = ").push_bind(status);
     }
-    // The sort column comes from a closed list, never from the request's text.
-    let direction = if query.ascending { "asc" } else { "desc" };
-    let order = match query.sort {
-        SortField::Submitted => format!(" order by submitted_at {direction}, id {direction}"),
-        SortField::Company => format!(" order by lower(company_name) {direction}, id {direction}"),
-        SortField::Status => format!(" order by status {direction}, submitted_at desc, id desc"),
-    };
-    page_sql.push(order);
-    page_sql
-        .push(" limit ")
-        .push_bind(PAGE_SIZE)
-        .push(" offset ")
-        .push_bind(query.offset());
+    key.push_bound(&mut page_sql, &query.position);
+    key.push_order(&mut page_sql, &query.position, PAGE_SIZE);
     let rows = page_sql
         .build_query_as::<QueueRow>()
         .fetch_all(pool)
         .await?;
+    let (rows, links) = key.finish(
+        rows.into_iter()
+            .map(|r| {
+                let k = r.page_key.clone();
+                (ApplicationRow::from(r), k)
+            })
+            .collect(),
+        &query.position,
+        PAGE_SIZE,
+    );
     Ok(QueuePage {
-        rows: rows.into_iter().map(Into::into).collect(),
+        rows,
         total,
+        links,
         counts,
     })
 }
@@ -163,6 +175,7 @@ struct QueueRow {
     status: ApplicationStatus,
     submitted_at: DateTime<Utc>,
     age_days: i64,
+    page_key: Vec<String>,
 }
 
 impl From<QueueRow> for ApplicationRow {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{ApplicationRow, ApplicationStatus};
-use crate::program::PartnershipType;
+use crate::program::{PageLinks, PartnershipType, Position};
 
 pub const PAGE_SIZE: i64 = 25;
 pub const SEARCH_MAX_CHARS: usize = 100;
@@ -24,8 +24,7 @@ pub struct QueueQuery {
     pub search: Option<String>,
     pub sort: SortField,
     pub ascending: bool,
-    /// 1-based.
-    pub page: i64,
+    pub position: Position,
 }
 
 impl QueueQuery {
@@ -46,10 +45,7 @@ impl QueueQuery {
                 .filter(|q| !q.is_empty()),
             sort,
             ascending: get("dir").as_deref() == Some("asc"),
-            page: get("page")
-                .and_then(|p| p.parse().ok())
-                .filter(|p| *p >= 1)
-                .unwrap_or(1),
+            position: Position::from_params(get),
         }
     }
 
@@ -75,8 +71,8 @@ impl QueueQuery {
         if q.ascending {
             params.push(("dir".into(), "asc".into()));
         }
-        if q.page > 1 {
-            params.push(("page".into(), q.page.to_string()));
+        if let Some((name, value)) = q.position.param() {
+            params.push((name.into(), value));
         }
         let query: Vec<String> = params
             .into_iter()
@@ -88,10 +84,6 @@ impl QueueQuery {
             format!("/admin/applications?{}", query.join("&"))
         }
     }
-
-    pub fn offset(&self) -> i64 {
-        (self.page - 1) * PAGE_SIZE
-    }
 }
 
 /// One page of the queue, with the counts behind the status tabs.
@@ -100,14 +92,9 @@ pub struct QueuePage {
     pub rows: Vec<ApplicationRow>,
     /// Matching applications across all pages.
     pub total: i64,
+    pub links: PageLinks,
     /// Per status, for the current type and search filters.
     pub counts: Vec<(ApplicationStatus, i64)>,
-}
-
-impl QueuePage {
-    pub fn pages(&self) -> i64 {
-        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
-    }
 }
 
 #[cfg(test)]
@@ -131,22 +118,24 @@ mod tests {
             ("q", "acme & co"),
             ("sort", "company"),
             ("dir", "asc"),
-            ("page", "3"),
+            ("after", "Y3Vy"),
         ]);
         assert_eq!(q.status, Some(ApplicationStatus::Pending));
         assert_eq!(q.partnership_type, Some(PartnershipType::Referral));
         assert_eq!(q.search.as_deref(), Some("acme & co"));
-        assert_eq!((q.sort, q.ascending, q.page), (SortField::Company, true, 3));
-        assert_eq!(q.offset(), 50);
+        assert_eq!(
+            (q.sort, q.ascending, &q.position),
+            (SortField::Company, true, &Position::After("Y3Vy".into()))
+        );
         assert_eq!(
             q.href(|_| {}),
-            "/admin/applications?status=pending&type=referral&q=acme+%26+co&sort=company&dir=asc&page=3"
+            "/admin/applications?status=pending&type=referral&q=acme+%26+co&sort=company&dir=asc&after=Y3Vy"
         );
-        // Changing a filter goes back to page 1 when the caller says so.
+        // Changing a filter goes back to the first page when the caller says so.
         assert_eq!(
             q.href(|q| {
                 q.status = None;
-                q.page = 1;
+                q.position = Position::First;
             }),
             "/admin/applications?type=referral&q=acme+%26+co&sort=company&dir=asc"
         );
@@ -159,15 +148,9 @@ mod tests {
             ("type", "x"),
             ("q", "   "),
             ("sort", "drop table"),
-            ("page", "-4"),
+            ("at", "-4"),
         ]);
-        assert_eq!(
-            q,
-            QueueQuery {
-                page: 1,
-                ..QueueQuery::default()
-            }
-        );
+        assert_eq!(q, QueueQuery::default());
         assert_eq!(q.href(|_| {}), "/admin/applications");
         let long = "x".repeat(500);
         assert_eq!(

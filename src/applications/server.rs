@@ -99,7 +99,6 @@ pub async fn list_applications(query: QueueQuery) -> Result<QueuePage, AppError>
 
     require(Perm::Admin).await?;
     let query = QueueQuery {
-        page: query.page.clamp(1, 100_000),
         search: query
             .search
             .map(|s| s.chars().take(super::queue::SEARCH_MAX_CHARS).collect()),

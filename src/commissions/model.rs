@@ -13,6 +13,16 @@ use uuid::Uuid;
 use crate::program::Month;
 use crate::program::{SubscriptionStatus, Tier};
 
+/// Payouts per page of the admin's payouts list.
+pub const PAYOUTS_PAGE: i64 = 50;
+
+/// A page of payouts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutPage {
+    pub rows: Vec<Payout>,
+    pub links: crate::program::PageLinks,
+}
+
 /// A payable balance below this is carried forward to the next payout.
 pub const PAYOUT_MINIMUM: Decimal = Decimal::from_parts(50_000, 0, 0, false, 2);
 

@@ -3,14 +3,17 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Transaction};
 use uuid::Uuid;
 
 use super::model::{
     Adjustment, ClosedMonth, LineComputation, PartnerClose, Payout, PayoutMethod, PayoutRef,
     PayoutState, StatementSummary,
 };
-use crate::program::{Month, Tier};
+use crate::{
+    db::keyset::SortKey,
+    program::{Month, PageLinks, Position, Tier},
+};
 
 pub mod close;
 pub mod history;
@@ -76,7 +79,9 @@ async fn statements_where(
         .collect())
 }
 
-/// One page of a statement's lines (1-based), in the order they were written.
+/// One page of a statement's lines (1-based), in the order they were written. Positions run
+/// 1, 2, 3... within a statement, so a page is a range of its primary key: a page deep in a
+/// large statement costs what the first does.
 pub async fn lines(
     pool: &PgPool,
     statement_id: Uuid,
@@ -90,12 +95,12 @@ pub async fn lines(
            from commission_lines l
            left join plans p on p.code = l.plan
            where l.statement_id = $1 and l.partner_id = $2
-           order by l.position
-           limit $3 offset $4"#,
+             and l.position > $4 and l.position <= $4 + $3
+           order by l.position"#,
         statement_id,
         partner_id,
-        per_page,
-        (page - 1) * per_page
+        i32::try_from(per_page).unwrap_or(i32::MAX),
+        i32::try_from((page - 1).saturating_mul(per_page)).unwrap_or(i32::MAX)
     )
     .fetch_all(pool)
     .await?;
@@ -142,49 +147,73 @@ pub async fn adjustments(
         .collect())
 }
 
-/// Payouts, unpaid first (oldest due first), then paid (newest first): one partner's or
-/// (admins) every partner's; with `unpaid_due_by`, only unpaid ones due by that day.
+/// A page of payouts from `position`, unpaid first (soonest due first), then paid (latest
+/// due first): one partner's or (admins) every partner's; with `unpaid_due_by`, only unpaid
+/// ones due by that day. Pages by cursor on the payouts' queue key.
 pub async fn payouts(
     pool: &PgPool,
     partner_id: Option<Uuid>,
     unpaid_due_by: Option<NaiveDate>,
-    limit: i64,
-) -> sqlx::Result<Vec<Payout>> {
+    position: &Position,
+    page_size: i64,
+) -> sqlx::Result<(Vec<Payout>, PageLinks)> {
     let today = today();
-    let rows = sqlx::query!(
-        r#"select p.id, p.partner_id, pa.name as partner_name, p.amount, p.due_on as "due_on: NaiveDate",
-                  p.paid_at as "paid_at: DateTime<Utc>", p.method as "method: PayoutMethod", p.reference,
-                  coalesce(array(select s.month from commission_statements s where s.payout_id = p.id
-                                 order by s.month), '{}') as "months!: Vec<NaiveDate>"
-           from payouts p join partners pa on pa.id = p.partner_id
-           where ($1::uuid is null or p.partner_id = $1)
-             and ($3::text is null or (p.paid_at is null and p.due_on <= $3::text::date))
-           -- Unpaid first, oldest due first; then paid, newest first.
-           order by (p.paid_at is null) desc,
-                    case when p.paid_at is null then p.due_on end,
-                    p.due_on desc, pa.name
-           limit $2"#,
-        partner_id,
-        limit,
-        unpaid_due_by.map(crate::db::date_param)
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Payout {
-            id: r.id,
-            partner_id: r.partner_id,
-            partner_name: r.partner_name,
-            amount: r.amount,
-            due_on: r.due_on,
-            state: PayoutState::of(r.due_on, r.paid_at.is_some(), today),
-            paid_at: r.paid_at,
-            method: r.method,
-            reference: r.reference,
-            months: r.months.into_iter().map(Month::of).collect(),
-        })
-        .collect())
+    let key = SortKey::new(&[("p.queue_key", "int"), ("p.id", "uuid")], false);
+    let mut sql = QueryBuilder::new(format!(
+        "select p.id, p.partner_id, pa.name as partner_name, p.amount, p.due_on, p.paid_at, p.method, \
+                p.reference, \
+                coalesce(array(select s.month from commission_statements s \
+                               where s.partner_id = p.partner_id and s.payout_id = p.id \
+                               order by s.month), '{{}}') as months, \
+                {} as page_key \
+         from payouts p join partners pa on pa.id = p.partner_id where true",
+        key.select()
+    ));
+    if let Some(partner_id) = partner_id {
+        sql.push(" and p.partner_id = ").push_bind(partner_id);
+    }
+    if let Some(day) = unpaid_due_by {
+        sql.push(" and p.paid_at is null and p.due_on <= ")
+            .push_bind(day);
+    }
+    key.push_bound(&mut sql, position);
+    key.push_order(&mut sql, position, page_size);
+    let rows: Vec<PayoutRow> = sql.build_query_as().fetch_all(pool).await?;
+    Ok(key.finish(
+        rows.into_iter()
+            .map(|r| {
+                let payout = Payout {
+                    id: r.id,
+                    partner_id: r.partner_id,
+                    partner_name: r.partner_name,
+                    amount: r.amount,
+                    due_on: r.due_on,
+                    state: PayoutState::of(r.due_on, r.paid_at.is_some(), today),
+                    paid_at: r.paid_at,
+                    method: r.method,
+                    reference: r.reference,
+                    months: r.months.into_iter().map(Month::of).collect(),
+                };
+                (payout, r.page_key)
+            })
+            .collect(),
+        position,
+        page_size,
+    ))
+}
+
+#[derive(sqlx::FromRow)]
+struct PayoutRow {
+    id: Uuid,
+    partner_id: Uuid,
+    partner_name: String,
+    amount: Decimal,
+    due_on: NaiveDate,
+    paid_at: Option<DateTime<Utc>>,
+    method: Option<PayoutMethod>,
+    reference: Option<String>,
+    months: Vec<NaiveDate>,
+    page_key: Vec<String>,
 }
 
 /// Marks an unpaid, due payout paid and returns its partner and amount. The `paid_at is null`

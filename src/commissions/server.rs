@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 
 use super::model::{
-    CloseOutcome, ClosePreview, CommissionMonths, PartnerCommissions, Payout, StatementDetail,
+    CloseOutcome, ClosePreview, CommissionMonths, PartnerCommissions, PayoutPage, StatementDetail,
 };
-use crate::error::AppError;
+use crate::{error::AppError, program::Position};
 
 #[cfg(feature = "ssr")]
 fn parse_month(text: &str) -> Result<crate::program::Month, AppError> {
@@ -202,17 +202,26 @@ pub async fn add_adjustment(input: super::input::AdjustmentInput) -> Result<(), 
     Ok(())
 }
 
-/// Every partner's payouts: unpaid first, then the latest paid.
+/// A page of every partner's payouts: unpaid first, then the latest paid (the first page
+/// without a position).
 #[server(endpoint = "admin/payouts")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
-pub async fn get_payouts() -> Result<Vec<Payout>, AppError> {
+pub async fn get_payouts(position: Option<Position>) -> Result<PayoutPage, AppError> {
     use crate::{
         auth::{model::Perm, require},
         state::pool,
     };
 
     require(Perm::Admin).await?;
-    Ok(super::queries::payouts(&pool()?, None, None, 200).await?)
+    let (rows, links) = super::queries::payouts(
+        &pool()?,
+        None,
+        None,
+        &position.unwrap_or_default(),
+        super::model::PAYOUTS_PAGE,
+    )
+    .await?;
+    Ok(PayoutPage { rows, links })
 }
 
 /// Records that a due payout was paid, once.
@@ -278,7 +287,10 @@ pub async fn get_partner_commissions() -> Result<PartnerCommissions, AppError> {
     let (payout_method, payout_account) = queries::payout_method(&pool, partner_id).await?;
     Ok(PartnerCommissions {
         statements: queries::statements(&pool, partner_id).await?,
-        payouts: queries::payouts(&pool, Some(partner_id), None, 100).await?,
+        // Two a year at most: the latest hundred is every payout there is in practice.
+        payouts: queries::payouts(&pool, Some(partner_id), None, &Position::First, 100)
+            .await?
+            .0,
         carried_forward: unassigned_balance(&mut *pool.acquire().await?, partner_id).await?,
         payout_method,
         payout_account,

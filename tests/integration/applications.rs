@@ -617,7 +617,7 @@ fn queue_args(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut args = vec![
         ("query[sort]".to_string(), "Submitted".to_string()),
         ("query[ascending]".to_string(), "false".to_string()),
-        ("query[page]".to_string(), "1".to_string()),
+        ("query[position]".to_string(), "first".to_string()),
     ];
     for (k, v) in pairs {
         let key = format!("query[{k}]");
@@ -658,8 +658,13 @@ async fn the_queue_filters_sorts_counts_and_pages(_: PgPoolOptions, connect: PgC
         .collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
 
-    let page2 = queue(&app, &admin, &[("page", "2")]).await;
+    let next = all["links"]["next"].as_str().unwrap().to_string();
+    let page2 = queue(&app, &admin, &[("position", &next)]).await;
     assert_eq!(page2["rows"].as_array().unwrap().len(), 15);
+    assert!(page2["links"]["next"].is_null());
+    let previous = page2["links"]["previous"].as_str().unwrap().to_string();
+    let back = queue(&app, &admin, &[("position", &previous)]).await;
+    assert_eq!(back["rows"], all["rows"], "previous from page 2 is page 1");
 
     let pending = queue(&app, &admin, &[("status", "Pending")]).await;
     let pending_count = all["counts"]

@@ -732,7 +732,7 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::QueueFirstPage => vec![
                 ("query[sort]", "Submitted"),
                 ("query[ascending]", "false"),
-                ("query[page]", "1"),
+                ("query[position]", "first"),
             ],
         };
         for (caller, expected) in row.expect {

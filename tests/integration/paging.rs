@@ -186,3 +186,59 @@ async fn walking_the_partner_list_sees_every_partner_once(
     assert_eq!(html.status, 200);
     assert!(html.body.contains("rel=\"prev\"") && !html.body.contains("rel=\"next\""));
 }
+
+#[sqlx::test]
+async fn walking_the_payouts_sees_each_once_unpaid_soonest_first_then_paid_latest_first(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    sqlx::query(
+        "insert into payouts (partner_id, amount, due_on, paid_at, method, reference)
+         select p.id, 500 + k, current_date - 400 + (k * 13) % 500,
+                case when k % 3 = 0 then now() end, case when k % 3 = 0 then 'ach'::payout_method end,
+                case when k % 3 = 0 then 'R' || k end
+         from partners p cross join generate_series(1, 40) k where p.slug in ('northwind', 'contoso')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let total: i64 = sqlx::query_scalar("select count(*) from payouts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let admin = app.sign_in(ADMIN).await;
+    let mut seen: Vec<(Uuid, bool, String)> = Vec::new();
+    let mut form: Vec<(&str, String)> = vec![];
+    loop {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = app.call(Some(&admin), "admin/payouts", &pairs).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let page: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        for row in page["rows"].as_array().unwrap() {
+            seen.push((
+                row["id"].as_str().unwrap().parse().unwrap(),
+                row["paid_at"].is_null(),
+                row["due_on"].as_str().unwrap().to_string(),
+            ));
+        }
+        match page["links"]["next"].as_str() {
+            Some(next) => form = vec![("position", next.to_string())],
+            None => break,
+        }
+    }
+    assert_eq!(seen.len() as i64, total);
+    assert_eq!(
+        seen.iter().map(|s| s.0).collect::<HashSet<_>>().len() as i64,
+        total
+    );
+    let unpaid: Vec<&String> = seen.iter().filter(|s| s.1).map(|s| &s.2).collect();
+    let paid: Vec<&String> = seen.iter().filter(|s| !s.1).map(|s| &s.2).collect();
+    assert!(seen.iter().take(unpaid.len()).all(|s| s.1), "unpaid first");
+    assert!(unpaid.windows(2).all(|w| w[0] <= w[1]), "soonest due first");
+    assert!(
+        paid.windows(2).all(|w| w[0] >= w[1]),
+        "then latest paid first"
+    );
+}

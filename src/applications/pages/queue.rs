@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::program::PartnershipType;
+use crate::program::{PartnershipType, Position};
 use crate::{
     applications::{
         model::ApplicationStatus,
@@ -80,7 +80,7 @@ fn QueueView(page: QueuePage, query: QueueQuery) -> impl IntoView {
     let tab = |status: Option<ApplicationStatus>, label: &'static str, n: i64| {
         let href = query.href(|q| {
             q.status = status;
-            q.page = 1;
+            q.position = Position::First;
         });
         let current = query.status == status;
         view! {
@@ -123,8 +123,6 @@ fn QueueView(page: QueuePage, query: QueueQuery) -> impl IntoView {
                 }
             })
             .collect_view();
-    let pages = page.pages();
-    let current = query.page;
     let columns = vec![
         Column::new("Company"),
         Column::new("Contact e-mail"),
@@ -141,11 +139,11 @@ fn QueueView(page: QueuePage, query: QueueQuery) -> impl IntoView {
         </DataTable>
         <Pager
             label="Application pages"
-            first=(current > 2).then(|| query.href(|q| q.page = 1))
-            previous=(current > 1).then(|| query.href(|q| q.page = current - 1))
-            next=(current < pages).then(|| query.href(|q| q.page = current + 1))
-            last=(current + 1 < pages).then(|| query.href(|q| q.page = pages))
-            position=format!("Page {current} of {pages} · {} applications", count(page.total))
+            first=page.links.first.clone().map(|p| query.href(|q| q.position = p))
+            previous=page.links.previous.clone().map(|p| query.href(|q| q.position = p))
+            next=page.links.next.clone().map(|p| query.href(|q| q.position = p))
+            last=page.links.last.clone().map(|p| query.href(|q| q.position = p))
+            position=format!("{} applications", count(page.total))
         />
     }
 }

@@ -3,23 +3,39 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     commissions::{
-        model::{Payout, PayoutMethod, PayoutState},
+        model::{Payout, PayoutMethod, PayoutPage, PayoutState},
         server::{get_payouts, PayPayout},
     },
     components::{
         form::FormErrorSummary,
-        format::{date_time, day, money},
+        format::{date_time, day, money, url_encode},
         loaded,
+        table::Pager,
     },
+    program::Position,
 };
+
+/// `/admin/payouts` at `position`.
+fn payouts_at(position: &Position) -> String {
+    match position.param() {
+        Some((name, value)) => format!("/admin/payouts?{name}={}", url_encode(&value)),
+        None => "/admin/payouts".into(),
+    }
+}
 
 #[component]
 pub fn AdminPayoutsPage() -> impl IntoView {
     let pay = ServerAction::<PayPayout>::new();
-    let payouts = Resource::new(move || pay.version().get(), |_| get_payouts());
+    let params = use_query_map();
+    let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
+    let payouts = Resource::new(
+        move || (pay.version().get(), position.get()),
+        |(_, position)| get_payouts(Some(position)),
+    );
     let done = move || {
         pay.value()
             .get()
@@ -35,7 +51,20 @@ pub fn AdminPayoutsPage() -> impl IntoView {
         </header>
         {done}
         <FormErrorSummary error=Signal::derive(error) />
-        {loaded(payouts, move |rows: Vec<Payout>| view! { <PayoutTables rows pay /> })}
+        {loaded(payouts, move |page: PayoutPage| {
+            let links = page.links.clone();
+            view! {
+                <PayoutTables rows=page.rows pay />
+                <Pager
+                    label="Payout pages"
+                    first=links.first.as_ref().map(payouts_at)
+                    previous=links.previous.as_ref().map(payouts_at)
+                    next=links.next.as_ref().map(payouts_at)
+                    last=links.last.as_ref().map(payouts_at)
+                    position="Unpaid first, soonest due first; then paid, latest first"
+                />
+            }
+        })}
     }
 }
 

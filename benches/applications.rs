@@ -13,6 +13,7 @@ use partner_portal::applications::{
     queries,
     queue::{QueueQuery, SortField},
 };
+use partner_portal::program::Position;
 use tower::ServiceExt;
 
 mod support;
@@ -56,25 +57,28 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    // The cursor of the 49,975th newest application: where page 2,000 starts.
+    let deep_key: Vec<String> = sqlx::query_scalar(
+        "select array[submitted_at::text, id::text] from partner_applications
+         order by submitted_at desc, id desc offset 49974 limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let deep_cursor = partner_portal::db::keyset::encode(&deep_key);
     let views: Vec<(&str, QueueQuery)> = vec![
+        ("first page, newest first", QueueQuery::default()),
         (
-            "first page, newest first",
+            "page 2,000 (after row 49,975)",
             QueueQuery {
-                page: 1,
+                position: Position::After(deep_cursor),
                 ..Default::default()
             },
         ),
         (
-            "page 2,000 (offset 49,975)",
+            "last page",
             QueueQuery {
-                page: 2000,
-                ..Default::default()
-            },
-        ),
-        (
-            "last page (4,002)",
-            QueueQuery {
-                page: 4002,
+                position: Position::Last,
                 ..Default::default()
             },
         ),
@@ -82,24 +86,23 @@ async fn main() {
             "status = pending, page 1",
             QueueQuery {
                 status: Some(ApplicationStatus::Pending),
-                page: 1,
                 ..Default::default()
             },
         ),
         (
-            "status = pending, page 900",
+            "status = pending, last page",
             QueueQuery {
                 status: Some(ApplicationStatus::Pending),
-                page: 900,
+                position: Position::Last,
                 ..Default::default()
             },
         ),
         (
-            "by company A-Z, page 1,000",
+            "by company A-Z, last page",
             QueueQuery {
                 sort: SortField::Company,
                 ascending: true,
-                page: 1000,
+                position: Position::Last,
                 ..Default::default()
             },
         ),
@@ -107,7 +110,6 @@ async fn main() {
             "search \"acme\", page 1",
             QueueQuery {
                 search: Some("acme".into()),
-                page: 1,
                 ..Default::default()
             },
         ),
@@ -115,7 +117,6 @@ async fn main() {
             "search \"bench42.\", page 1",
             QueueQuery {
                 search: Some("bench42.".into()),
-                page: 1,
                 ..Default::default()
             },
         ),

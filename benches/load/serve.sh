@@ -1,5 +1,5 @@
 # Sourced by scripts/loadtest and scripts/soak: builds the release server, seeds a fresh
-# demo database, starts the server on $PORT with its log in $LOG, and signs in the demo
+# demo (or, with SCALE=1, scale) database, starts the server on $PORT with its log in $LOG, and signs in the demo
 # accounts the load uses (OWNER_COOKIE, ADMIN_COOKIE, CLIENT_COOKIE, CLIENT_ID). The caller's
 # EXIT trap stops everything.
 set -euo pipefail
@@ -14,8 +14,20 @@ PORT=${PORT:-3100}
 LOAD_DB=portal_load
 load_url="${server_url%/*}/$LOAD_DB"
 LOG=${LOG:-target/load-server.log}
-psql "$server_url" -qc "drop database if exists $LOAD_DB with (force)" -c "create database $LOAD_DB"
-DATABASE_URL=$load_url target/release/partner-portal seed-demo >/dev/null 2>&1
+# SCALE=1: the scale data (seed-scale, PARTNERS and CLIENTS) instead of the demo; with
+# KEEP_LOAD_DB=1 a database seeded by an earlier run is used again.
+if [ "${SCALE:-0}" = 1 ] && [ "${KEEP_LOAD_DB:-0}" = 1 ] &&
+  psql "$load_url" -Atc "select 1 from partners where slug = 'scale-00001'" 2>/dev/null | grep -q 1; then
+  echo "using the scale data already in $LOAD_DB"
+else
+  psql "$server_url" -qc "drop database if exists $LOAD_DB with (force)" -c "create database $LOAD_DB"
+  if [ "${SCALE:-0}" = 1 ]; then
+    DATABASE_URL=$load_url target/release/partner-portal seed-scale \
+      --partners "${PARTNERS:-5000}" --clients "${CLIENTS:-1000000}"
+  else
+    DATABASE_URL=$load_url target/release/partner-portal seed-demo >/dev/null 2>&1
+  fi
+fi
 # The load comes from many addresses through a "proxy" on loopback (X-Forwarded-For), as a
 # real portal behind a load balancer would see it.
 DATABASE_URL=$load_url LEPTOS_SITE_ADDR=127.0.0.1:$PORT PORTAL_PUBLIC_URL=http://127.0.0.1:$PORT \
@@ -25,7 +37,9 @@ SERVER_PID=$!
 stop_server() {
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
-  psql "$server_url" -qc "drop database if exists $LOAD_DB with (force)" || true
+  if [ "${KEEP_LOAD_DB:-0}" != 1 ]; then
+    psql "$server_url" -qc "drop database if exists $LOAD_DB with (force)" || true
+  fi
 }
 for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
@@ -37,8 +51,15 @@ sign_in() {
     "http://127.0.0.1:$PORT/api/login" |
     tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(portal_session=[^;]*\).*/\1/p'
 }
-OWNER_COOKIE=$(sign_in owner@northwind.demo.test 1)
-ADMIN_COOKIE=$(sign_in admin@demo.test 2)
-CLIENT_COOKIE=$(sign_in owner@fabrikam.demo.test 3)
-CLIENT_ID=$(psql "$load_url" -Atc "select id from clients where slug = 'fabrikam'")
-export OWNER_COOKIE ADMIN_COOKIE CLIENT_COOKIE CLIENT_ID
+if [ "${SCALE:-0}" = 1 ]; then
+  ADMIN_COOKIE=$(sign_in admin@scale.test 2)
+  LARGEST_COOKIE=$(sign_in owner-largest@scale.test 4)
+  MEDIAN_COOKIE=$(sign_in owner-median@scale.test 5)
+  export ADMIN_COOKIE LARGEST_COOKIE MEDIAN_COOKIE
+else
+  OWNER_COOKIE=$(sign_in owner@northwind.demo.test 1)
+  ADMIN_COOKIE=$(sign_in admin@demo.test 2)
+  CLIENT_COOKIE=$(sign_in owner@fabrikam.demo.test 3)
+  CLIENT_ID=$(psql "$load_url" -Atc "select id from clients where slug = 'fabrikam'")
+  export OWNER_COOKIE ADMIN_COOKIE CLIENT_COOKIE CLIENT_ID
+fi

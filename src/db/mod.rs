@@ -197,6 +197,7 @@ pub async fn system_pool(
         .connect_with(options.options([
             ("statement_timeout", timeout.as_str()),
             ("app.scope", "all"),
+            ("role", roles::ADMIN_ROLE),
         ]))
         .await
 }

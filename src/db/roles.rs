@@ -8,6 +8,9 @@ use sqlx::{postgres::PgConnectOptions, PgConnection, PgPool};
 
 /// The unprivileged role of requests and system work.
 pub const APP_ROLE: &str = "portal_app";
+/// The role the app switches to for work that sees every partner's rows (admins, sign-in,
+/// system work); as unprivileged as the app role (migration `scope_roles`).
+pub const ADMIN_ROLE: &str = "portal_admin";
 
 /// The app role's password for an owner URL: derived, so every app server agrees on it.
 pub fn app_password(owner_url: &str) -> String {
@@ -28,14 +31,16 @@ pub fn as_app_role(owner: &PgConnectOptions, owner_url: &str) -> PgConnectOption
         .password(&app_password(owner_url))
 }
 
-/// Whether the connection's role could read past row-level security: a superuser, a role
-/// with BYPASSRLS, or the owner of a table.
+/// Whether the connection's roles (the one it logged in as, the one it acts as, and the admin
+/// role it may switch to) could read past row-level security: a superuser, a role with
+/// BYPASSRLS, or the owner of a table.
 pub async fn can_bypass_policies(connection: &mut PgConnection) -> sqlx::Result<bool> {
     sqlx::query_scalar(
-        "select r.rolsuper or r.rolbypassrls
-                or exists (select 1 from pg_tables where tableowner = current_user)
-         from pg_roles r where r.rolname = current_user",
+        "select bool_or(r.rolsuper or r.rolbypassrls
+                        or exists (select 1 from pg_tables where tableowner = r.rolname))
+         from pg_roles r where r.rolname in (session_user, current_user, $1)",
     )
+    .bind(ADMIN_ROLE)
     .fetch_one(connection)
     .await
 }

@@ -1,6 +1,7 @@
-//! Which partner's rows a connection may see: the two settings the row-level security
-//! policies read (`app.scope`, `app.partner_id`), set every time the request pool hands out
-//! a connection, from what is known about the request at that moment:
+//! Which partner's rows a connection may see: its role (`portal_app` sees one partner's rows,
+//! `portal_admin` every partner's) and the partner the policies read (`app.partner_id`),
+//! set every time the request pool hands out a connection, from what is known about the
+//! request at that moment:
 //!
 //! - work wrapped in [`scoped`] (downloads, which run outside the reactive context) uses its
 //!   scope;
@@ -67,15 +68,17 @@ pub fn current() -> Scope {
 /// its own).
 pub async fn apply(connection: &mut PgConnection, scope: Scope) -> sqlx::Result<()> {
     tracing::trace!(?scope, "connection scope");
-    let (name, partner) = match scope {
-        Scope::All => ("all", String::new()),
-        Scope::Partner(id) => ("partner", id.to_string()),
+    let (name, partner, role) = match scope {
+        Scope::All => ("all", String::new(), super::roles::ADMIN_ROLE),
+        Scope::Partner(id) => ("partner", id.to_string(), super::roles::APP_ROLE),
     };
     sqlx::query(
-        "select set_config('app.scope', $1, false), set_config('app.partner_id', $2, false)",
+        "select set_config('app.scope', $1, false), set_config('app.partner_id', $2, false),
+                set_config('role', $3, false)",
     )
     .bind(name)
     .bind(partner)
+    .bind(role)
     .execute(connection)
     .await?;
     Ok(())

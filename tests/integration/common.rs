@@ -106,16 +106,26 @@ impl TestApp {
         }
     }
 
+    /// Sends `request` through the router. A request that gets no whole answer in two
+    /// minutes fails its test with its method and path, rather than stalling the run (one
+    /// full run once hung in a request here, and nothing said where).
     pub async fn send(&self, mut request: Request<Body>, peer: SocketAddr) -> Reply {
         request.extensions_mut().insert(ConnectInfo(peer));
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+        let what = format!("{} {}", request.method(), request.uri());
+        let exchange = async {
+            let response = self.router.clone().oneshot(request).await.unwrap();
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response.into_body().collect().await.unwrap().to_bytes();
+            Reply {
+                status,
+                headers,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            }
+        };
+        match tokio::time::timeout(std::time::Duration::from_secs(120), exchange).await {
+            Ok(reply) => reply,
+            Err(_) => panic!("{what} got no answer in 120 s"),
         }
     }
 

@@ -32,6 +32,8 @@ create table partner_months (
     month          date not null check (extract(day from month) = 1),
     -- At the month's end (so far, for the month in progress).
     mrr            numeric(14, 2) not null,
+    -- At the month's start (last month's end): the overview's growth without a second row.
+    mrr_start      numeric(14, 2) not null,
     active_clients integer not null,
     -- MRR integrated over the month, in MRR x seconds, as if the state after the month's last
     -- event lasted to its end: the dashboard's accrual estimate for the month in progress.
@@ -72,8 +74,8 @@ create function read_models_month_seconds(month date) returns numeric
 create function read_models_month_row(p uuid, m date) returns void
 language plpgsql as $$
 begin
-    insert into partner_months (partner_id, month, mrr, active_clients, mrr_seconds)
-    select p, m, coalesce(prev.mrr, 0), coalesce(prev.active_clients, 0),
+    insert into partner_months (partner_id, month, mrr, mrr_start, active_clients, mrr_seconds)
+    select p, m, coalesce(prev.mrr, 0), coalesce(prev.mrr, 0), coalesce(prev.active_clients, 0),
            coalesce(prev.mrr, 0) * read_models_month_seconds(m)
     from (select 1) one
     left join lateral (
@@ -154,6 +156,7 @@ begin
         end if;
         update partner_months pm
         set mrr = pm.mrr + case when reaches_end then d_mrr else 0 end,
+            mrr_start = pm.mrr_start + case when pm.month > m then d_mrr else 0 end,
             active_clients = pm.active_clients + case when reaches_end then d_active else 0 end,
             mrr_seconds = pm.mrr_seconds + d_mrr * extract(epoch from
                 least(month_end, coalesce(next_at, month_end))
@@ -166,7 +169,7 @@ begin
                        as reaches_end
             from partner_months pm2
             where pm2.partner_id = new.partner_id and pm2.month >= m
-              and (next_at is null or read_models_instant(pm2.month) < next_at)
+              and (next_at is null or read_models_instant(pm2.month) <= next_at)
         ) affected
         where pm.partner_id = new.partner_id and pm.month = affected.month;
     end if;
@@ -276,8 +279,9 @@ begin
         from months
         window p as (partition by partner_id order by month)
     )
-    insert into partner_months (partner_id, month, mrr, active_clients, mrr_seconds, commission)
-    select r.partner_id, r.month, r.mrr, r.active_clients,
+    insert into partner_months (partner_id, month, mrr, mrr_start, active_clients, mrr_seconds,
+                                commission)
+    select r.partner_id, r.month, r.mrr, r.mrr - r.d_mrr, r.active_clients,
            (r.mrr - r.d_mrr) * read_models_month_seconds(r.month) + r.d_seconds,
            s.total + coalesce((select sum(a.amount) from commission_adjustments a
                                where a.partner_id = s.partner_id and a.statement_id = s.id), 0)

@@ -78,8 +78,9 @@ struct PartnerListRow {
     page_key: Vec<String>,
 }
 
-/// Each partner's MRR now and at the close of last month, from the read models: one row
-/// of figures and one month row per partner, whatever the number of clients.
+/// Each partner's MRR now and at the close of last month, from the read models: its figures
+/// and this month's row (which starts at last month's close; without one, nothing changed
+/// this month), whatever the number of clients.
 pub async fn leaderboard(
     pool: &PgPool,
     this_month: crate::program::Month,
@@ -88,14 +89,10 @@ pub async fn leaderboard(
         LeaderRow,
         r#"select p.id as "partner_id!", p.name as "name!", p.tier as "tier!: Tier",
                   coalesce(f.mrr, 0) as "mrr!",
-                  coalesce(last.mrr, 0) as "mrr_last_month!"
+                  coalesce(cur.mrr_start, f.mrr, 0) as "mrr_last_month!"
            from partners p
            left join partner_figures f on f.partner_id = p.id
-           left join lateral (
-               select m.mrr from partner_months m
-               where m.partner_id = p.id and m.month < $1::text::date
-               order by m.month desc limit 1
-           ) last on true"#,
+           left join partner_months cur on cur.partner_id = p.id and cur.month = $1::text::date"#,
         crate::db::date_param(this_month.first_day())
     )
     .fetch_all(pool)

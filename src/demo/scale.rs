@@ -230,13 +230,13 @@ fn statements(n: usize, partners: u32, clients: u32) -> Vec<String> {
              select id, partner_id, month, 'bronze', 0.15, active_clients, 0, total,
                     (month + interval '2 months' - interval '1 day')::date, payout_id
              from scale_statements where total > 0".into(),
+            // Months with a statement but no event get their carried row first, oldest first.
+            "select read_models_month_row(s.partner_id, s.month)
+             from (select partner_id, month from scale_statements where total > 0
+                   order by partner_id, month) s".into(),
             "update partner_months pm set commission = s.total
              from scale_statements s
              where s.total > 0 and pm.partner_id = s.partner_id and pm.month = s.month".into(),
-            "insert into partner_months (partner_id, month, mrr, active_clients, mrr_seconds, commission)
-             select s.partner_id, s.month, 0, 0, 0, s.total from scale_statements s
-             where s.total > 0 and not exists (
-                 select 1 from partner_months pm where pm.partner_id = s.partner_id and pm.month = s.month)".into(),
             "update partners p set tier = case when f.active_clients >= 50 then 'platinum'
                                                 when f.active_clients >= 25 then 'gold'
                                                 when f.active_clients >= 10 then 'silver'

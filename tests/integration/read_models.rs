@@ -207,7 +207,7 @@ async fn write(pool: &PgPool, case: &Case) -> (Vec<Uuid>, Vec<(usize, History)>)
 type Snapshot = (
     BTreeMap<Uuid, (i32, i32, i32, Decimal)>,
     BTreeSet<(Uuid, String, i32)>,
-    BTreeMap<(Uuid, chrono::NaiveDate), (Decimal, i32, Decimal, Option<Decimal>)>,
+    BTreeMap<(Uuid, chrono::NaiveDate), (Decimal, Decimal, i32, Decimal, Option<Decimal>)>,
 );
 
 async fn snapshot(pool: &PgPool, partners: &[Uuid]) -> Snapshot {
@@ -237,20 +237,21 @@ async fn snapshot(pool: &PgPool, partners: &[Uuid]) -> Snapshot {
             Uuid,
             chrono::NaiveDate,
             Decimal,
+            Decimal,
             i32,
             Decimal,
             Option<Decimal>,
         ),
     >(
-        "select partner_id, month, mrr, active_clients, mrr_seconds, commission from partner_months
-         where partner_id = any($1)",
+        "select partner_id, month, mrr, mrr_start, active_clients, mrr_seconds, commission
+         from partner_months where partner_id = any($1)",
     )
     .bind(partners)
     .fetch_all(pool)
     .await
     .unwrap()
     .into_iter()
-    .map(|(p, m, mrr, a, s, c)| ((p, m), (mrr, a, s.normalize(), c)))
+    .map(|(p, m, mrr, start, a, s, c)| ((p, m), (mrr, start, a, s.normalize(), c)))
     .collect();
     (figures, plans, months)
 }
@@ -316,12 +317,15 @@ fn expected(case: &Case, partners: &[Uuid], histories: &[(usize, History)]) -> S
             let of_partner = histories.iter().filter(|(q, _)| *q == p).map(|(_, h)| h);
             let close = month.close_instant();
             let mrr = of_partner.clone().map(|h| h.mrr_at(close)).sum();
+            let before = month.previous().close_instant();
+            let mrr_start = of_partner.clone().map(|h| h.mrr_at(before)).sum();
             let active = of_partner.clone().filter(|h| h.is_active_at(close)).count() as i32;
             let seconds: Decimal = of_partner.map(|h| mrr_seconds(h, month)).sum();
             (
                 (partners[p], month.first_day()),
                 (
                     mrr,
+                    mrr_start,
                     active,
                     seconds.normalize(),
                     commissions.get(&(p, month)).copied(),

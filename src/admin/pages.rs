@@ -9,9 +9,9 @@ use super::{
     server::{get_program_overview, list_partners},
 };
 use crate::components::{
-    format::{self, count, day, money, url_encode},
+    format::{self, count, day, money},
     loaded,
-    table::Pager,
+    table::PositionPager,
 };
 use crate::program::Position;
 
@@ -163,14 +163,6 @@ pub fn AdminPartnersPage() -> impl IntoView {
     }
 }
 
-/// `/admin/partners` at `position`.
-fn partners_at(position: &Position) -> String {
-    match position.param() {
-        Some((name, value)) => format!("/admin/partners?{name}={}", url_encode(&value)),
-        None => "/admin/partners".into(),
-    }
-}
-
 #[component]
 fn PartnerTable(page: PartnerPage) -> impl IntoView {
     let PartnerPage { rows, links, total } = page;
@@ -212,14 +204,8 @@ fn PartnerTable(page: PartnerPage) -> impl IntoView {
                 <tbody>{body}</tbody>
             </table>
         </div>
-        <Pager
-            label="Partner pages"
-            first=links.first.as_ref().map(partners_at)
-            previous=links.previous.as_ref().map(partners_at)
-            next=links.next.as_ref().map(partners_at)
-            last=links.last.as_ref().map(partners_at)
-            position=format!("{} partners", format::total(total))
-        />
+        <PositionPager label="Partner pages" path="/admin/partners" links
+            position=format!("{} partners", format::total(total)) />
     }
     .into_any()
 }

@@ -102,6 +102,15 @@ pub fn DataTable(
     .into_any()
 }
 
+/// `path` at a list position (`/admin/partners?after=...`): the page links of a list whose
+/// only parameter is its position.
+pub fn page_href(path: &str, position: &crate::program::Position) -> String {
+    match position.param() {
+        Some((name, value)) => format!("{path}?{name}={}", super::format::url_encode(&value)),
+        None => path.to_string(),
+    }
+}
+
 /// Links to the first, previous, next and last pages (each only where there is one), with
 /// where the reader is in between. The links come from the list's own query, by page
 /// number or by cursor.
@@ -126,6 +135,28 @@ pub fn Pager(
             {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
             {last.map(|href| view! { <a href=href>"Last »"</a> })}
         </nav>
+    }
+}
+
+/// [`Pager`] for a list whose only URL parameter is its position.
+#[component]
+pub fn PositionPager(
+    #[prop(into)] label: String,
+    /// The list's path, e.g. `/admin/partners`.
+    path: &'static str,
+    links: crate::program::PageLinks,
+    #[prop(into)] position: String,
+) -> impl IntoView {
+    let at = move |p: &crate::program::Position| page_href(path, p);
+    view! {
+        <Pager
+            label
+            first=links.first.as_ref().map(at)
+            previous=links.previous.as_ref().map(at)
+            next=links.next.as_ref().map(at)
+            last=links.last.as_ref().map(at)
+            position
+        />
     }
 }
 

@@ -12,20 +12,12 @@ use crate::{
     },
     components::{
         form::FormErrorSummary,
-        format::{date_time, day, money, url_encode},
+        format::{date_time, day, money},
         loaded,
-        table::Pager,
+        table::PositionPager,
     },
     program::Position,
 };
-
-/// `/admin/payouts` at `position`.
-fn payouts_at(position: &Position) -> String {
-    match position.param() {
-        Some((name, value)) => format!("/admin/payouts?{name}={}", url_encode(&value)),
-        None => "/admin/payouts".into(),
-    }
-}
 
 #[component]
 pub fn AdminPayoutsPage() -> impl IntoView {
@@ -55,14 +47,8 @@ pub fn AdminPayoutsPage() -> impl IntoView {
             let links = page.links.clone();
             view! {
                 <PayoutTables rows=page.rows pay />
-                <Pager
-                    label="Payout pages"
-                    first=links.first.as_ref().map(payouts_at)
-                    previous=links.previous.as_ref().map(payouts_at)
-                    next=links.next.as_ref().map(payouts_at)
-                    last=links.last.as_ref().map(payouts_at)
-                    position="Unpaid first, soonest due first; then paid, latest first"
-                />
+                <PositionPager label="Payout pages" path="/admin/payouts" links
+                    position="Unpaid first, soonest due first; then paid, latest first" />
             }
         })}
     }

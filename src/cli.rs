@@ -11,7 +11,10 @@ pub const USAGE: &str = "usage: partner-portal [COMMAND]
   seed-demo                    seed the demo data and exit
   seed-scale [--partners N] [--clients N]
                                generate a large realistic program (benchmarks, evaluation)
-  close-month [YYYY-MM]        run the monthly close (last month by default)
+  close-month [YYYY-MM] [--batch-clients N]
+                               run the monthly close (last month by default), about N
+                               clients per transaction (20000); run again after a stop,
+                               it carries on where it stopped
   rebuild-read-models          recompute the dashboards' figures from the events
   backup [FILE]                dump the database
   restore FILE --yes           replace the database with a dump
@@ -23,7 +26,7 @@ pub enum Command {
     Serve,
     SeedDemo,
     SeedScale { partners: u32, clients: u32 },
-    CloseMonth(Month),
+    CloseMonth { month: Month, batch_clients: u32 },
     RebuildReadModels,
     Backup(Option<PathBuf>),
     Restore(PathBuf),
@@ -46,24 +49,30 @@ impl Command {
                         "--clients" => &mut clients,
                         other => return Err(format!("seed-scale: unknown option {other:?}")),
                     };
-                    *target = rest
-                        .next()
-                        .and_then(|n| n.replace('_', "").parse().ok())
-                        .filter(|n| *n >= 1)
-                        .ok_or_else(|| format!("seed-scale: {flag} takes a positive number"))?;
+                    *target = positive(rest.next(), "seed-scale", flag)?;
                 }
                 if partners > clients {
                     return Err("seed-scale: there must be at least one client per partner".into());
                 }
                 Command::SeedScale { partners, clients }
             }
-            Some("close-month") => match arg(1) {
-                None => Command::CloseMonth(Month::containing(now).previous()),
-                Some(text) => Command::CloseMonth(
-                    Month::parse(text)
-                        .ok_or("close-month takes a month written like 2026-10")?,
-                ),
-            },
+            Some("close-month") => {
+                let mut month = Month::containing(now).previous();
+                let mut batch_clients = crate::commissions::close::BATCH_CLIENTS as u32;
+                let mut rest = args[1..].iter();
+                while let Some(arg) = rest.next() {
+                    if arg == "--batch-clients" {
+                        batch_clients = positive(rest.next(), "close-month", arg)?;
+                    } else {
+                        month = Month::parse(arg)
+                            .ok_or("close-month takes a month written like 2026-10")?;
+                    }
+                }
+                Command::CloseMonth {
+                    month,
+                    batch_clients,
+                }
+            }
             Some("rebuild-read-models") => Command::RebuildReadModels,
             Some("backup") => Command::Backup(arg(1).map(Into::into)),
             Some("restore") => match (arg(1), arg(2)) {
@@ -74,6 +83,38 @@ impl Command {
             Some(other) => return Err(format!("unknown command {other:?} (see --help)")),
         })
     }
+}
+
+/// The positive number after `flag` (written with or without `_` between digits).
+fn positive(value: Option<&String>, command: &str, flag: &str) -> Result<u32, String> {
+    value
+        .and_then(|n| n.replace('_', "").parse().ok())
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("{command}: {flag} takes a positive number"))
+}
+
+/// Draws a progress bar on standard error, over itself.
+pub fn progress_bar(done: u64, total: u64, label: &str, started: std::time::Instant) {
+    use std::io::Write;
+    let width = 30;
+    let filled = (done.min(total) * width)
+        .checked_div(total)
+        .unwrap_or(width) as usize;
+    eprint!(
+        "\r[{}{}] {done}/{total} {label:<28} {:>4.0} s",
+        "#".repeat(filled),
+        " ".repeat(width as usize - filled),
+        started.elapsed().as_secs_f64()
+    );
+    let _ = std::io::stderr().flush();
+}
+
+/// The process's peak resident memory (Linux), for commands that report it.
+pub fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 /// Runs a command that does its work and exits; `None` for serving and seeding the demo.
@@ -96,7 +137,10 @@ pub async fn run_once(
         Command::Restore(file) => crate::db::backup::restore(&database.url, file)
             .await
             .map(|()| format!("restored from {}", file.display())),
-        Command::CloseMonth(month) => close_month(settings, database, *month).await,
+        Command::CloseMonth {
+            month,
+            batch_clients,
+        } => close_month(settings, database, *month, *batch_clients).await,
         Command::RebuildReadModels => rebuild_read_models(database).await,
         Command::SeedScale { partners, clients } => {
             crate::demo::scale::seed(database, *partners, *clients).await
@@ -118,29 +162,57 @@ async fn close_month(
     settings: &Settings,
     database: &Database,
     month: Month,
+    batch_clients: u32,
 ) -> Result<String, String> {
-    let outcome = async {
-        let mut tx = database.system.begin().await?;
-        crate::db::long_statements(&mut tx, settings.database.long_statement_timeout_ms).await?;
-        let outcome =
-            crate::commissions::close::close_month(&mut tx, month, None, chrono::Utc::now())
-                .await?;
-        tx.commit().await?;
-        Ok::<_, crate::error::AppError>(outcome)
-    }
+    use crate::commissions::close::{self, CloseRequest, TierMail};
+    let started = std::time::Instant::now();
+    let request = CloseRequest {
+        month,
+        actor: None,
+        now: chrono::Utc::now(),
+        mail: TierMail::Send,
+    };
+    let timeout = settings.database.long_statement_timeout_ms;
+    let outcome = close::run(
+        &database.system,
+        request,
+        batch_clients.into(),
+        timeout,
+        |p| {
+            let label = format!("partners, {} clients", p.clients_done);
+            progress_bar(
+                p.partners_done as u64,
+                p.partners_total as u64,
+                &label,
+                started,
+            );
+        },
+    )
     .await;
-    outcome.map(|o| o.message()).map_err(|error| {
-        let reason = match error.fields() {
-            Some(fields) => fields
-                .fields
-                .iter()
-                .map(|f| f.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            None => error.to_string(),
-        };
-        format!("cannot close {month}: {reason}")
-    })
+    eprintln!();
+    let memory = peak_memory_mb()
+        .map(|mb| format!(", peak memory {mb} MB"))
+        .unwrap_or_default();
+    outcome
+        .map(|o| {
+            format!(
+                "{} ({:.1} s{memory})",
+                o.message(),
+                started.elapsed().as_secs_f64()
+            )
+        })
+        .map_err(|error| {
+            let reason = match error.fields() {
+                Some(fields) => fields
+                    .fields
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None => error.to_string(),
+            };
+            format!("cannot close {month}: {reason}")
+        })
 }
 
 /// On the owner's connection: the rebuild locks the tables it reads.
@@ -177,7 +249,17 @@ mod tests {
         assert_eq!(parse(&[]), Ok(Command::Serve));
         assert_eq!(
             parse(&["close-month"]),
-            Ok(Command::CloseMonth(Month::new(2026, 10).unwrap()))
+            Ok(Command::CloseMonth {
+                month: Month::new(2026, 10).unwrap(),
+                batch_clients: 20_000
+            })
+        );
+        assert_eq!(
+            parse(&["close-month", "--batch-clients", "500", "2026-09"]),
+            Ok(Command::CloseMonth {
+                month: Month::new(2026, 9).unwrap(),
+                batch_clients: 500
+            })
         );
         assert_eq!(
             parse(&["seed-scale", "--clients", "1_000", "--partners", "10"]),
@@ -209,6 +291,9 @@ mod tests {
         assert!(parse(&["close-month", "10/2026"])
             .unwrap_err()
             .contains("2026-10"));
+        assert!(parse(&["close-month", "--batch-clients", "none"])
+            .unwrap_err()
+            .contains("positive"));
         assert!(parse(&["seed-scale", "--clients", "0"])
             .unwrap_err()
             .contains("positive"));

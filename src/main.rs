@@ -85,7 +85,9 @@ async fn main() -> std::process::ExitCode {
             settings: Arc::clone(&settings),
             leptos_options: http::leptos_options(&settings),
             metrics: Default::default(),
+            references: Default::default(),
         };
+        let listener = tokio::spawn(state.references.clone().listen(database.pool.clone()));
         let sweeper = tokio::spawn(sweep_expired_sessions(database.system.clone()));
         let housekeeper = tokio::spawn(partner_portal::auth::housekeeping::run(
             database.system.clone(),
@@ -106,6 +108,7 @@ async fn main() -> std::process::ExitCode {
             );
             status = ExitCode::FAILURE;
         }
+        listener.abort();
         sweeper.abort();
         housekeeper.abort();
         mailer.abort();

@@ -14,6 +14,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub leptos_options: LeptosOptions,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Reference data cached until its table changes (its listener is started by `main`).
+    pub references: Arc<crate::db::reference::ReferenceCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -49,6 +51,11 @@ pub fn pool() -> Result<PgPool, AppError> {
 /// The metrics, from the state the router provides.
 pub fn metrics() -> Result<Arc<crate::metrics::Metrics>, AppError> {
     app_state().map(|state| state.metrics)
+}
+
+/// The reference data cache, from the state the router provides.
+pub fn references() -> Result<Arc<crate::db::reference::ReferenceCache>, AppError> {
+    app_state().map(|state| state.references)
 }
 
 /// The settings, from the state the router provides.

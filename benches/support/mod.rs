@@ -75,6 +75,7 @@ pub fn app(pool: &PgPool) -> Router {
         leptos_options: partner_portal::http::leptos_options(&settings),
         settings: std::sync::Arc::new(settings),
         metrics: Default::default(),
+        references: Default::default(),
     })
 }
 

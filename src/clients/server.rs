@@ -10,17 +10,22 @@ use super::{
 };
 use crate::error::AppError;
 
+/// The plans, from the reference data cache (dropped when the plans change).
+#[cfg(feature = "ssr")]
+async fn plans() -> Result<std::sync::Arc<Vec<PlanOption>>, AppError> {
+    let pool = crate::state::pool()?;
+    let references = crate::state::references()?;
+    Ok(references
+        .get("plans", || super::queries::plans(&pool))
+        .await?)
+}
+
 /// The form checked against the plans that exist.
 #[cfg(feature = "ssr")]
 async fn checked(
-    pool: &sqlx::PgPool,
     input: &super::input::ClientInput,
 ) -> Result<super::input::ClientFields, AppError> {
-    let plans: Vec<String> = super::queries::plans(pool)
-        .await?
-        .into_iter()
-        .map(|p| p.code)
-        .collect();
+    let plans: Vec<String> = plans().await?.iter().map(|p| p.code.clone()).collect();
     input.validate(&plans).map_err(AppError::Validation)
 }
 
@@ -77,13 +82,10 @@ pub async fn get_client(client_id: Uuid) -> Result<ClientDetail, AppError> {
 #[server(endpoint = "partner/plans")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn list_plans() -> Result<Vec<PlanOption>, AppError> {
-    use crate::{
-        auth::{model::Perm, require},
-        state::pool,
-    };
+    use crate::auth::{model::Perm, require};
 
     require(Perm::PartnerRead).await?;
-    Ok(super::queries::plans(&pool()?).await?)
+    Ok(plans().await?.as_ref().clone())
 }
 
 /// Creates a client under the tier's cap, records its first subscription event, and invites
@@ -102,7 +104,7 @@ pub async fn create_client(input: super::input::ClientInput) -> Result<(), AppEr
     let me = require(Perm::EditClients).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let fields = checked(&pool, &input).await?;
+    let fields = checked(&input).await?;
 
     let mut tx = pool.begin().await?;
     let (tier, open) = queries::lock_cap(&mut tx, partner_id).await?;
@@ -167,7 +169,7 @@ pub async fn update_client(
     let me = require(Perm::EditClients).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let fields = checked(&pool, &input).await?;
+    let fields = checked(&input).await?;
 
     let mut tx = pool.begin().await?;
     let before = queries::lock_subscription(&mut tx, partner_id, client_id)

@@ -1,98 +1,53 @@
 //! The monthly close: statements from the events, tiers recomputed, payouts scheduled.
 //!
-//! Everything happens in one transaction under an advisory lock, so two admins (or an admin
-//! and the command line) closing at once close the month once; the second is told it was
-//! already closed.
+//! It runs in three steps under the close lock (so two admins, or an admin and the command
+//! line, closing at once close the month once; the second is told it was already closed):
+//!
+//! 1. start: refuse a month that cannot be closed, record the run (`close_runs`);
+//! 2. batches of partners in id order: read their events (one range of the index, streamed),
+//!    write their statements, lines and decisions (`close_partners`), move the run forward;
+//! 3. finish: tier changes, payouts, the month marked closed (`commission_closes`), audit.
+//!
+//! [`run`] commits each step on its own, so a close of a million clients shows its progress
+//! and holds one batch in memory; if its process dies, running it again carries on with the
+//! partners not yet done. [`close_month`] runs the same steps inside the caller's transaction
+//! (the demo's history, tests).
 
-use std::collections::HashMap;
+mod compute;
 
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+pub use compute::{batches, compute_batch, Computed, BATCH_CLIENTS};
+
 use super::{
-    model::{
-        payout_due, prorated_commission, statement_total, tier_after_close, CloseOutcome,
-        LineComputation, PartnerClose,
-    },
-    queries::{close as queries, history::for_each_history},
+    model::{payout_due, CloseOutcome, CloseProgress, PartnerClose},
+    queries::close as queries,
 };
 use crate::program::Month;
 use crate::{
     audit::{self, Action, AuditEntry},
     error::{AppError, FieldErrors},
     mail::{self, OutgoingEmail},
-    program::Tier,
 };
 
-/// One partner's computed statement for a month.
-pub struct Computed {
-    pub summary: PartnerClose,
-    pub lines: Vec<LineComputation>,
-}
-
-/// Computes every partner's statement for `month` from the events, without writing.
-pub async fn compute(conn: &mut PgConnection, month: Month) -> Result<Vec<Computed>, AppError> {
-    let partners = queries::partners_for_close(conn).await?;
-    let mut computed: Vec<Computed> = partners
-        .into_iter()
-        .map(|(partner_id, partner_name, tier, pinned)| Computed {
-            summary: PartnerClose {
-                partner_id,
-                partner_name,
-                tier_before: tier,
-                tier_after: tier,
-                pinned,
-                active_clients: 0,
-                lines: 0,
-                total: Decimal::ZERO,
-            },
-            lines: Vec::new(),
-        })
-        .collect();
-    let index: HashMap<Uuid, usize> = computed
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.summary.partner_id, i))
-        .collect();
-
-    // Lines are computed at a provisional rate and repriced once the tier is known.
-    let end = month.end();
-    for_each_history(conn, end, |partner, history| {
-        let Some(&i) = index.get(&partner) else {
-            return;
-        };
-        let entry = &mut computed[i];
-        if history.is_active_at(end) {
-            entry.summary.active_clients += 1;
-        }
-        if let Some(line) = history.line(month, end, Tier::Bronze, Decimal::ZERO) {
-            entry.lines.push(line);
-        }
-    })
-    .await?;
-
-    for entry in &mut computed {
-        let s = &mut entry.summary;
-        s.tier_after = tier_after_close(s.tier_before, s.pinned, s.active_clients);
-        let (tier, rate) = (s.tier_after, s.tier_after.commission_rate());
-        for line in &mut entry.lines {
-            line.tier = tier;
-            line.rate = rate;
-            line.amount =
-                prorated_commission(line.list_price, line.days_active, line.days_in_month, rate);
-        }
-        entry.lines.sort_by(|a, b| {
-            a.client_name
-                .to_lowercase()
-                .cmp(&b.client_name.to_lowercase())
-                .then(a.client_id.cmp(&b.client_id))
-        });
-        s.lines = entry.lines.len() as i64;
-        s.total = statement_total(&entry.lines);
+/// Every partner's statement for `month` computed from the events, without writing, in
+/// partner-name order (lines dropped batch by batch: the admin's preview).
+pub async fn compute(conn: &mut PgConnection, month: Month) -> Result<Vec<PartnerClose>, AppError> {
+    let partners = queries::partners_for_close(conn, month, true).await?;
+    let mut summaries = Vec::with_capacity(partners.len());
+    for batch in batches(partners, BATCH_CLIENTS) {
+        let computed = compute_batch(conn, month, &batch).await?.computed;
+        summaries.extend(computed.into_iter().map(|c| c.summary));
     }
-    Ok(computed)
+    summaries.sort_by(|a, b| {
+        a.partner_name
+            .to_lowercase()
+            .cmp(&b.partner_name.to_lowercase())
+            .then(a.partner_id.cmp(&b.partner_id))
+    });
+    Ok(summaries)
 }
 
 /// Why a month cannot be closed (or previewed).
@@ -131,6 +86,15 @@ pub enum TierMail {
     Skip,
 }
 
+/// One close: which month, by whom (`None`: the command line), when, with what mail.
+#[derive(Clone, Copy, Debug)]
+pub struct CloseRequest {
+    pub month: Month,
+    pub actor: Option<Uuid>,
+    pub now: DateTime<Utc>,
+    pub mail: TierMail,
+}
+
 /// Closes `month` inside `tx` (the caller commits). `actor` is the admin, or `None` for the
 /// command line. Closing a closed month changes nothing and says so.
 pub async fn close_month(
@@ -150,54 +114,171 @@ pub async fn close_month_with(
     now: DateTime<Utc>,
     mail: TierMail,
 ) -> Result<CloseOutcome, AppError> {
+    let request = CloseRequest {
+        month,
+        actor,
+        now,
+        mail,
+    };
     queries::lock_close(tx).await?;
-    if let Some(closed_at) = queries::closed_at(tx, month).await? {
-        return Ok(CloseOutcome::AlreadyClosed { month, closed_at });
+    let Some(remaining) = start(tx, &request).await? else {
+        return already_closed(tx, month).await;
+    };
+    for batch in batches(remaining, BATCH_CLIENTS) {
+        write_batch(tx, month, &batch).await?;
     }
-    check_closable(month, now, queries::latest_closed(tx).await?)?;
+    finish(tx, &request).await
+}
 
-    let computed = compute(tx, month).await?;
-    let with_lines: Vec<&Computed> = computed.iter().filter(|c| !c.lines.is_empty()).collect();
-    let total: Decimal = with_lines.iter().map(|c| c.summary.total).sum();
-    queries::insert_close(tx, month, now, actor, with_lines.len() as i32, total).await?;
-    for entry in &with_lines {
-        let statement = queries::insert_statement(tx, month, &entry.summary).await?;
-        queries::insert_lines(tx, statement, month, &entry.summary, &entry.lines).await?;
-    }
+/// Closes `month` a step per transaction, reporting progress after each batch. A close
+/// that stopped halfway (its process died) carries on from where it stopped.
+pub async fn run(
+    pool: &PgPool,
+    request: CloseRequest,
+    batch_clients: i64,
+    statement_timeout_ms: u32,
+    mut progress: impl FnMut(&CloseProgress),
+) -> Result<CloseOutcome, AppError> {
+    // The lock lives with this connection: if the process dies, PostgreSQL releases it.
+    let mut lock = pool.acquire().await?.detach();
+    queries::lock_close_session(&mut lock).await?;
+    let outcome = run_locked(
+        pool,
+        request,
+        batch_clients,
+        statement_timeout_ms,
+        &mut progress,
+    )
+    .await;
+    let _ = queries::unlock_close(&mut lock).await;
+    outcome
+}
 
-    let mut tier_changes = 0;
-    for entry in &computed {
-        let s = &entry.summary;
-        if s.tier_after != s.tier_before {
-            change_tier(tx, month, s, actor, now, mail).await?;
-            tier_changes += 1;
+async fn run_locked(
+    pool: &PgPool,
+    request: CloseRequest,
+    batch_clients: i64,
+    statement_timeout_ms: u32,
+    progress: &mut impl FnMut(&CloseProgress),
+) -> Result<CloseOutcome, AppError> {
+    let begin = || async {
+        let mut tx = pool.begin().await?;
+        crate::db::long_statements(&mut tx, statement_timeout_ms).await?;
+        Ok::<_, sqlx::Error>(tx)
+    };
+    let month = request.month;
+    let mut tx = begin().await?;
+    let Some(remaining) = start(&mut tx, &request).await? else {
+        return already_closed(&mut tx, month).await;
+    };
+    tx.commit().await?;
+
+    for batch in batches(remaining, batch_clients) {
+        let mut tx = begin().await?;
+        write_batch(&mut tx, month, &batch).await?;
+        let now = queries::unfinished_run(&mut tx).await?;
+        tx.commit().await?;
+        if let Some(now) = now.filter(|p| p.month == month) {
+            progress(&now);
         }
     }
+
+    let mut tx = begin().await?;
+    let outcome = finish(&mut tx, &request).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+async fn already_closed(conn: &mut PgConnection, month: Month) -> Result<CloseOutcome, AppError> {
+    let closed_at = queries::closed_at(conn, month)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(CloseOutcome::AlreadyClosed { month, closed_at })
+}
+
+/// Refuses a month that cannot be closed; records the run and returns the partners still to
+/// do, or `None` if the month is closed already.
+async fn start(
+    conn: &mut PgConnection,
+    request: &CloseRequest,
+) -> Result<Option<Vec<queries::ClosePartner>>, AppError> {
+    let month = request.month;
+    if queries::closed_at(conn, month).await?.is_some() {
+        return Ok(None);
+    }
+    check_closable(month, request.now, queries::latest_closed(conn).await?)?;
+    if let Some(other) = queries::other_unfinished_run(conn, month).await? {
+        return Err(FieldErrors::one(
+            "month",
+            format!(
+                "The close of {} stopped before it finished; close {} again to finish it first.",
+                other.label(),
+                other.label()
+            ),
+        ));
+    }
+    let remaining = queries::partners_for_close(conn, month, false).await?;
+    queries::start_run(conn, month, request.actor, remaining.len() as i64).await?;
+    Ok(Some(remaining))
+}
+
+/// One batch: its statements and lines, what was decided for each partner, the progress.
+async fn write_batch(
+    conn: &mut PgConnection,
+    month: Month,
+    partners: &[queries::ClosePartner],
+) -> Result<(), AppError> {
+    let batch = compute_batch(conn, month, partners).await?;
+    for entry in batch.computed.iter().filter(|c| !c.lines.is_empty()) {
+        let statement = queries::insert_statement(conn, month, &entry.summary).await?;
+        queries::insert_lines(conn, statement, month, &entry.summary, &entry.lines).await?;
+    }
+    let decided: Vec<PartnerClose> = batch.computed.into_iter().map(|c| c.summary).collect();
+    queries::record_batch(conn, month, &decided, batch.clients).await?;
+    Ok(())
+}
+
+/// Tier changes, payouts, the month marked closed, the audit row.
+async fn finish(conn: &mut PgConnection, request: &CloseRequest) -> Result<CloseOutcome, AppError> {
+    let CloseRequest {
+        month,
+        actor,
+        now,
+        mail,
+    } = *request;
+    let changes = queries::tier_changes(conn, month).await?;
+    for change in &changes {
+        change_tier(conn, month, change, actor, now, mail).await?;
+    }
+    let (statements, total) = queries::month_statements(conn, month).await?;
+    queries::insert_close(conn, month, now, actor, statements as i32, total).await?;
 
     // One read for every partner's unpaid balance; a write only where a payout is due.
     let mut payouts = 0;
-    for (partner_id, balance) in queries::unassigned_balances(tx).await? {
+    for (partner_id, balance) in queries::unassigned_balances(conn).await? {
         if payout_due(balance) {
-            queries::schedule_payout(tx, partner_id, balance, month).await?;
+            queries::schedule_payout(conn, partner_id, balance, month).await?;
             payouts += 1;
         }
     }
+    queries::finish_run(conn, month, now).await?;
 
+    let tier_changes = changes.len() as i64;
     let mut entry = AuditEntry::system(Action::CommissionsMonthClosed)
         .at(now)
         .detail(serde_json::json!({
             "month": month.to_string(),
-            "statements": with_lines.len(),
+            "statements": statements,
             "total": total.to_string(),
             "tier_changes": tier_changes,
             "payouts": payouts,
         }));
     entry.actor = actor;
-    audit::record(&mut **tx, entry).await?;
+    audit::record(&mut *conn, entry).await?;
 
     Ok(CloseOutcome::Closed {
         month,
-        statements: with_lines.len() as i64,
+        statements,
         total,
         tier_changes,
         payouts,
@@ -205,7 +286,7 @@ pub async fn close_month_with(
 }
 
 async fn change_tier(
-    tx: &mut Transaction<'_, Postgres>,
+    tx: &mut PgConnection,
     month: Month,
     s: &PartnerClose,
     actor: Option<Uuid>,
@@ -224,7 +305,7 @@ async fn change_tier(
             "active_clients": s.active_clients,
         }));
     entry.actor = actor;
-    audit::record(&mut **tx, entry).await?;
+    audit::record(&mut *tx, entry).await?;
     if mail == TierMail::Skip {
         return Ok(());
     }
@@ -253,7 +334,7 @@ async fn change_tier(
                 .unwrap_or_else(|| "any number of clients".into()),
         );
         mail::enqueue(
-            &mut **tx,
+            &mut *tx,
             &OutgoingEmail {
                 to,
                 subject: format!("Your partner tier is now {}", s.tier_after.label()),

@@ -400,6 +400,22 @@ pub enum CloseOutcome {
         month: Month,
         closed_at: DateTime<Utc>,
     },
+    /// Still going after the admin's request stopped waiting: it carries on in the background
+    /// and the commissions page shows its progress.
+    Running { month: Month },
+}
+
+/// A close that has started and not finished.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseProgress {
+    pub month: Month,
+    pub started_at: DateTime<Utc>,
+    pub partners_total: i64,
+    pub partners_done: i64,
+    pub clients_done: i64,
+    /// A process is at it now; otherwise it stopped (its process ended) and closing the month
+    /// again carries on where it stopped.
+    pub running: bool,
 }
 
 impl CloseOutcome {
@@ -420,6 +436,10 @@ impl CloseOutcome {
                 "{} was already closed on {}; nothing changed.",
                 month.label(),
                 closed_at.format("%-d %B %Y")
+            ),
+            CloseOutcome::Running { month } => format!(
+                "{} is closing in the background; its progress shows on this page.",
+                month.label()
             ),
         }
     }

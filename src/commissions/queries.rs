@@ -52,6 +52,8 @@ async fn statements_where(
            from commission_statements s
            left join payouts p on p.partner_id = s.partner_id and p.id = s.payout_id
            where s.partner_id = $1 and ($2::text is null or s.month = $2::text::date)
+             -- a statement shows once its month's close has finished
+             and exists (select 1 from commission_closes c where c.month = s.month)
            order by s.month desc"#,
         partner_id,
         month.map(|m| crate::db::date_param(m.first_day()))

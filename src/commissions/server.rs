@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 use super::model::{
-    CloseOutcome, ClosePreview, CommissionMonths, PartnerCommissions, PayoutPage, StatementDetail,
+    CloseOutcome, ClosePreview, CloseProgress, CommissionMonths, PartnerCommissions, PayoutPage,
+    StatementDetail,
 };
 use crate::{error::AppError, program::Position};
 
@@ -83,7 +84,6 @@ pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
     let partners: Vec<_> = close::compute(&mut conn, month)
         .await?
         .into_iter()
-        .map(|c| c.summary)
         .filter(|s| s.lines > 0 || s.tier_after != s.tier_before)
         .collect();
     Ok(ClosePreview {
@@ -94,14 +94,18 @@ pub async fn preview_close(month: String) -> Result<ClosePreview, AppError> {
     })
 }
 
-/// Closes `month`: statements, tier recomputation, payouts. Idempotent.
+/// Closes `month`: statements, tier recomputation, payouts. Idempotent. The close runs on a
+/// task of its own: a small program's answer comes back here; a large one's close carries on
+/// in the background after a few seconds and the page follows its progress.
 #[server(endpoint = "admin/commissions/close")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
 pub async fn close_month(input: super::input::CloseInput) -> Result<CloseOutcome, AppError> {
+    use super::close::{self, CloseRequest, TierMail};
     use crate::{
         auth::{model::Perm, require},
+        db::scope::{scoped, Scope},
         error::FieldErrors,
-        state::pool,
+        state::{metrics, pool, settings},
     };
 
     let me = require(Perm::Admin).await?;
@@ -113,20 +117,48 @@ pub async fn close_month(input: super::input::CloseInput) -> Result<CloseOutcome
             "Tick the box to confirm: statements cannot be changed once the month is closed.",
         ));
     }
-    let mut tx = pool()?.begin().await?;
-    crate::db::long_statements(
-        &mut tx,
-        crate::state::settings()?.database.long_statement_timeout_ms,
-    )
-    .await?;
-    let started = std::time::Instant::now();
-    let outcome =
-        super::close::close_month(&mut tx, month, Some(me.user_id), chrono::Utc::now()).await?;
-    tx.commit().await?;
-    crate::state::metrics()?
-        .close_seconds
-        .observe(started.elapsed().as_secs_f64());
-    Ok(outcome)
+    let (pool, settings, metrics) = (pool()?, settings()?, metrics()?);
+    let request = CloseRequest {
+        month,
+        actor: Some(me.user_id),
+        now: chrono::Utc::now(),
+        mail: TierMail::Send,
+    };
+    let (answer, outcome) = tokio::sync::oneshot::channel();
+    tokio::spawn(scoped(Scope::All, async move {
+        let started = std::time::Instant::now();
+        let timeout = settings.database.long_statement_timeout_ms;
+        let result = close::run(&pool, request, close::BATCH_CLIENTS, timeout, |_| {}).await;
+        match &result {
+            Ok(_) => metrics
+                .close_seconds
+                .observe(started.elapsed().as_secs_f64()),
+            Err(error) => tracing::error!(%month, %error, "the monthly close failed"),
+        }
+        let _ = answer.send(result);
+    }));
+    match tokio::time::timeout(CLOSE_ANSWER_WAIT, outcome).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(AppError::Internal),
+        Err(_) => Ok(CloseOutcome::Running { month }),
+    }
+}
+
+/// How long the admin's request waits for a close before leaving it to the background.
+#[cfg(feature = "ssr")]
+const CLOSE_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The close that has started and not finished, if any: the commissions page's progress.
+#[server(endpoint = "admin/commissions/close-progress")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
+pub async fn get_close_progress() -> Result<Option<CloseProgress>, AppError> {
+    use crate::{
+        auth::{model::Perm, require},
+        state::pool,
+    };
+    require(Perm::Admin).await?;
+    let mut conn = pool()?.acquire().await?;
+    Ok(super::queries::close::unfinished_run(&mut conn).await?)
 }
 
 /// Adds a correction to a partner's closed statement; it is paid with the next payout.

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod embedded;
 pub mod keyset;
+pub mod reference;
 pub mod roles;
 pub mod scope;
 

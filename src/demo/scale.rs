@@ -11,8 +11,6 @@
 //! their totals (from the rebuilt month figures) but no lines; `close-month` computes real
 //! ones.
 
-use std::io::Write;
-
 use sqlx::{Connection, PgConnection};
 
 use crate::db::Database;
@@ -105,16 +103,7 @@ pub async fn seed(database: &Database, partners: u32, clients: u32) -> Result<St
 }
 
 fn progress(done: usize, step: &str, started: std::time::Instant) {
-    let width = 30;
-    let filled = done * width / STEPS.len();
-    eprint!(
-        "\r[{}{}] {done}/{} {step:<24} {:>4.0} s",
-        "#".repeat(filled),
-        " ".repeat(width - filled),
-        STEPS.len(),
-        started.elapsed().as_secs_f64()
-    );
-    let _ = std::io::stderr().flush();
+    crate::cli::progress_bar(done as u64, STEPS.len() as u64, step, started);
 }
 
 /// The SQL of step `n`. Each statement may use `$1`, the demo password's hash.
@@ -201,7 +190,7 @@ fn statements(n: usize, partners: u32, clients: u32) -> Vec<String> {
         6 => vec![
             "create temporary table scale_months on commit drop as
              select (date_trunc('month', now() at time zone 'UTC') - (k * interval '1 month'))::date as month
-             from generate_series(1, 23) k".into(),
+             from generate_series(2, 24) k".into(),
             "create temporary table scale_statements on commit drop as
              select p.id as partner_id, m.month, gen_random_uuid() as id, gen_random_uuid() as payout_id,
                     coalesce(r.active_clients, 0) as active_clients,
@@ -215,6 +204,11 @@ fn statements(n: usize, partners: u32, clients: u32) -> Vec<String> {
                  from partner_months pm where pm.partner_id = p.id and pm.month <= m.month
                  order by pm.month desc limit 1
              ) r on true".into(),
+            "insert into close_runs (month, started_at, partners_total, partners_done, updated_at, finished_at)
+             select month, month + interval '1 month 1 hour', (select count(*) from scale_partners),
+                    (select count(*) from scale_partners), month + interval '1 month 2 hours',
+                    month + interval '1 month 2 hours'
+             from scale_months".into(),
             "insert into commission_closes (month, closed_at, statements, total)
              select month, (month + interval '1 month 2 hours'), count(*) filter (where total > 0), sum(total)
              from scale_statements group by month".into(),

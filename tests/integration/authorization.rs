@@ -343,6 +343,11 @@ fn table() -> Vec<Row> {
             expect: ADMIN_ONLY,
         },
         Row {
+            endpoint: "admin/commissions/close-progress",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
             endpoint: "admin/commissions/adjust",
             args: Args::AdjustNorthwind,
             expect: ADMIN_ONLY,

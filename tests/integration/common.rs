@@ -99,6 +99,7 @@ impl TestApp {
             leptos_options: leptos_options(&settings),
             settings: Arc::new(settings),
             metrics: Default::default(),
+            references: Default::default(),
         };
         Self {
             router: router(state),

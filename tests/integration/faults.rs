@@ -67,15 +67,19 @@ fn refused_for_now(reply: &Reply) {
     assert!(reply.headers.contains_key("retry-after"));
 }
 
+/// The close commits a batch of partners at a time; killed in its last step (marking the
+/// month closed), it leaves the month open, its statements hidden from the partners, and the
+/// next close finishes it without writing any statement twice.
 #[sqlx::test]
-async fn a_close_killed_midway_writes_nothing_and_the_next_one_works(
+async fn a_close_killed_midway_leaves_the_month_open_and_the_next_one_finishes_it(
     _: PgPoolOptions,
     connect: PgConnectOptions,
 ) {
     let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let admin = app.sign_in(ADMIN).await;
-    let last = Month::containing(chrono::Utc::now()).previous().to_string();
+    let month = Month::containing(chrono::Utc::now()).previous();
+    let last = month.to_string();
     let form = [("input[month]", last.as_str()), ("input[confirm]", "yes")];
     let statements = "select count(*) from commission_statements";
     let closes = "select count(*) from commission_closes";
@@ -89,17 +93,38 @@ async fn a_close_killed_midway_writes_nothing_and_the_next_one_works(
     .await;
     refused_for_now(&reply);
     assert_eq!(
-        count(&app, statements).await,
-        before,
-        "no statement was kept"
+        count(&app, closes).await,
+        closes_before,
+        "the month is open"
     );
-    assert_eq!(count(&app, closes).await, closes_before);
+    let owner = app.sign_in(NW_OWNER).await;
+    let link = format!("href=\"/partner/commissions/{month}\"");
+    let page = app.get_page(Some(&owner), "/partner/commissions").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains(&link),
+        "an unfinished close's statement is not shown"
+    );
+    let page = app.get_page(Some(&admin), "/admin/commissions").await;
+    assert!(
+        page.body
+            .contains(&format!("The close of {} stopped", month.label())),
+        "{}",
+        page.body
+    );
 
     let reply = app
         .call(Some(&admin), "admin/commissions/close", &form)
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("Closed"), "{}", reply.body);
+    assert_eq!(count(&app, closes).await, closes_before + 1);
+    let twice = "select count(*) from (select partner_id, month from commission_statements
+                                       group by 1, 2 having count(*) > 1) d";
+    assert_eq!(count(&app, twice).await, 0);
     assert!(count(&app, statements).await > before);
+    let page = app.get_page(Some(&owner), "/partner/commissions").await;
+    assert!(page.body.contains(&link), "{}", page.body);
 }
 
 #[sqlx::test]

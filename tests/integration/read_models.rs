@@ -168,14 +168,18 @@ async fn write(pool: &PgPool, case: &Case) -> (Vec<Uuid>, Vec<(usize, History)>)
     for (partner, offset, cents, adjustments) in &case.statements {
         let month = Month::containing(start()).minus(0);
         let month = (0..*offset).fold(month, |m, _| m.next());
-        sqlx::query(
+        for record in [
+            "insert into close_runs (month, partners_total, finished_at) values ($1, 2, now())
+             on conflict do nothing",
             "insert into commission_closes (month, statements, total) values ($1, 0, 0)
              on conflict do nothing",
-        )
-        .bind(month.first_day())
-        .execute(pool)
-        .await
-        .unwrap();
+        ] {
+            sqlx::query(record)
+                .bind(month.first_day())
+                .execute(pool)
+                .await
+                .unwrap();
+        }
         let statement: Option<Uuid> = sqlx::query_scalar(
             "insert into commission_statements (partner_id, month, tier, rate, active_clients, line_count, total, payable_on)
              values ($1, $2, 'bronze', 0.15, 0, 0, $3, $2) on conflict do nothing returning id",

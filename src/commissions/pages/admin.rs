@@ -8,8 +8,10 @@ use leptos_router::hooks::use_query_map;
 use crate::program::Month;
 use crate::{
     commissions::{
-        model::{CommissionMonths, PartnerClose},
-        server::{get_commission_months, preview_close, AddAdjustment, CloseMonth},
+        model::{CloseProgress, CommissionMonths, PartnerClose},
+        server::{
+            get_close_progress, get_commission_months, preview_close, AddAdjustment, CloseMonth,
+        },
     },
     components::{
         form::{field_error, kept_value, Confirm, FormErrorSummary},
@@ -42,12 +44,92 @@ pub fn AdminCommissionsPage() -> impl IntoView {
                 .or_else(|| m.open.first().copied())
                 .or_else(|| m.closed.first().map(|c| c.month));
             view! {
+                <CloseProgressNotice close />
                 <MonthPicker months=m.clone() chosen=month />
                 {month.map(|month| view! { <Preview month close /> })}
                 <ClosedMonths months=m.clone() />
                 <AdjustmentForm months=m adjust />
             }
         })}
+    }
+}
+
+/// A close that has started and not finished: how far it has gone, followed every two
+/// seconds while a process is at it (before the WebAssembly loads, a Refresh link). When it
+/// finishes, the page reloads to show the closed month.
+#[component]
+fn CloseProgressNotice(close: ServerAction<CloseMonth>) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let progress = Resource::new(
+        move || (close.version().get(), tick.get()),
+        |_| get_close_progress(),
+    );
+    let followed = StoredValue::new(false);
+    Effect::new(move |_| match progress.get() {
+        Some(Ok(Some(p))) if p.running => {
+            followed.set_value(true);
+            set_timeout(
+                move || tick.update(|t| *t += 1),
+                std::time::Duration::from_secs(2),
+            );
+        }
+        Some(Ok(None)) if followed.get_value() => {
+            let _ = window().location().reload();
+        }
+        _ => {}
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match progress.await {
+                    Ok(Some(p)) => view! { <ProgressCard p /> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(error) => view! { <ErrorView error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProgressCard(p: CloseProgress) -> impl IntoView {
+    let share = (p.partners_done * 100)
+        .checked_div(p.partners_total)
+        .unwrap_or(100);
+    let heading = if p.running {
+        format!("Closing {}", p.month.label())
+    } else {
+        format!("The close of {} stopped", p.month.label())
+    };
+    let status = format!(
+        "{} of {} partners ({share}%), {} clients, started {}.",
+        count(p.partners_done),
+        count(p.partners_total),
+        count(p.clients_done),
+        date_time(p.started_at)
+    );
+    view! {
+        <section class="card" aria-labelledby="close-progress-title" data-testid="close-progress">
+            <h2 id="close-progress-title">{heading}</h2>
+            <progress max=p.partners_total value=p.partners_done>{format!("{share}%")}</progress>
+            <p role="status">{status}</p>
+            {if p.running {
+                view! {
+                    <p class="muted">
+                        "Statements are written a batch of partners at a time; the month shows as closed when the last batch is done. "
+                        <a href=format!("/admin/commissions?month={}", p.month)>"Refresh"</a>
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p class="form-error">
+                        "Its process ended before it finished. Close the month again below: it carries on from where it stopped, and no partner is counted twice."
+                    </p>
+                }
+                .into_any()
+            }}
+        </section>
     }
 }
 

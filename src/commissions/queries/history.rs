@@ -19,10 +19,13 @@ struct EventRow {
     list_price: Decimal,
 }
 
-/// Calls `each(partner_id, history)` for every client with events before `until`, in
-/// partner order. Rows are streamed, so memory stays flat however many clients there are.
-pub async fn for_each_history(
+/// Calls `each(partner_id, history)` for every client with events before `until` of the
+/// partners whose ids lie from `first` to `last`, in partner order: one range of the events'
+/// (partner_id, client_id, occurred_at) index. Rows are streamed, so memory holds one client.
+pub async fn for_each_history_between(
     conn: &mut PgConnection,
+    first: Uuid,
+    last: Uuid,
     until: DateTime<Utc>,
     each: impl FnMut(Uuid, History),
 ) -> sqlx::Result<()> {
@@ -34,8 +37,10 @@ pub async fn for_each_history(
                   coalesce(e.to_plan, c.plan) as "plan!", e.list_price
            from subscription_events e
            join clients c on c.partner_id = e.partner_id and c.id = e.client_id
-           where e.occurred_at < $1::text::timestamptz
+           where e.partner_id between $1 and $2 and e.occurred_at < $3::text::timestamptz
            order by e.partner_id, e.client_id, e.occurred_at, e.seq"#,
+        first,
+        last,
         crate::db::timestamp_param(until)
     )
     .fetch(conn);

@@ -62,7 +62,8 @@ pub fn summary(mut samples: Vec<Duration>) -> String {
     )
 }
 
-/// The whole application over `pool`, with default settings, as the server builds it.
+/// The whole application over `pool`, with default settings, as the server builds it
+/// (call it inside the runtime: it starts the reference data listener).
 pub fn app(pool: &PgPool) -> Router {
     let settings = partner_portal::config::Settings::from_sources(
         "bench",
@@ -70,12 +71,15 @@ pub fn app(pool: &PgPool) -> Router {
         &std::collections::HashMap::new(),
     )
     .unwrap();
+    // As the server does: the reference data cache listens for changes (so it caches).
+    let references = std::sync::Arc::new(partner_portal::db::reference::ReferenceCache::default());
+    tokio::spawn(references.clone().listen(pool.clone()));
     partner_portal::http::router(partner_portal::state::AppState {
         pool: pool.clone(),
         leptos_options: partner_portal::http::leptos_options(&settings),
         settings: std::sync::Arc::new(settings),
         metrics: Default::default(),
-        references: Default::default(),
+        references,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::{
     net::{IpAddr, SocketAddr},
-    sync::{Arc, Mutex},
+    sync::Arc,
 };
 
 use axum::extract::ConnectInfo;
@@ -69,38 +69,27 @@ pub fn custom_domain() -> Option<CustomDomain> {
 }
 
 /// The principal of one request, read once and shared by every server function the page
-/// calls while it renders (the router provides a fresh one per request).
+/// calls while it renders (the router provides a fresh one per request). The page's
+/// resources start together: the first to ask reads it, the others wait for that read.
 #[derive(Clone, Default)]
-pub struct RequestPrincipal(Arc<Mutex<Option<Option<Principal>>>>);
-
-impl RequestPrincipal {
-    fn get(&self) -> Option<Option<Principal>> {
-        self.0.lock().ok().and_then(|known| known.clone())
-    }
-
-    fn set(&self, principal: &Option<Principal>) {
-        if let Ok(mut known) = self.0.lock() {
-            *known = Some(principal.clone());
-        }
-    }
-}
+pub struct RequestPrincipal(Arc<tokio::sync::OnceCell<Option<Principal>>>);
 
 /// The signed-in principal, or `None` for an anonymous caller: read from the database once
 /// per request (role and partner standing are always current), then shared. From then on
 /// the request's connections see only its partner's rows (row-level security), when it
 /// has one.
 pub async fn current_principal() -> Result<Option<Principal>, AppError> {
-    let memo = leptos::prelude::use_context::<RequestPrincipal>();
-    if let Some(known) = memo.as_ref().and_then(RequestPrincipal::get) {
-        return Ok(known);
+    match leptos::prelude::use_context::<RequestPrincipal>() {
+        Some(memo) => memo.0.get_or_try_init(read_principal).await.cloned(),
+        None => read_principal().await,
     }
+}
+
+async fn read_principal() -> Result<Option<Principal>, AppError> {
     let scope = leptos::prelude::use_context::<crate::db::scope::RequestScope>();
     let principal = principal_of(&session().await?, &pool()?).await?;
     if let (Some(scope), Some(me)) = (scope, &principal) {
         scope.narrow(scope_of(me));
-    }
-    if let Some(memo) = memo {
-        memo.set(&principal);
     }
     Ok(principal)
 }

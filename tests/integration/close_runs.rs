@@ -62,6 +62,9 @@ async fn a_close_killed_halfway_and_run_again_writes_one_statement_per_partner(
 ) {
     let pool = test_pool(connect.clone()).await;
     let url = database_url(&connect);
+    let indexes = "select count(*) from pg_indexes
+                   where tablename in ('clients', 'subscription_events', 'audit_log')";
+    let indexes_before: i64 = sqlx::query_scalar(indexes).fetch_one(&pool).await.unwrap();
     let seeded = portal(
         &url,
         &["seed-scale", "--partners", "40", "--clients", "3000"],
@@ -72,6 +75,11 @@ async fn a_close_killed_halfway_and_run_again_writes_one_statement_per_partner(
         seeded.status.success(),
         "{}",
         String::from_utf8_lossy(&seeded.stderr)
+    );
+    let indexes_after: i64 = sqlx::query_scalar(indexes).fetch_one(&pool).await.unwrap();
+    assert_eq!(
+        indexes_after, indexes_before,
+        "the seed built its indexes again"
     );
     let month = Month::containing(Utc::now()).previous();
     let mut conn = pool.acquire().await.unwrap();

@@ -2,19 +2,16 @@
 //! feature; it puts the signed-in user and the sign-out action in context for every page.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags, Title};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
     hooks::use_location,
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
+mod lazy;
+
 use crate::{
-    admin::pages::{AdminHomePage, AdminPartnersPage},
-    applications::pages::{
-        ApplicationDetailPage, ApplicationQueuePage, ApplicationStatsPage, ApplyPage,
-        ApplyThanksPage,
-    },
     auth::{
         context::{AuthActions, CurrentUser},
         pages::LoginPage,
@@ -22,19 +19,12 @@ use crate::{
     },
     branding::{
         model::BrandKey,
-        pages::{BrandFooter, BrandHead, BrandMark, BrandingPage, PageBrand, SignInHeading},
+        pages::{BrandFooter, BrandHead, BrandMark, PageBrand, SignInHeading},
         server::page_brand,
-    },
-    clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
-    commissions::pages::{
-        AdminCommissionsPage, AdminPayoutsPage, PartnerCommissionsPage, StatementPage,
     },
     components::{layout::SiteHeader, NotFoundPage},
     impersonation::banner::ImpersonationBanner,
-    invitations::pages::InvitePage,
     landing::LandingPage,
-    partners::pages::PartnerHomePage,
-    portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -45,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -59,7 +50,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/partner-portal.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=|title: String| {
             if title.is_empty() { "Partner Portal".to_string() } else { format!("{title} · Partner Portal") }
@@ -111,43 +101,43 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/b/:slug/login") view=SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/apply") view=ApplyPage ssr=SsrMode::Async />
-                <Route path=path!("/apply/thanks") view=ApplyThanksPage ssr=SsrMode::Async />
-                <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
+                <Route path=path!("/apply") view={Lazy::<lazy::Apply>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/apply/thanks") view={Lazy::<lazy::ApplyThanks>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/invite/:token") view={Lazy::<lazy::Invite>::new()} ssr=SsrMode::Async />
                 <ParentRoute
                     path=path!("/admin")
                     view=Outlet
                     ssr=SsrMode::Async
                 >
-                    <Route path=path!("") view=AdminHomePage />
-                    <Route path=path!("/partners") view=AdminPartnersPage />
-                    <Route path=path!("/commissions") view=AdminCommissionsPage />
-                    <Route path=path!("/payouts") view=AdminPayoutsPage />
-                    <Route path=path!("/applications") view=ApplicationQueuePage />
-                    <Route path=path!("/applications/stats") view=ApplicationStatsPage />
-                    <Route path=path!("/applications/:id") view=ApplicationDetailPage />
+                    <Route path=path!("") view={Lazy::<lazy::AdminHome>::new()} />
+                    <Route path=path!("/partners") view={Lazy::<lazy::AdminPartners>::new()} />
+                    <Route path=path!("/commissions") view={Lazy::<lazy::AdminCommissions>::new()} />
+                    <Route path=path!("/payouts") view={Lazy::<lazy::AdminPayouts>::new()} />
+                    <Route path=path!("/applications") view={Lazy::<lazy::ApplicationQueue>::new()} />
+                    <Route path=path!("/applications/stats") view={Lazy::<lazy::ApplicationStats>::new()} />
+                    <Route path=path!("/applications/:id") view={Lazy::<lazy::ApplicationDetail>::new()} />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/partner")
                     view=Outlet
                     ssr=SsrMode::Async
                 >
-                    <Route path=path!("") view=PartnerHomePage />
-                    <Route path=path!("/clients") view=ClientListPage />
-                    <Route path=path!("/clients/new") view=NewClientPage />
-                    <Route path=path!("/clients/:id") view=ClientDetailPage />
-                    <Route path=path!("/commissions") view=PartnerCommissionsPage />
-                    <Route path=path!("/commissions/:month") view=StatementPage />
-                    <Route path=path!("/branding") view=BrandingPage />
+                    <Route path=path!("") view={Lazy::<lazy::PartnerHome>::new()} />
+                    <Route path=path!("/clients") view={Lazy::<lazy::ClientList>::new()} />
+                    <Route path=path!("/clients/new") view={Lazy::<lazy::NewClient>::new()} />
+                    <Route path=path!("/clients/:id") view={Lazy::<lazy::ClientDetail>::new()} />
+                    <Route path=path!("/commissions") view={Lazy::<lazy::PartnerCommissions>::new()} />
+                    <Route path=path!("/commissions/:month") view={Lazy::<lazy::Statement>::new()} />
+                    <Route path=path!("/branding") view={Lazy::<lazy::Branding>::new()} />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/app")
                     view=Outlet
                     ssr=SsrMode::Async
                 >
-                    <Route path=path!("") view=ClientHomePage />
-                    <Route path=path!("/users") view=AccountUsersPage />
-                    <Route path=path!("/support-access") view=SupportAccessPage />
+                    <Route path=path!("") view={Lazy::<lazy::ClientHome>::new()} />
+                    <Route path=path!("/users") view={Lazy::<lazy::AccountUsers>::new()} />
+                    <Route path=path!("/support-access") view={Lazy::<lazy::SupportAccess>::new()} />
                 </ParentRoute>
             </Routes>
         </main>

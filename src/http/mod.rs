@@ -1,6 +1,7 @@
 //! The HTTP side of the server: the axum router, its layers and the operator endpoints.
 
 mod api_status;
+pub mod assets;
 mod health;
 mod hosts;
 mod observe;

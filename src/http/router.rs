@@ -14,7 +14,7 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-use super::{api_status, health, hosts, observe, security};
+use super::{api_status, assets, health, hosts, observe, security};
 use crate::{
     app::{shell, App},
     config::{RunEnv, Settings},
@@ -34,6 +34,9 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
         .output_name("partner-portal")
         .site_root(settings.site.root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
+        // cargo-leptos names the built files after their content and says so while it
+        // compiles the server; the server then reads the names from the hash file beside it.
+        .hash_files(option_env!("LEPTOS_HASH_FILES") == Some("true"))
         .site_addr(settings.site.addr)
         .env(match settings.site.env {
             RunEnv::Dev => leptos::config::Env::DEV,
@@ -96,6 +99,7 @@ pub fn router(state: AppState) -> Router {
             "/impersonate/{token}",
             get(crate::impersonation::enter::enter),
         )
+        .merge(assets::site_routes(&settings.site.root, options.hash_files))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

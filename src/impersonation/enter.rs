@@ -6,6 +6,8 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
 };
 use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::HashedStylesheet;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -22,10 +24,13 @@ use crate::{
     state::AppState,
 };
 
-fn page(status: StatusCode, title: &str, text: &str) -> Response {
+/// A plain page of its own (this route is not a Leptos page), with the site's stylesheet
+/// under its built name.
+fn page(options: &LeptosOptions, status: StatusCode, title: &str, text: &str) -> Response {
+    let stylesheet = view! { <HashedStylesheet options=options.clone() /> }.to_html();
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Partner Portal</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/partner-portal.css\"></head><body><main id=\"main\">\
+         {stylesheet}</head><body><main id=\"main\">\
          <section class=\"status-page\"><h1>{title}</h1><p>{text}</p><p><a href=\"/partner\">Back to the partner area</a></p>\
          </section></main></body></html>"
     );
@@ -42,6 +47,7 @@ pub async fn enter(
         Err(error) => {
             tracing::error!(?error, "impersonation start failed");
             page(
+                &state.leptos_options,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
                 "Please try again in a moment.",
@@ -57,6 +63,7 @@ async fn start(
 ) -> Result<Response, crate::error::AppError> {
     let Some(real_user) = session.get::<Uuid>(SESSION_USER_ID).await? else {
         return Ok(page(
+            &state.leptos_options,
             StatusCode::UNAUTHORIZED,
             "Please sign in",
             "Sign in to the partner area, then start again.",
@@ -68,6 +75,7 @@ async fn start(
         .is_some()
     {
         return Ok(page(
+            &state.leptos_options,
             StatusCode::CONFLICT,
             "You are already acting as a client",
             "End the current session before logging in as another client.",
@@ -76,6 +84,7 @@ async fn start(
     let real = load_principal(&state.pool, real_user).await?;
     let Some(real) = real.filter(|r| r.has(Perm::Impersonate)) else {
         return Ok(page(
+            &state.leptos_options,
             StatusCode::FORBIDDEN,
             "Not allowed",
             "Your role cannot log in as clients.",
@@ -83,6 +92,7 @@ async fn start(
     };
     if !token::looks_valid(link) {
         return Ok(page(
+            &state.leptos_options,
             StatusCode::NOT_FOUND,
             "This link is not valid",
             "Start again from the client's page.",
@@ -102,6 +112,7 @@ async fn start(
         queries::consume(&mut tx, &token::hash(link), real.user_id, session_end).await?
     else {
         return Ok(page(
+            &state.leptos_options,
             StatusCode::GONE,
             "This link has expired or was used",
             "Links to log in as a client work once, for one minute. Start again from the client's page.",

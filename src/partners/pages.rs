@@ -19,7 +19,6 @@ pub fn PartnerHomePage() -> impl IntoView {
     let dashboard = Resource::new(|| (), |_| get_dashboard());
     view! {
         <Title text="Dashboard" />
-        <Script src="/vendor/echarts.min.js" defer="true" />
         <Script src="/charts.js" defer="true" />
         {loaded(dashboard, |d: Dashboard| view! { <DashboardView dashboard=d /> })}
     }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 mod applications;
+mod assets;
 mod authorization;
 mod branding;
 mod clients;

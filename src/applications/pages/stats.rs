@@ -14,7 +14,6 @@ pub fn ApplicationStatsPage() -> impl IntoView {
     let stats = Resource::new(|| (), |_| get_application_stats());
     view! {
         <Title text="Application statistics" />
-        <Script src="/vendor/echarts.min.js" defer="true" />
         <Script src="/charts.js" defer="true" />
         <nav aria-label="Breadcrumb" class="breadcrumb"><a href="/admin/applications">"Applications"</a></nav>
         <header class="page-header"><h1>"Application statistics"</h1></header>

@@ -1,0 +1,200 @@
+//! The pages the browser loads on demand. Pages are grouped by the part of the site they
+//! belong to, and each group is a split point (a `#[lazy]` function): its pages' code, and the
+//! server functions and types only they use, leave the main WebAssembly bundle for a chunk of
+//! their own, which the router fetches before it shows one of them, and which the server
+//! names in the page's head so that a first visit loads it beside the main bundle. Code that
+//! several groups share lands in shared chunks, loaded once.
+//!
+//! Groups, not single pages: every split point multiplies the small shared chunks (one per set
+//! of split points that share code), and a page's files are fetched one round trip at a time
+//! per connection; with twenty split points a page needed up to 127 files, with these nine
+//! far fewer (50 to 80). A group stays small enough that a page of it loads under 600 KB gzip in all.
+//!
+//! The sign-in and landing pages stay in the main bundle: they are the first page most people
+//! see, and they are small.
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+use crate::{
+    admin::pages::{AdminHomePage, AdminPartnersPage},
+    applications::pages::{
+        ApplicationDetailPage, ApplicationQueuePage, ApplicationStatsPage, ApplyPage,
+        ApplyThanksPage,
+    },
+    branding::pages::BrandingPage,
+    clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
+    commissions::pages::{
+        AdminCommissionsPage, AdminPayoutsPage, PartnerCommissionsPage, StatementPage,
+    },
+    invitations::pages::InvitePage,
+    partners::pages::PartnerHomePage,
+    portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
+};
+
+/// A route whose view is one page of a lazy group. The route's data half is empty: the pages
+/// load their own data. `preload` starts fetching the group's chunk as soon as the router
+/// matches the route (the function `#[lazy]` made beside the group's, in the browser only).
+macro_rules! lazy_page {
+    ($(#[$doc:meta])* $route:ident => $group:ident($($page:expr)?), $preload:ident) => {
+        $(#[$doc])*
+        pub struct $route;
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+            async fn view(_: Self) -> AnyView {
+                $group($($page)?).await
+            }
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
+            }
+        }
+    };
+}
+
+/// Pages of the public site behind a link: the application form and an invitation.
+#[derive(Clone, Copy)]
+pub enum PublicPage {
+    Apply,
+    ApplyThanks,
+    Invite,
+}
+
+#[lazy]
+fn public_pages(page: PublicPage) -> AnyView {
+    match page {
+        PublicPage::Apply => view! { <ApplyPage /> }.into_any(),
+        PublicPage::ApplyThanks => view! { <ApplyThanksPage /> }.into_any(),
+        PublicPage::Invite => view! { <InvitePage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/apply`"] Apply => public_pages(PublicPage::Apply), __preload_public_pages);
+lazy_page!(#[doc = "`/apply/thanks`"] ApplyThanks => public_pages(PublicPage::ApplyThanks), __preload_public_pages);
+lazy_page!(#[doc = "`/invite/:token`"] Invite => public_pages(PublicPage::Invite), __preload_public_pages);
+
+/// The admin's program pages.
+#[derive(Clone, Copy)]
+pub enum AdminPage {
+    Home,
+    Partners,
+    Payouts,
+}
+
+#[lazy]
+fn admin_program(page: AdminPage) -> AnyView {
+    match page {
+        AdminPage::Home => view! { <AdminHomePage /> }.into_any(),
+        AdminPage::Partners => view! { <AdminPartnersPage /> }.into_any(),
+        AdminPage::Payouts => view! { <AdminPayoutsPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/admin`"] AdminHome => admin_program(AdminPage::Home), __preload_admin_program);
+lazy_page!(#[doc = "`/admin/partners`"] AdminPartners => admin_program(AdminPage::Partners), __preload_admin_program);
+lazy_page!(#[doc = "`/admin/payouts`"] AdminPayouts => admin_program(AdminPage::Payouts), __preload_admin_program);
+
+#[lazy]
+fn admin_commissions() -> AnyView {
+    view! { <AdminCommissionsPage /> }.into_any()
+}
+
+lazy_page!(#[doc = "`/admin/commissions`"] AdminCommissions => admin_commissions(), __preload_admin_commissions);
+
+/// The admin's review of applications.
+#[derive(Clone, Copy)]
+pub enum ApplicationsPage {
+    Queue,
+    Stats,
+    Detail,
+}
+
+#[lazy]
+fn admin_applications(page: ApplicationsPage) -> AnyView {
+    match page {
+        ApplicationsPage::Queue => view! { <ApplicationQueuePage /> }.into_any(),
+        ApplicationsPage::Stats => view! { <ApplicationStatsPage /> }.into_any(),
+        ApplicationsPage::Detail => view! { <ApplicationDetailPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/admin/applications`"] ApplicationQueue => admin_applications(ApplicationsPage::Queue), __preload_admin_applications);
+lazy_page!(#[doc = "`/admin/applications/stats`"] ApplicationStats => admin_applications(ApplicationsPage::Stats), __preload_admin_applications);
+lazy_page!(#[doc = "`/admin/applications/:id`"] ApplicationDetail => admin_applications(ApplicationsPage::Detail), __preload_admin_applications);
+
+/// A partner's dashboard and commissions.
+#[derive(Clone, Copy)]
+pub enum PartnerPage {
+    Home,
+    Commissions,
+    Statement,
+}
+
+#[lazy]
+fn partner_home(page: PartnerPage) -> AnyView {
+    match page {
+        PartnerPage::Home => view! { <PartnerHomePage /> }.into_any(),
+        PartnerPage::Commissions => view! { <PartnerCommissionsPage /> }.into_any(),
+        PartnerPage::Statement => view! { <StatementPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/partner`"] PartnerHome => partner_home(PartnerPage::Home), __preload_partner_home);
+lazy_page!(#[doc = "`/partner/commissions`"] PartnerCommissions => partner_home(PartnerPage::Commissions), __preload_partner_home);
+lazy_page!(#[doc = "`/partner/commissions/:month`"] Statement => partner_home(PartnerPage::Statement), __preload_partner_home);
+
+/// A partner's client list.
+#[lazy]
+fn client_list() -> AnyView {
+    view! { <ClientListPage /> }.into_any()
+}
+
+lazy_page!(#[doc = "`/partner/clients`"] ClientList => client_list(), __preload_client_list);
+
+/// One client, new or existing (they share the client form).
+#[derive(Clone, Copy)]
+pub enum ClientPage {
+    New,
+    Detail,
+}
+
+#[lazy]
+fn client_detail(page: ClientPage) -> AnyView {
+    match page {
+        ClientPage::New => view! { <NewClientPage /> }.into_any(),
+        ClientPage::Detail => view! { <ClientDetailPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/partner/clients/new`"] NewClient => client_detail(ClientPage::New), __preload_client_detail);
+lazy_page!(#[doc = "`/partner/clients/:id`"] ClientDetail => client_detail(ClientPage::Detail), __preload_client_detail);
+
+#[lazy]
+fn partner_branding() -> AnyView {
+    view! { <BrandingPage /> }.into_any()
+}
+
+lazy_page!(#[doc = "`/partner/branding`"] Branding => partner_branding(), __preload_partner_branding);
+
+/// The client portal.
+#[derive(Clone, Copy)]
+pub enum PortalPage {
+    Home,
+    Users,
+    SupportAccess,
+}
+
+#[lazy]
+fn client_portal(page: PortalPage) -> AnyView {
+    match page {
+        PortalPage::Home => view! { <ClientHomePage /> }.into_any(),
+        PortalPage::Users => view! { <AccountUsersPage /> }.into_any(),
+        PortalPage::SupportAccess => view! { <SupportAccessPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/app`"] ClientHome => client_portal(PortalPage::Home), __preload_client_portal);
+lazy_page!(#[doc = "`/app/users`"] AccountUsers => client_portal(PortalPage::Users), __preload_client_portal);
+lazy_page!(#[doc = "`/app/support-access`"] SupportAccess => client_portal(PortalPage::SupportAccess), __preload_client_portal);

@@ -8,7 +8,9 @@ if ! command -v wrk >/dev/null; then
   echo "installing wrk (the load generator)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-SQLX_OFFLINE=true cargo build --release --quiet --features ssr --bin partner-portal
+# The server as cargo-leptos builds it (the same compile-time settings as scripts/run and
+# scripts/browserbench, so that one build serves all three).
+SQLX_OFFLINE=true cargo leptos build --release --server-only >/dev/null
 server_url=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 PORT=${PORT:-3100}
 LOAD_DB=portal_load

@@ -43,6 +43,11 @@ test("a page behind a lazy route loads its chunk and works, first visit and navi
   await ready(page, testInfo);
   const dashboardChunks = firstVisit.filter(isChunk);
   expect(dashboardChunks.length, `chunks of the dashboard in ${firstVisit}`).toBeGreaterThan(0);
+  // The server named them in the head, so that they load beside the main bundle.
+  const preloaded = await page
+    .locator('head link[rel="preload"][as="fetch"]')
+    .evaluateAll((links) => links.map((l) => new URL((l as HTMLLinkElement).href).pathname.slice("/pkg/".length)));
+  expect(dashboardChunks.filter((f) => !preloaded.includes(f)), "chunks fetched but not named in the head").toEqual([]);
 
   // Client-side navigation to another page fetches that page's own chunk, then shows it live.
   const navigation = watchPkg(page);

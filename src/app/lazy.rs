@@ -32,9 +32,14 @@ use crate::{
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
 };
 
+#[cfg(feature = "ssr")]
+mod preload;
+
 /// A route whose view is one page of a lazy group. The route's data half is empty: the pages
 /// load their own data. `preload` starts fetching the group's chunk as soon as the router
-/// matches the route (the function `#[lazy]` made beside the group's, in the browser only).
+/// matches the route (the function `#[lazy]` made beside the group's, in the browser only);
+/// on the server the page's head names the group's files, so that a first visit fetches
+/// them beside the main bundle instead of after it.
 macro_rules! lazy_page {
     ($(#[$doc:meta])* $route:ident => $group:ident($($page:expr)?), $preload:ident) => {
         $(#[$doc])*
@@ -44,6 +49,8 @@ macro_rules! lazy_page {
                 Self
             }
             async fn view(_: Self) -> AnyView {
+                #[cfg(feature = "ssr")]
+                preload::register(stringify!($group));
                 $group($($page)?).await
             }
             async fn preload() {

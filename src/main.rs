@@ -86,6 +86,7 @@ async fn main() -> std::process::ExitCode {
             leptos_options: http::leptos_options(&settings),
             metrics: Default::default(),
             references: Default::default(),
+            snapshots: Default::default(),
         };
         let listener = tokio::spawn(state.references.clone().listen(database.pool.clone()));
         let sweeper = tokio::spawn(sweep_expired_sessions(database.system.clone()));

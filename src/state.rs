@@ -16,6 +16,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Reference data cached until its table changes (its listener is started by `main`).
     pub references: Arc<crate::db::reference::ReferenceCache>,
+    /// Program-wide figures that may lag a few seconds, computed once per lifetime.
+    pub snapshots: Arc<crate::db::snapshot::Snapshots>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -56,6 +58,11 @@ pub fn metrics() -> Result<Arc<crate::metrics::Metrics>, AppError> {
 /// The reference data cache, from the state the router provides.
 pub fn references() -> Result<Arc<crate::db::reference::ReferenceCache>, AppError> {
     app_state().map(|state| state.references)
+}
+
+/// The snapshots of program-wide figures, from the state the router provides.
+pub fn snapshots() -> Result<Arc<crate::db::snapshot::Snapshots>, AppError> {
+    app_state().map(|state| state.snapshots)
 }
 
 /// The settings, from the state the router provides.

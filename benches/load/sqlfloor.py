@@ -23,6 +23,7 @@ import urllib.request
 
 ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 STATEMENT = re.compile(r"duration: [\d.]+ ms\s+(?:statement|execute [^:]*): (.*)$", re.S)
+PID = re.compile(r"^\S+ \S+ \S+ \[(\d+)\]")
 PARAM = re.compile(r"\$(\d+) = (NULL|'(?:[^']|'')*')")
 
 
@@ -79,19 +80,29 @@ def capture(log, db, url, cookie, out):
     with open(log, encoding="utf-8", errors="replace") as f:
         f.seek(start)
         text = f.read()
-    statements = []
+    # Connections write their lines interleaved: a statement's parameters (the DETAIL line
+    # after it) belong to the last statement of the same backend.
+    statements, last_of = [], {}
     for entry in entries(text, db):
+        pid = PID.search(entry)
+        pid = pid.group(1) if pid else ""
         if " LOG:  " in entry:
+            # parse and bind steps are logged too, with their own parameters: only the
+            # execution of a statement counts.
             m = STATEMENT.search(entry)
+            last_of[pid] = None
             if m:
                 statements.append([m.group(1), {}])
-        elif " DETAIL:  parameters: " in entry and statements:
-            statements[-1][1] = dict(PARAM.findall(entry))
+                last_of[pid] = statements[-1]
+        elif " DETAIL:  parameters: " in entry and last_of.get(pid):
+            last_of[pid][1] = dict(PARAM.findall(entry))
     lines = []
     for sql, params in statements:
         sql = " ".join(fill(sql, params).split())
         if sql.lower() in ("begin", "commit", "rollback"):
             continue  # pgbench's transaction is the page view; keep statements on their own
+        if "email_outbox" in sql:
+            continue  # the server's mail worker, polling beside the page
         lines.append(sql.rstrip(";") + ";")
     pathlib.Path(out).write_text("\n".join(lines) + "\n")
     print(f"{len(lines)} statements")

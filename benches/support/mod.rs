@@ -80,6 +80,7 @@ pub fn app(pool: &PgPool) -> Router {
         settings: std::sync::Arc::new(settings),
         metrics: Default::default(),
         references,
+        snapshots: Default::default(),
     })
 }
 

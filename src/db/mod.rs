@@ -7,6 +7,7 @@ pub mod keyset;
 pub mod reference;
 pub mod roles;
 pub mod scope;
+pub mod snapshot;
 
 use std::time::Duration;
 

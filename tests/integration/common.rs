@@ -100,6 +100,7 @@ impl TestApp {
             settings: Arc::new(settings),
             metrics: Default::default(),
             references: Default::default(),
+            snapshots: Default::default(),
         };
         Self {
             router: router(state),

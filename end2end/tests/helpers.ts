@@ -16,10 +16,11 @@ export function jsEnabled(testInfo: TestInfo): boolean {
   return testInfo.project.name === "js";
 }
 
-/** Waits until the WebAssembly has taken over the page (with JavaScript on). */
+/** Waits until the WebAssembly has taken over the page (with JavaScript on). The debug
+ * bundle is large and the machine is shared with the server: allow it longer than a check. */
 export async function ready(page: Page, testInfo: TestInfo) {
   if (jsEnabled(testInfo)) {
-    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true", { timeout: 25_000 });
   }
 }
 

@@ -8,7 +8,7 @@
 //! Groups, not single pages: every split point multiplies the small shared chunks (one per set
 //! of split points that share code), and a page's files are fetched one round trip at a time
 //! per connection; with twenty split points a page needed up to 127 files, with these nine
-//! far fewer (50 to 80). A group stays small enough that a page of it loads under 600 KB gzip in all.
+//! far fewer (60 to 90). A group stays small enough that a page of it loads under 600 KB gzip in all.
 //!
 //! The sign-in and landing pages stay in the main bundle: they are the first page most people
 //! see, and they are small.

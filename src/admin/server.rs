@@ -32,46 +32,27 @@ const LEADERBOARD_LIFETIME: std::time::Duration = std::time::Duration::from_secs
 #[server(endpoint = "admin/overview")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
+    use super::model::ProgramTotals;
     use crate::{
         auth::{model::Perm, require},
         program::Month,
-        program::Tier,
         state::pool,
     };
 
     require(Perm::Admin).await?;
     let pool = pool()?;
     let now = chrono::Utc::now();
-    // Every partner's figures, added up at most once per LEADERBOARD_LIFETIME for all
-    // admins' views: the overview may lag that much.
-    let rows = crate::state::snapshots()?
-        .get("admin.leaderboard", LEADERBOARD_LIFETIME, || {
-            super::queries::leaderboard(&pool, Month::containing(now))
-        })
-        .await?;
-    let partners_by_tier = Tier::ALL
-        .into_iter()
-        .map(|t| (t, rows.iter().filter(|r| r.tier == t).count() as i64))
-        .collect();
-    let mut top_by_mrr: Vec<_> = rows.iter().filter(|r| !r.mrr.is_zero()).cloned().collect();
-    top_by_mrr.sort_by(|a, b| b.mrr.cmp(&a.mrr).then(a.name.cmp(&b.name)));
-    top_by_mrr.truncate(10);
-    let mut top_by_growth: Vec<_> = rows
-        .iter()
-        .filter(|r| r.change() > rust_decimal::Decimal::ZERO)
-        .cloned()
-        .collect();
-    top_by_growth.sort_by(|a, b| b.change().cmp(&a.change()).then(a.name.cmp(&b.name)));
-    top_by_growth.truncate(10);
     let horizon = now.date_naive() + chrono::Duration::days(30);
-    // The unpaid payouts due add up 10,000 rows at 5,000 partners: a snapshot too. The list
-    // of the first ones due, read below, is always current.
-    let due = crate::state::snapshots()?
-        .get("admin.payouts_due", LEADERBOARD_LIFETIME, || {
-            super::queries::payouts_due(&pool, horizon)
+    // Every partner's figures and the unpaid payouts due (10,000 rows at 5,000 partners),
+    // added up at most once per LEADERBOARD_LIFETIME for all admins' views: the overview's
+    // totals may lag that much. The list of the first payouts due, read below, is current.
+    let totals = crate::state::snapshots()?
+        .get("admin.totals", LEADERBOARD_LIFETIME, || async {
+            let rows = super::queries::leaderboard(&pool, Month::containing(now)).await?;
+            let due = super::queries::payouts_due(&pool, horizon).await?;
+            Ok::<_, sqlx::Error>(ProgramTotals::add_up(&rows, due))
         })
         .await?;
-    let (due_count, due_total) = *due;
     let (payouts_due, more) = crate::commissions::queries::payouts(
         &pool,
         None,
@@ -81,14 +62,14 @@ pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     )
     .await?;
     Ok(ProgramOverview {
-        mrr: rows.iter().map(|r| r.mrr).sum(),
-        mrr_last_month: rows.iter().map(|r| r.mrr_last_month).sum(),
-        partners_by_tier,
-        top_by_mrr,
-        top_by_growth,
+        mrr: totals.mrr,
+        mrr_last_month: totals.mrr_last_month,
+        partners_by_tier: totals.partners_by_tier.clone(),
+        top_by_mrr: totals.top_by_mrr.clone(),
+        top_by_growth: totals.top_by_growth.clone(),
         payouts_due,
         more_payouts_due: more.next.is_some(),
-        due_count,
-        due_total,
+        due_count: totals.due_count,
+        due_total: totals.due_total,
     })
 }

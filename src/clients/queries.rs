@@ -97,9 +97,14 @@ pub fn filters<'a>(
         builder.push(" and c.plan = ").push_bind(plan);
     }
     if let Some(search) = &query.search {
+        // client_search (migration 20261203000001) matches within the partner through the
+        // trigram index, which a LIKE here could not use under the partner's policy.
         builder
-            .push(" and (lower(c.company_name) || ' ' || lower(c.contact_name) || ' ' || lower(c.contact_email)) like ")
-            .push_bind(crate::db::like_pattern(search));
+            .push(" and c.id in (select client_search(")
+            .push_bind(partner_id)
+            .push(", ")
+            .push_bind(crate::db::like_pattern(search))
+            .push("))");
     }
 }
 

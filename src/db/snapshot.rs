@@ -1,27 +1,57 @@
 //! Figures that may lag a few seconds, computed at most once per lifetime and shared by every
 //! request: a page that adds up the whole program (the admin overview reads every partner's
-//! figures) costs one computation per lifetime, not one per view. One computation runs at a
-//! time; requests that arrive meanwhile wait for it and share its answer, so a burst of views
-//! after the lifetime ends does not start a burst of computations. A failed computation is not
-//! kept.
+//! figures) costs one computation per lifetime, not one per view.
+//!
+//! - A value younger than its lifetime is served as it is.
+//! - A value older than that but younger than twice its lifetime is still served while one
+//!   request computes the next (stale while revalidating): no view waits for a computation
+//!   once the first has finished, so a busy page's slowest views are not the ones that
+//!   happened to arrive when the lifetime ended.
+//! - With no value, or one past twice its lifetime, requests wait: one computes and the
+//!   others share its answer, so a burst of views does not start a burst of computations.
+//! - A failed computation is not kept: a stale value is served until it is too old, then the
+//!   error is the answer.
+//!
+//! Each key computes on its own: a slow key never holds up another.
 
 use std::{
     any::Any,
     collections::HashMap,
     future::Future,
-    sync::Arc,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
-use tokio::sync::Mutex;
-
-type Entry = (Instant, Arc<dyn Any + Send + Sync>);
+type Value = Arc<dyn Any + Send + Sync>;
 
 #[derive(Default)]
-pub struct Snapshots(Mutex<HashMap<&'static str, Entry>>);
+struct Slot {
+    value: Mutex<Option<(Instant, Value)>>,
+    /// Held by the one request computing this key's next value.
+    computing: tokio::sync::Mutex<()>,
+}
+
+impl Slot {
+    fn kept<T: Any + Send + Sync>(&self) -> Option<(Duration, Arc<T>)> {
+        let value = self.value.lock().ok()?;
+        let (at, value) = value.as_ref()?;
+        let value = Arc::clone(value).downcast::<T>().ok()?;
+        Some((at.elapsed(), value))
+    }
+
+    fn keep<T: Any + Send + Sync>(&self, value: Arc<T>) {
+        if let Ok(mut kept) = self.value.lock() {
+            *kept = Some((Instant::now(), value as Value));
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Snapshots(Mutex<HashMap<&'static str, Arc<Slot>>>);
 
 impl Snapshots {
-    /// The value kept under `key` if it is younger than `lifetime`, else `compute`'s.
+    /// The value kept under `key` while it is younger than `lifetime`; else, as the module
+    /// says, the value kept while another is computed, or `compute`'s.
     pub async fn get<T, E, F>(
         &self,
         key: &'static str,
@@ -30,22 +60,49 @@ impl Snapshots {
     ) -> Result<Arc<T>, E>
     where
         T: Any + Send + Sync,
+        E: std::fmt::Display,
         F: Future<Output = Result<T, E>>,
     {
-        let mut kept = self.0.lock().await;
-        if let Some((at, value)) = kept.get(key) {
-            if at.elapsed() < lifetime {
-                if let Ok(value) = Arc::clone(value).downcast::<T>() {
+        let slot = self.slot(key);
+        match slot.kept::<T>() {
+            Some((age, value)) if age < lifetime => return Ok(value),
+            Some((age, value)) if age < lifetime * 2 => {
+                // Stale: whoever takes the lock computes; everyone else serves what is kept.
+                let Ok(_computing) = slot.computing.try_lock() else {
                     return Ok(value);
-                }
+                };
+                return match compute().await {
+                    Ok(fresh) => {
+                        let fresh = Arc::new(fresh);
+                        slot.keep(Arc::clone(&fresh));
+                        Ok(fresh)
+                    }
+                    Err(e) => {
+                        tracing::warn!(key, error = %e, "snapshot not refreshed; serving the kept one");
+                        Ok(value)
+                    }
+                };
+            }
+            _ => {}
+        }
+        let _computing = slot.computing.lock().await;
+        // Whoever held the lock before may have just computed it.
+        if let Some((age, value)) = slot.kept::<T>() {
+            if age < lifetime {
+                return Ok(value);
             }
         }
-        let value = Arc::new(compute().await?);
-        kept.insert(
-            key,
-            (Instant::now(), value.clone() as Arc<dyn Any + Send + Sync>),
-        );
-        Ok(value)
+        let fresh = Arc::new(compute().await?);
+        slot.keep(Arc::clone(&fresh));
+        Ok(fresh)
+    }
+
+    fn slot(&self, key: &'static str) -> Arc<Slot> {
+        let mut slots = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Arc::clone(slots.entry(key).or_default())
     }
 }
 
@@ -58,14 +115,14 @@ mod tests {
     async fn a_value_is_computed_once_per_lifetime_and_failures_are_not_kept() {
         let snapshots = Snapshots::default();
         let runs = AtomicUsize::new(0);
-        let compute = || async { Ok::<_, ()>(runs.fetch_add(1, Ordering::SeqCst) + 1) };
+        let compute = || async { Ok::<_, &str>(runs.fetch_add(1, Ordering::SeqCst) + 1) };
         let long = Duration::from_secs(60);
         assert_eq!(*snapshots.get("k", long, compute).await.unwrap(), 1);
         assert_eq!(*snapshots.get("k", long, compute).await.unwrap(), 1, "kept");
         assert_eq!(
             *snapshots.get("k", Duration::ZERO, compute).await.unwrap(),
             2,
-            "expired"
+            "expired long ago"
         );
         let failed: Result<Arc<usize>, &str> =
             snapshots.get("other", long, || async { Err("down") }).await;
@@ -87,7 +144,7 @@ mod tests {
                 let value = snapshots
                     .get("k", Duration::from_secs(60), || async {
                         tokio::time::sleep(Duration::from_millis(20)).await;
-                        Ok::<_, ()>(runs.fetch_add(1, Ordering::SeqCst))
+                        Ok::<_, &str>(runs.fetch_add(1, Ordering::SeqCst))
                     })
                     .await
                     .unwrap();
@@ -98,5 +155,84 @@ mod tests {
             assert_eq!(view.await.unwrap(), 0);
         }
         assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_stale_value_is_served_while_one_request_computes_the_next() {
+        let snapshots = Arc::new(Snapshots::default());
+        let lifetime = Duration::from_millis(200);
+        let first = snapshots.get("k", lifetime, || async { Ok::<_, &str>(1) });
+        assert_eq!(*first.await.unwrap(), 1);
+        tokio::time::sleep(Duration::from_millis(250)).await;
+
+        let (started, release) = (
+            Arc::new(tokio::sync::Notify::new()),
+            Arc::new(tokio::sync::Notify::new()),
+        );
+        let refresher = {
+            let (snapshots, started, release) =
+                (snapshots.clone(), started.clone(), release.clone());
+            tokio::spawn(async move {
+                let value = snapshots
+                    .get("k", lifetime, || async move {
+                        started.notify_one();
+                        release.notified().await;
+                        Ok::<_, &str>(2)
+                    })
+                    .await
+                    .unwrap();
+                *value
+            })
+        };
+        started.notified().await;
+        // While the next value is computed, others get the stale one at once and compute
+        // nothing themselves.
+        let other = snapshots.get::<i32, &str, _>("k", lifetime, || async {
+            unreachable!("a second computation")
+        });
+        assert_eq!(*other.await.unwrap(), 1);
+        release.notify_one();
+        assert_eq!(refresher.await.unwrap(), 2);
+        let after = snapshots.get("k", lifetime, || async { Ok::<_, &str>(3) });
+        assert_eq!(*after.await.unwrap(), 2, "the new value is kept");
+
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let failed = snapshots.get::<i32, _, _>("k", lifetime, || async { Err("down") });
+        assert_eq!(
+            *failed.await.unwrap(),
+            2,
+            "a failed refresh serves the kept value"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_slow_key_does_not_hold_up_another() {
+        let snapshots = Arc::new(Snapshots::default());
+        let (started, release) = (
+            Arc::new(tokio::sync::Notify::new()),
+            Arc::new(tokio::sync::Notify::new()),
+        );
+        let slow = {
+            let (snapshots, started, release) =
+                (snapshots.clone(), started.clone(), release.clone());
+            tokio::spawn(async move {
+                let value = snapshots
+                    .get("slow", Duration::from_secs(60), || async move {
+                        started.notify_one();
+                        release.notified().await;
+                        Ok::<_, &str>(1)
+                    })
+                    .await;
+                *value.unwrap()
+            })
+        };
+        started.notified().await;
+        let fast = snapshots.get("fast", Duration::from_secs(60), || async {
+            Ok::<_, &str>(2)
+        });
+        let fast = tokio::time::timeout(Duration::from_secs(5), fast).await;
+        assert_eq!(*fast.expect("not held up").unwrap(), 2);
+        release.notify_one();
+        assert_eq!(slow.await.unwrap(), 1);
     }
 }

@@ -97,6 +97,87 @@ async fn the_app_role_sees_only_the_partner_it_is_set_to(
     assert!(count(&mut db, "select count(*) from partners").await >= 3);
 }
 
+/// How many of `partner`'s clients client_search finds for everyone ('%').
+async fn found(db: &mut PgConnection, partner: Uuid) -> i64 {
+    sqlx::query_scalar("select count(*) from client_search($1, '%')")
+        .bind(partner)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn client_search_states_the_tenant_rule_itself(_: PgPoolOptions, connect: PgConnectOptions) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let northwind = partner(&app, "northwind").await;
+    let contoso = partner(&app, "contoso").await;
+    let mut db = as_app_role(&app).await;
+    let all_of = |partner: Uuid| {
+        sqlx::query_scalar::<_, i64>("select count(*) from clients where partner_id = $1")
+            .bind(partner)
+            .fetch_one(&app.pool)
+    };
+    let (northwinds, contosos) = (
+        all_of(northwind).await.unwrap(),
+        all_of(contoso).await.unwrap(),
+    );
+    assert!(northwinds > 0 && contosos > 0);
+
+    // The function reads past the policies (as its own role), so it must refuse by itself:
+    // nothing set, nothing found; a partner's scope finds its own clients and no other's.
+    assert_eq!(found(&mut db, northwind).await, 0);
+    scope::apply(&mut db, Scope::Partner(northwind))
+        .await
+        .unwrap();
+    assert_eq!(found(&mut db, northwind).await, northwinds);
+    assert_eq!(
+        found(&mut db, contoso).await,
+        0,
+        "Contoso's clients stay hidden"
+    );
+    let name: String = sqlx::query_scalar(
+        "select lower(company_name) from clients where partner_id = $1 order by company_name limit 1",
+    )
+    .bind(northwind)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let narrowed: i64 = sqlx::query_scalar("select count(*) from client_search($1, $2)")
+        .bind(northwind)
+        .bind(format!("%{name}%"))
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert!(
+        narrowed >= 1 && narrowed < northwinds,
+        "the pattern filters: {narrowed}"
+    );
+    // Admins and system work: any partner.
+    scope::apply(&mut db, Scope::All).await.unwrap();
+    assert_eq!(found(&mut db, contoso).await, contosos);
+    // Only the request roles may call it, and it reads nothing but the clients' search columns.
+    let owner_of: String = sqlx::query_scalar(
+        "select proowner::regrole::text from pg_proc where proname = 'client_search'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(owner_of, "portal_search");
+    let reads_partners: bool =
+        sqlx::query_scalar("select has_table_privilege('portal_search', 'partners', 'select')")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(!reads_partners);
+    let public_may_call: bool = sqlx::query_scalar(
+        "select has_function_privilege('public', 'client_search(uuid, text)', 'execute')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(!public_may_call);
+}
+
 #[sqlx::test]
 async fn the_app_role_cannot_change_the_audit_log_or_closed_statements(
     _: PgPoolOptions,

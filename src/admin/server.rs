@@ -24,7 +24,8 @@ pub async fn list_partners(position: Option<Position>) -> Result<PartnerPage, Ap
 #[cfg(feature = "ssr")]
 const PAYOUTS_SHOWN: i64 = 25;
 
-/// How long the program overview's totals, leaderboard and payouts due may lag.
+/// How long the program overview's totals, leaderboards and payouts due are fresh; they may lag
+/// twice that while one view recomputes them (see `db::snapshot`).
 #[cfg(feature = "ssr")]
 const LEADERBOARD_LIFETIME: std::time::Duration = std::time::Duration::from_secs(5);
 

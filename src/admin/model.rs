@@ -30,18 +30,13 @@ pub struct PartnerPage {
 /// The admin's program overview.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramOverview {
-    pub mrr: rust_decimal::Decimal,
-    pub mrr_last_month: rust_decimal::Decimal,
-    pub partners_by_tier: Vec<(Tier, i64)>,
-    pub top_by_mrr: Vec<LeaderRow>,
-    pub top_by_growth: Vec<LeaderRow>,
+    /// Added up over every partner, a few seconds old at most (see `ProgramTotals`).
+    #[serde(flatten)]
+    pub totals: ProgramTotals,
     /// Unpaid payouts due within 30 days (overdue ones included), soonest first.
     pub payouts_due: Vec<crate::commissions::model::Payout>,
     /// More are due than the overview shows.
     pub more_payouts_due: bool,
-    /// All unpaid payouts due within 30 days: how many, and their sum.
-    pub due_count: i64,
-    pub due_total: rust_decimal::Decimal,
 }
 
 /// One partner on the leaderboard.
@@ -66,13 +61,14 @@ impl LeaderRow {
 
 /// What the overview adds up over every partner: computed once per snapshot for all views,
 /// not on each view (5,000 partners' rows, two sorts).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramTotals {
     pub mrr: rust_decimal::Decimal,
     pub mrr_last_month: rust_decimal::Decimal,
     pub partners_by_tier: Vec<(Tier, i64)>,
     pub top_by_mrr: Vec<LeaderRow>,
     pub top_by_growth: Vec<LeaderRow>,
+    /// All unpaid payouts due within 30 days: how many, and their sum.
     pub due_count: i64,
     pub due_total: rust_decimal::Decimal,
 }

@@ -30,10 +30,14 @@ pub fn AdminHomePage() -> impl IntoView {
 
 #[component]
 fn OverviewView(overview: ProgramOverview) -> impl IntoView {
-    let growth = crate::commissions::model::growth_percent(overview.mrr_last_month, overview.mrr)
-        .map(|g| format!("{g}% against last month's close"))
-        .unwrap_or_else(|| "No MRR at last month's close".into());
+    let growth = crate::commissions::model::growth_percent(
+        overview.totals.mrr_last_month,
+        overview.totals.mrr,
+    )
+    .map(|g| format!("{g}% against last month's close"))
+    .unwrap_or_else(|| "No MRR at last month's close".into());
     let tiers = overview
+        .totals
         .partners_by_tier
         .iter()
         .map(|(tier, n)| {
@@ -81,20 +85,20 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
         <section class="cards" aria-label="Program">
             <article class="card">
                 <h2 class="card-label">"Program MRR"</h2>
-                <p class="card-value" data-testid="program-mrr">{money(overview.mrr)}</p>
+                <p class="card-value" data-testid="program-mrr">{money(overview.totals.mrr)}</p>
                 <p class="card-note">{growth}</p>
             </article>
             <article class="card">
                 <h2 class="card-label">"Payouts due in 30 days"</h2>
-                <p class="card-value">{money(overview.due_total)}</p>
-                <p class="card-note">{count(overview.due_count)} " payouts"</p>
+                <p class="card-value">{money(overview.totals.due_total)}</p>
+                <p class="card-note">{count(overview.totals.due_count)} " payouts"</p>
             </article>
             {tiers}
         </section>
         <div class="two-columns">
-            <Leaderboard title="Top partners by MRR" id="top-mrr" rows=overview.top_by_mrr.clone()
+            <Leaderboard title="Top partners by MRR" id="top-mrr" rows=overview.totals.top_by_mrr.clone()
                 empty="No partner has MRR yet." />
-            <Leaderboard title="Top partners by MRR growth" id="top-growth" rows=overview.top_by_growth.clone()
+            <Leaderboard title="Top partners by MRR growth" id="top-growth" rows=overview.totals.top_by_growth.clone()
                 empty="No partner's MRR grew since last month's close." />
         </div>
         <section aria-labelledby="due-title">

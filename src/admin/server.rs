@@ -63,14 +63,8 @@ pub async fn get_program_overview() -> Result<ProgramOverview, AppError> {
     )
     .await?;
     Ok(ProgramOverview {
-        mrr: totals.mrr,
-        mrr_last_month: totals.mrr_last_month,
-        partners_by_tier: totals.partners_by_tier.clone(),
-        top_by_mrr: totals.top_by_mrr.clone(),
-        top_by_growth: totals.top_by_growth.clone(),
+        totals: ProgramTotals::clone(&totals),
         payouts_due,
         more_payouts_due: more.next.is_some(),
-        due_count: totals.due_count,
-        due_total: totals.due_total,
     })
 }

@@ -39,10 +39,17 @@ impl Slot {
         Some((at.elapsed(), value))
     }
 
-    fn keep<T: Any + Send + Sync>(&self, value: Arc<T>) {
+    /// Computes the value and keeps it (called with `computing` held).
+    async fn refresh<T, E, F>(&self, compute: impl FnOnce() -> F) -> Result<Arc<T>, E>
+    where
+        T: Any + Send + Sync,
+        F: Future<Output = Result<T, E>>,
+    {
+        let fresh = Arc::new(compute().await?);
         if let Ok(mut kept) = self.value.lock() {
-            *kept = Some((Instant::now(), value as Value));
+            *kept = Some((Instant::now(), Arc::clone(&fresh) as Value));
         }
+        Ok(fresh)
     }
 }
 
@@ -71,17 +78,10 @@ impl Snapshots {
                 let Ok(_computing) = slot.computing.try_lock() else {
                     return Ok(value);
                 };
-                return match compute().await {
-                    Ok(fresh) => {
-                        let fresh = Arc::new(fresh);
-                        slot.keep(Arc::clone(&fresh));
-                        Ok(fresh)
-                    }
-                    Err(e) => {
-                        tracing::warn!(key, error = %e, "snapshot not refreshed; serving the kept one");
-                        Ok(value)
-                    }
-                };
+                return slot.refresh(compute).await.or_else(|e| {
+                    tracing::warn!(key, error = %e, "snapshot not refreshed; serving the kept one");
+                    Ok(value)
+                });
             }
             _ => {}
         }
@@ -92,9 +92,7 @@ impl Snapshots {
                 return Ok(value);
             }
         }
-        let fresh = Arc::new(compute().await?);
-        slot.keep(Arc::clone(&fresh));
-        Ok(fresh)
+        slot.refresh(compute).await
     }
 
     fn slot(&self, key: &'static str) -> Arc<Slot> {
@@ -157,6 +155,36 @@ mod tests {
         assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
 
+    /// A request that computes `value` for `key` and holds the computation until released;
+    /// returns once the computation has started.
+    async fn computing(
+        snapshots: &Arc<Snapshots>,
+        key: &'static str,
+        lifetime: Duration,
+        value: i32,
+    ) -> (tokio::task::JoinHandle<i32>, Arc<tokio::sync::Notify>) {
+        let (started, release) = (
+            Arc::new(tokio::sync::Notify::new()),
+            Arc::new(tokio::sync::Notify::new()),
+        );
+        let request = {
+            let (snapshots, started, release) =
+                (snapshots.clone(), started.clone(), release.clone());
+            tokio::spawn(async move {
+                let value = snapshots
+                    .get(key, lifetime, || async move {
+                        started.notify_one();
+                        release.notified().await;
+                        Ok::<_, &str>(value)
+                    })
+                    .await;
+                *value.unwrap()
+            })
+        };
+        started.notified().await;
+        (request, release)
+    }
+
     #[tokio::test]
     async fn a_stale_value_is_served_while_one_request_computes_the_next() {
         let snapshots = Arc::new(Snapshots::default());
@@ -165,26 +193,7 @@ mod tests {
         assert_eq!(*first.await.unwrap(), 1);
         tokio::time::sleep(Duration::from_millis(250)).await;
 
-        let (started, release) = (
-            Arc::new(tokio::sync::Notify::new()),
-            Arc::new(tokio::sync::Notify::new()),
-        );
-        let refresher = {
-            let (snapshots, started, release) =
-                (snapshots.clone(), started.clone(), release.clone());
-            tokio::spawn(async move {
-                let value = snapshots
-                    .get("k", lifetime, || async move {
-                        started.notify_one();
-                        release.notified().await;
-                        Ok::<_, &str>(2)
-                    })
-                    .await
-                    .unwrap();
-                *value
-            })
-        };
-        started.notified().await;
+        let (refresher, release) = computing(&snapshots, "k", lifetime, 2).await;
         // While the next value is computed, others get the stale one at once and compute
         // nothing themselves.
         let other = snapshots.get::<i32, &str, _>("k", lifetime, || async {
@@ -208,25 +217,7 @@ mod tests {
     #[tokio::test]
     async fn a_slow_key_does_not_hold_up_another() {
         let snapshots = Arc::new(Snapshots::default());
-        let (started, release) = (
-            Arc::new(tokio::sync::Notify::new()),
-            Arc::new(tokio::sync::Notify::new()),
-        );
-        let slow = {
-            let (snapshots, started, release) =
-                (snapshots.clone(), started.clone(), release.clone());
-            tokio::spawn(async move {
-                let value = snapshots
-                    .get("slow", Duration::from_secs(60), || async move {
-                        started.notify_one();
-                        release.notified().await;
-                        Ok::<_, &str>(1)
-                    })
-                    .await;
-                *value.unwrap()
-            })
-        };
-        started.notified().await;
+        let (slow, release) = computing(&snapshots, "slow", Duration::from_secs(60), 1).await;
         let fast = snapshots.get("fast", Duration::from_secs(60), || async {
             Ok::<_, &str>(2)
         });

@@ -135,7 +135,7 @@ async fn stream_rows(
          pl.monthly_price as list_price, c.custom_price, c.billing_owned_by_reseller, c.status, c.region, c.created_at \
          from clients c join plans pl on pl.code = c.plan",
     );
-    super::queries::filters(&mut builder, partner_id, query);
+    super::queries::filters_with_search(&mut builder, partner_id, query);
     builder.push(" order by lower(c.company_name), c.id");
     // One transaction with the exports' longer time limit.
     let mut tx = pool.begin().await?;

@@ -83,28 +83,53 @@ pub async fn find(
     }))
 }
 
-/// Filters shared by the page and its total, always starting with the partner.
-pub fn filters<'a>(
+/// What the list reads: the partner's clients, or, for a search, the clients that
+/// `client_search` (migration 20261204000001) finds. It states the tenant rule itself and
+/// matches through the partner-and-trigram index, which a LIKE here could not use under the
+/// partner's policy. Both have the columns the page, its filters and its sort keys name.
+fn push_source<'a>(
+    builder: &mut QueryBuilder<'a, Postgres>,
+    partner_id: Uuid,
+    query: &ClientQuery,
+) {
+    match &query.search {
+        Some(search) => builder
+            .push(" from client_search(")
+            .push_bind(partner_id)
+            .push(", ")
+            .push_bind(crate::db::like_pattern(search))
+            .push(") c"),
+        None => builder.push(" from clients c"),
+    };
+}
+
+/// The list's filters for a query that reads `clients c` itself (the CSV export, which needs
+/// columns the search does not return): the search as a filter on the clients it finds.
+pub fn filters_with_search<'a>(
     builder: &mut QueryBuilder<'a, Postgres>,
     partner_id: Uuid,
     query: &'a ClientQuery,
 ) {
+    filters(builder, partner_id, query);
+    if let Some(search) = &query.search {
+        builder
+            .push(" and c.id in (select s.id from client_search(")
+            .push_bind(partner_id)
+            .push(", ")
+            .push_bind(crate::db::like_pattern(search))
+            .push(") s)");
+    }
+}
+
+/// Filters shared by the page and its total, always starting with the partner; the search
+/// is the source's (see [`push_source`]).
+fn filters<'a>(builder: &mut QueryBuilder<'a, Postgres>, partner_id: Uuid, query: &'a ClientQuery) {
     builder.push(" where c.partner_id = ").push_bind(partner_id);
     if let Some(status) = query.status {
         builder.push(" and c.status = ").push_bind(status);
     }
     if let Some(plan) = &query.plan {
         builder.push(" and c.plan = ").push_bind(plan);
-    }
-    if let Some(search) = &query.search {
-        // client_search (migration 20261203000001) matches within the partner through the
-        // trigram index, which a LIKE here could not use under the partner's policy.
-        builder
-            .push(" and c.id in (select client_search(")
-            .push_bind(partner_id)
-            .push(", ")
-            .push_bind(crate::db::like_pattern(search))
-            .push("))");
     }
 }
 
@@ -136,14 +161,25 @@ pub async fn list(
     let key = SortKey::new(key, query.descending);
     let mut page = QueryBuilder::new(format!(
         "select c.id, c.company_name, c.contact_name, c.contact_email, pl.name as plan_name, \
-         c.sort_price as price, c.status, {} as page_key \
-         from clients c join plans pl on pl.code = c.plan",
+         c.sort_price as price, c.status, {} as page_key",
         key.select()
     ));
-    filters(&mut page, partner_id, query);
+    if query.search.is_some() {
+        // A search is answered once per view: its matches are counted (a window over them
+        // all, before the page's bound) and sorted in the statement that reads the page.
+        page.push(", c.matches from (select c.*, count(*) over () as matches");
+        push_source(&mut page, partner_id, query);
+        filters(&mut page, partner_id, query);
+        page.push(") c join plans pl on pl.code = c.plan where true");
+    } else {
+        push_source(&mut page, partner_id, query);
+        page.push(" join plans pl on pl.code = c.plan");
+        filters(&mut page, partner_id, query);
+    }
     key.push_bound(&mut page, &query.position);
     key.push_order(&mut page, &query.position, PAGE_SIZE);
     let rows = page.build_query_as::<ListRow>().fetch_all(pool).await?;
+    let matches = rows.first().and_then(|r| r.matches);
     let (rows, links) = key.finish(
         rows.into_iter()
             .map(|r| {
@@ -154,7 +190,12 @@ pub async fn list(
         &query.position,
         PAGE_SIZE,
     );
-    Ok((rows, links, total(pool, partner_id, query).await?))
+    let total = match matches {
+        Some(n) => Total::bounded(n, COUNT_BOUND),
+        // No search, or a search whose page is empty (a cursor past its end): counted apart.
+        None => total(pool, partner_id, query).await?,
+    };
+    Ok((rows, links, total))
 }
 
 /// How many clients match: from the partner's figures when only the status filters (exact,
@@ -181,7 +222,8 @@ async fn total(pool: &PgPool, partner_id: Uuid, query: &ClientQuery) -> sqlx::Re
             Some(SubscriptionStatus::Canceled) => all - open,
         }));
     }
-    let mut count = QueryBuilder::new("select count(*) from (select 1 from clients c");
+    let mut count = QueryBuilder::new("select count(*) from (select 1");
+    push_source(&mut count, partner_id, query);
     filters(&mut count, partner_id, query);
     count
         .push(" limit ")
@@ -201,6 +243,9 @@ struct ListRow {
     price: Decimal,
     status: SubscriptionStatus,
     page_key: Vec<String>,
+    /// How many clients the search matched (searches only).
+    #[sqlx(default)]
+    matches: Option<i64>,
 }
 
 impl From<ListRow> for ClientRow {

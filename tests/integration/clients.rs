@@ -506,6 +506,31 @@ async fn the_list_filters_searches_sorts_and_shows_headroom(
     assert_eq!(suspended["total"]["Exact"], 2);
     let search = list(vec![("query[search]", "FABRIKAM")]).await;
     assert_eq!(search["rows"][0]["company_name"], "Fabrikam");
+    assert_eq!(search["total"]["Exact"], 1);
+    // A search's total counts every match, whichever page is shown ("." is in every address).
+    let everyone = list(vec![("query[search]", ".")]).await;
+    assert_eq!(everyone["total"]["Exact"], 30);
+    assert_eq!(everyone["rows"].as_array().unwrap().len(), 25);
+    let rest = Box::leak(
+        everyone["links"]["next"]
+            .as_str()
+            .unwrap()
+            .to_string()
+            .into_boxed_str(),
+    );
+    let rest = list(vec![("query[search]", "."), ("query[position]", rest)]).await;
+    assert_eq!(rest["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(rest["total"]["Exact"], 30);
+    let suspended_found = list(vec![("query[search]", "."), ("query[status]", "Suspended")]).await;
+    assert_eq!(suspended_found["total"]["Exact"], 2);
+    // A page past the search's last match is empty, and still says how many there are.
+    let past = list(vec![
+        ("query[search]", "FABRIKAM"),
+        ("query[position]", next),
+    ])
+    .await;
+    assert_eq!(past["rows"].as_array().unwrap().len(), 0);
+    assert_eq!(past["total"]["Exact"], 1);
     let by_price = list(vec![
         ("query[sort]", "Price"),
         ("query[descending]", "true"),

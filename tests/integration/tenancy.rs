@@ -155,7 +155,7 @@ async fn client_search_states_the_tenant_rule_itself(_: PgPoolOptions, connect: 
     // Admins and system work: any partner.
     scope::apply(&mut db, Scope::All).await.unwrap();
     assert_eq!(found(&mut db, contoso).await, contosos);
-    // Only the request roles may call it, and it reads nothing but the clients' search columns.
+    // Only the request roles may call it, and it reads nothing but the clients' listed columns.
     let owner_of: String = sqlx::query_scalar(
         "select proowner::regrole::text from pg_proc where proname = 'client_search'",
     )
@@ -169,6 +169,13 @@ async fn client_search_states_the_tenant_rule_itself(_: PgPoolOptions, connect: 
             .await
             .unwrap();
     assert!(!reads_partners);
+    let reads_prices: bool = sqlx::query_scalar(
+        "select has_column_privilege('portal_search', 'clients', 'custom_price', 'select')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(!reads_prices, "only the columns the list shows");
     let public_may_call: bool = sqlx::query_scalar(
         "select has_function_privilege('public', 'client_search(uuid, text)', 'execute')",
     )

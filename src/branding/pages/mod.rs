@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::branding::{
-    model::{AssetKind, BrandInput, BrandingEditor, VENDOR_COLORS},
+    model::{AssetKind, AssetRow, BrandInput, BrandingEditor, CheckedCss, VENDOR_COLORS},
     server::{
         check_css, get_branding, PublishBranding, RestoreBranding, SaveBranding, SetCustomDomain,
         VerifyCustomDomain,
@@ -192,55 +192,9 @@ fn Editor(editor: BrandingEditor, actions: Actions) -> impl IntoView {
                 >
                     <h2 id="brand-form-title">"Look and content"</h2>
                     <FormErrorSummary error=save_error />
-                    <fieldset>
-                        <legend>"Colors"</legend>
-                        {VENDOR_COLORS.iter().map(|(field, _)| view! { <ColorField field form error=save_error /> }).collect_view()}
-                    </fieldset>
-                    <fieldset>
-                        <legend>"Images"</legend>
-                        {AssetKind::ALL.into_iter().map(|kind| view! { <ImageField kind form assets=assets.get_value() error=save_error /> }).collect_view()}
-                    </fieldset>
-                    <fieldset>
-                        <legend>"Content"</legend>
-                        <TextField field="company_name" label="Company name" kind="text" form error=save_error />
-                        <TextField field="support_email" label="Support e-mail" kind="email" form error=save_error />
-                        <TextField field="support_phone" label="Support phone" kind="tel" form error=save_error />
-                        <TextField field="terms_url" label="Terms URL" kind="url" form error=save_error />
-                        <TextField field="privacy_url" label="Privacy URL" kind="url" form error=save_error />
-                    </fieldset>
-                    <fieldset>
-                        <legend>"Custom CSS"</legend>
-                        {if custom_css_allowed {
-                            view! {
-                                <p class="field-help" id="custom_css-help">
-                                    "Applies inside your clients' portal only. It is rebuilt from what is allowed: no @import, no fonts from elsewhere, and url() only for images you uploaded."
-                                </p>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <p class="field-help" id="custom_css-help" data-testid="css-locked">
-                                    "Custom CSS is part of the Platinum tier (50 active clients)."
-                                </p>
-                            }.into_any()
-                        }}
-                        <div class="field">
-                            <label for="custom_css">"Stylesheet"</label>
-                            <textarea
-                                id="custom_css"
-                                name="input[custom_css]"
-                                rows="8"
-                                spellcheck="false"
-                                class="code"
-                                aria-describedby="custom_css-help"
-                                readonly=!custom_css_allowed
-                                prop:value=move || form.with(|f| f.custom_css.clone())
-                                on:input=move |ev| form.update(|f| f.custom_css = event_target_value(&ev))
-                                on:change=move |ev| { check.dispatch(event_target_value(&ev)); }
-                            >{form.with_untracked(|f| f.custom_css.clone())}</textarea>
-                            {move || field_error(save_error.get(), "custom_css")}
-                        </div>
-                        <CssRemovals css />
-                    </fieldset>
+                    <ColorsAndImages form assets error=save_error />
+                    <ContentFields form error=save_error />
+                    <CssFields form allowed=custom_css_allowed check css error=save_error />
                     <div class="form-actions">
                         <button type="submit" class="button" disabled=move || actions.save.pending().get()>"Save draft"</button>
                         <button type="submit" class="button button-quiet" name="preview" value="1"
@@ -263,4 +217,85 @@ fn Editor(editor: BrandingEditor, actions: Actions) -> impl IntoView {
         </section>
         <DomainSection domain=editor.domain.clone() actions />
     }
+    .into_any()
+}
+
+// The form's sections are components of their own, each returning an `AnyView`: one view
+// holding them all compiled to one 53 KB function of WebAssembly (its nested types are
+// expanded for every step of rendering and hydrating), and the branding page passed its
+// 600 KB budget.
+
+#[component]
+fn ColorsAndImages(
+    form: RwSignal<BrandInput>,
+    assets: StoredValue<Vec<AssetRow>>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>"Colors"</legend>
+            {VENDOR_COLORS.iter().map(|(field, _)| view! { <ColorField field form error /> }).collect_view()}
+        </fieldset>
+        <fieldset>
+            <legend>"Images"</legend>
+            {AssetKind::ALL.into_iter().map(|kind| view! { <ImageField kind form assets=assets.get_value() error /> }).collect_view()}
+        </fieldset>
+    }
+    .into_any()
+}
+
+#[component]
+fn ContentFields(form: RwSignal<BrandInput>, error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>"Content"</legend>
+            <TextField field="company_name" label="Company name" kind="text" form error />
+            <TextField field="support_email" label="Support e-mail" kind="email" form error />
+            <TextField field="support_phone" label="Support phone" kind="tel" form error />
+            <TextField field="terms_url" label="Terms URL" kind="url" form error />
+            <TextField field="privacy_url" label="Privacy URL" kind="url" form error />
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// The stylesheet: read-only below Platinum; with JavaScript, checked on the server each
+/// time the partner leaves the field.
+#[component]
+fn CssFields(
+    form: RwSignal<BrandInput>,
+    allowed: bool,
+    check: Action<String, Result<CheckedCss, AppError>>,
+    css: Signal<CheckedCss>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let help = if allowed {
+        "Applies inside your clients' portal only. It is rebuilt from what is allowed: no @import, no fonts from elsewhere, and url() only for images you uploaded."
+    } else {
+        "Custom CSS is part of the Platinum tier (50 active clients)."
+    };
+    view! {
+        <fieldset>
+            <legend>"Custom CSS"</legend>
+            <p class="field-help" id="custom_css-help" data-testid=(!allowed).then_some("css-locked")>{help}</p>
+            <div class="field">
+                <label for="custom_css">"Stylesheet"</label>
+                <textarea
+                    id="custom_css"
+                    name="input[custom_css]"
+                    rows="8"
+                    spellcheck="false"
+                    class="code"
+                    aria-describedby="custom_css-help"
+                    readonly=!allowed
+                    prop:value=move || form.with(|f| f.custom_css.clone())
+                    on:input=move |ev| form.update(|f| f.custom_css = event_target_value(&ev))
+                    on:change=move |ev| { check.dispatch(event_target_value(&ev)); }
+                >{form.with_untracked(|f| f.custom_css.clone())}</textarea>
+                {move || field_error(error.get(), "custom_css")}
+            </div>
+            <CssRemovals css />
+        </fieldset>
+    }
+    .into_any()
 }

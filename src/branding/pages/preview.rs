@@ -95,7 +95,7 @@ pub(super) fn BrandPreview(
                 </div>
             </div>
         </div>
-    }
+    }    .into_any()
 }
 
 #[component]

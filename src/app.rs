@@ -104,6 +104,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/apply") view={Lazy::<lazy::Apply>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/apply/thanks") view={Lazy::<lazy::ApplyThanks>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view={Lazy::<lazy::Invite>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/account") view={Lazy::<lazy::Account>::new()} ssr=SsrMode::Async />
                 <ParentRoute
                     path=path!("/admin")
                     view=Outlet

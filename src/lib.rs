@@ -4,6 +4,7 @@
 //! pages; `http`, `db` and `demo` are the server's own.
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod admin;
 pub mod app;
 pub mod applications;

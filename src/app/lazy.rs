@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use crate::{
+    account::pages::AccountPage,
     admin::pages::{AdminHomePage, AdminPartnersPage},
     applications::pages::{
         ApplicationDetailPage, ApplicationQueuePage, ApplicationStatsPage, ApplyPage,
@@ -213,3 +214,11 @@ fn client_portal(page: PortalPage) -> AnyView {
 lazy_page!(#[doc = "`/app`"] ClientHome => client_portal(PortalPage::Home), __preload_client_portal);
 lazy_page!(#[doc = "`/app/users`"] AccountUsers => client_portal(PortalPage::Users), __preload_client_portal);
 lazy_page!(#[doc = "`/app/support-access`"] SupportAccess => client_portal(PortalPage::SupportAccess), __preload_client_portal);
+
+/// `/account`: anyone's own details and password.
+#[lazy]
+fn account_pages() -> AnyView {
+    view! { <AccountPage /> }.into_any()
+}
+
+lazy_page!(#[doc = "`/account`"] Account => account_pages(), __preload_account_pages);

@@ -47,6 +47,8 @@ pub enum Action {
     CustomDomainSet,
     CustomDomainVerified,
     CustomDomainCheckFailed,
+    ProfileUpdated,
+    PasswordChanged,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -63,7 +65,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 39] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -101,6 +103,8 @@ impl Action {
         Action::CustomDomainSet,
         Action::CustomDomainVerified,
         Action::CustomDomainCheckFailed,
+        Action::ProfileUpdated,
+        Action::PasswordChanged,
     ];
 
     /// The name stored in the log.
@@ -143,6 +147,8 @@ impl Action {
             Action::CustomDomainSet => "branding.domain_set",
             Action::CustomDomainVerified => "branding.domain_verified",
             Action::CustomDomainCheckFailed => "branding.domain_check_failed",
+            Action::ProfileUpdated => "account.profile_updated",
+            Action::PasswordChanged => "account.password_changed",
         }
     }
 
@@ -191,6 +197,8 @@ impl Action {
             Action::CustomDomainSet => "Set the custom domain",
             Action::CustomDomainVerified => "Verified the custom domain",
             Action::CustomDomainCheckFailed => "A custom domain check failed",
+            Action::ProfileUpdated => "Changed their display name",
+            Action::PasswordChanged => "Changed their password",
         }
     }
 
@@ -234,6 +242,8 @@ impl Action {
             Action::CustomDomainSet => Audience::Branding,
             Action::CustomDomainVerified => Audience::Branding,
             Action::CustomDomainCheckFailed => Audience::Branding,
+            Action::ProfileUpdated => Audience::Admins,
+            Action::PasswordChanged => Audience::Admins,
         }
     }
 

@@ -111,14 +111,17 @@ pub async fn principal_of(
     let Some(user_id) = session.get::<Uuid>(SESSION_USER_ID).await? else {
         return Ok(None);
     };
+    // A session signed in before its user's sessions were ended stands for nobody.
+    let signed_in_at = super::acting::signed_in_at(session).await?;
     if let Some(acting) = super::acting::acting(session).await? {
-        let mut client = queries::load_principal(pool, acting.acting_user_id).await?;
+        // The session is the reseller member's (the impersonation layer checked it).
+        let mut client = queries::load_principal(pool, acting.acting_user_id, None).await?;
         if let Some(client) = client.as_mut() {
             client.acting = Some(acting.into_acting());
             return Ok(Some(client.clone()));
         }
     }
-    Ok(queries::load_principal(pool, user_id).await?)
+    Ok(queries::load_principal(pool, user_id, signed_in_at).await?)
 }
 
 /// Returns the caller if they hold `perm`: `Unauthorized` when nobody is signed in,

@@ -1,5 +1,6 @@
 //! SQL for signing in and for loading the signed-in principal.
 
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -25,8 +26,13 @@ pub async fn find_login_account(pool: &PgPool, email: &str) -> sqlx::Result<Opti
 }
 
 /// The principal for `user_id`, read fresh (role, partner status) on every call. `None` for
-/// unknown or disabled users and for users with no role anywhere.
-pub async fn load_principal(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option<Principal>> {
+/// unknown or disabled users, for users with no role anywhere, and, given when a session
+/// signed in, when the user's sessions were ended after that (`users.sessions_ended_at`).
+pub async fn load_principal(
+    pool: &PgPool,
+    user_id: Uuid,
+    session_signed_in_at: Option<DateTime<Utc>>,
+) -> sqlx::Result<Option<Principal>> {
     let row = sqlx::query!(
         r#"select u.id, u.email, u.display_name, u.is_admin,
                   u.disabled_at is not null as "disabled!",
@@ -43,8 +49,11 @@ pub async fn load_principal(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option
            left join partners p on p.id = pm.partner_id
            left join client_users cu on cu.user_id = u.id
            left join clients c on c.id = cu.client_id and c.partner_id = cu.partner_id
-           where u.id = $1"#,
-        user_id
+           where u.id = $1
+             and ($2::text is null or u.sessions_ended_at is null
+                  or u.sessions_ended_at <= $2::text::timestamptz)"#,
+        user_id,
+        session_signed_in_at.map(crate::db::timestamp_param)
     )
     .fetch_optional(pool)
     .await?;

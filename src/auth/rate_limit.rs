@@ -49,6 +49,16 @@ pub const INVITATION_ACCEPT: Limit = Limit {
     message: "Too many attempts from your network. Please wait {wait} and try again.",
 };
 
+/// Wrong current passwords per account when changing it: an open session is not a way to
+/// guess the password (the window doubles each time one ends over the limit).
+pub const PASSWORD_CHANGE: Limit = Limit {
+    name: "password-change",
+    max: 5,
+    window_secs: 15 * 60,
+    cap_secs: 24 * 60 * 60,
+    message: "Too many attempts at your current password. Please wait {wait} and try again.",
+};
+
 /// Applications accepted per address and hour (a form sent back with errors is not counted).
 pub const APPLY: Limit = Limit {
     name: "apply",

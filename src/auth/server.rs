@@ -59,7 +59,7 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
     let stored_hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let password_ok = verify_password(password, stored_hash).await?;
     let principal = match &account {
-        Some(a) if password_ok && !a.disabled => queries::load_principal(&pool, a.id).await?,
+        Some(a) if password_ok && !a.disabled => queries::load_principal(&pool, a.id, None).await?,
         _ => None,
     };
     // On a partner's custom domain only its client users sign in; anyone else is answered

@@ -14,7 +14,7 @@ use super::guard::principal_of;
 use crate::state::AppState;
 
 /// The areas that need a signed-in user.
-const AREAS: [&str; 3] = ["/admin", "/partner", "/app"];
+const AREAS: [&str; 4] = ["/admin", "/partner", "/app", "/account"];
 
 pub fn is_protected(path: &str) -> bool {
     AREAS.iter().any(|area| {
@@ -66,6 +66,7 @@ mod tests {
             "/partner/clients/x",
             "/app",
             "/app/users",
+            "/account",
         ] {
             assert!(is_protected(path), "{path}");
         }
@@ -75,6 +76,7 @@ mod tests {
             "/apply",
             "/application",
             "/apps",
+            "/accounts",
             "/partners",
             "/invite/x",
             "/pkg/app.js",

@@ -85,10 +85,22 @@ fn SignedInNav(user: Principal) -> impl IntoView {
     view! {
         <nav aria-label="Main" class="main-nav">{links}</nav>
         <div class="account">
-            <span class="account-name">
-                <strong>{user.display_name.clone()}</strong>
-                <span class="account-role">{role_line(&user)}</span>
-            </span>
+            // Your own account, except while acting as a client (it is not yours).
+            {if user.acting.is_none() {
+                view! {
+                    <a class="account-name" href="/account" title="Your account">
+                        <strong>{user.display_name.clone()}</strong>
+                        <span class="account-role">{role_line(&user)}</span>
+                    </a>
+                }.into_any()
+            } else {
+                view! {
+                    <span class="account-name">
+                        <strong>{user.display_name.clone()}</strong>
+                        <span class="account-role">{role_line(&user)}</span>
+                    </span>
+                }.into_any()
+            }}
             <ActionForm action=actions.logout>
                 <button type="submit" class="button button-quiet button-small">"Sign out"</button>
             </ActionForm>

@@ -81,7 +81,8 @@ async fn start(
             "End the current session before logging in as another client.",
         ));
     }
-    let real = load_principal(&state.pool, real_user).await?;
+    let signed_in_at = crate::auth::acting::signed_in_at(session).await?;
+    let real = load_principal(&state.pool, real_user, signed_in_at).await?;
     let Some(real) = real.filter(|r| r.has(Perm::Impersonate)) else {
         return Ok(page(
             &state.leptos_options,

@@ -71,7 +71,8 @@ pub async fn end_if_not_allowed(
     else {
         return Ok(None);
     };
-    let real = load_principal(pool, state.real_user_id).await?;
+    let signed_in_at = crate::auth::acting::signed_in_at(session).await?;
+    let real = load_principal(pool, state.real_user_id, signed_in_at).await?;
     let allowed = real
         .as_ref()
         .is_some_and(|r| r.has(Perm::Impersonate) && r.partner_id() == Some(state.partner_id));

@@ -80,7 +80,21 @@ enum Args {
     AcceptUnknownInvitation,
     /// Removing a user who is not on the account.
     RemoveUnknownUser,
+    /// A display name for the caller's own account.
+    DisplayName,
+    /// A password change with a wrong current password.
+    WrongCurrentPassword,
 }
+
+/// Everyone signed in, each for their own account; nobody anonymous.
+const EVERYONE_FOR_THEMSELVES: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 200),
+    (User(NW_OWNER), 200),
+    (User(NW_VIEWER), 200),
+    (User(CONTOSO_OWNER), 200),
+    (User(FABRIKAM_OWNER), 200),
+];
 
 /// The branding editor: the same callers as commissions (owners and managers of their own
 /// partner); Contoso (Bronze) may look at what unlocks white-label.
@@ -533,6 +547,29 @@ fn table() -> Vec<Row> {
             ],
         },
         Row {
+            endpoint: "account",
+            args: Args::None,
+            expect: EVERYONE_FOR_THEMSELVES,
+        },
+        Row {
+            endpoint: "account/profile",
+            args: Args::DisplayName,
+            expect: EVERYONE_FOR_THEMSELVES,
+        },
+        Row {
+            // Past the guard, every signed-in caller is told their current password is wrong.
+            endpoint: "account/password",
+            args: Args::WrongCurrentPassword,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 422),
+                (User(NW_OWNER), 422),
+                (User(NW_VIEWER), 422),
+                (User(CONTOSO_OWNER), 422),
+                (User(FABRIKAM_OWNER), 422),
+            ],
+        },
+        Row {
             // Public: anyone may try; a wrong password is refused alike for every caller, as
             // a form-level message that does not say which half was wrong.
             endpoint: "login",
@@ -726,6 +763,12 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
                 ("input[password]", "not-the-password"),
             ],
             Args::EmptyApplication => vec![("input[company_name]", "")],
+            Args::DisplayName => vec![("input[display_name]", "Renamed Person")],
+            Args::WrongCurrentPassword => vec![
+                ("input[current]", "not-the-password"),
+                ("input[new]", "a longer passphrase 2026"),
+                ("input[confirm]", "a longer passphrase 2026"),
+            ],
             Args::UnknownInvitation => vec![("token", UNKNOWN_TOKEN)],
             Args::AcceptUnknownInvitation => vec![
                 ("input[token]", UNKNOWN_TOKEN),

@@ -167,7 +167,7 @@ async fn principals_are_read_fresh_with_role_and_partner_status(
             .fetch_one(&pool)
             .await
             .unwrap();
-    let me = load_principal(&pool, id).await.unwrap().unwrap();
+    let me = load_principal(&pool, id, None).await.unwrap().unwrap();
     assert!(matches!(
         me.kind,
         PrincipalKind::Member {
@@ -182,7 +182,7 @@ async fn principals_are_read_fresh_with_role_and_partner_status(
         .execute(&pool)
         .await
         .unwrap();
-    let me = load_principal(&pool, id).await.unwrap().unwrap();
+    let me = load_principal(&pool, id, None).await.unwrap().unwrap();
     assert!(
         matches!(
             me.kind,
@@ -200,10 +200,10 @@ async fn principals_are_read_fresh_with_role_and_partner_status(
         .await
         .unwrap();
     assert!(
-        load_principal(&pool, id).await.unwrap().is_none(),
+        load_principal(&pool, id, None).await.unwrap().is_none(),
         "disabled users are nobody"
     );
-    assert!(load_principal(&pool, Uuid::new_v4())
+    assert!(load_principal(&pool, Uuid::new_v4(), None)
         .await
         .unwrap()
         .is_none());

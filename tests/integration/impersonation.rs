@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use crate::common::*;
 
 /// Asks to log in as Fabrikam and opens the link; returns the link.
-async fn start<'a>(browser: &mut Browser<'a>) -> String {
+pub async fn start<'a>(browser: &mut Browser<'a>) -> String {
     let fabrikam = browser.app.client_id("fabrikam").await.to_string();
     let reply = browser
         .call(
@@ -26,7 +26,7 @@ async fn start<'a>(browser: &mut Browser<'a>) -> String {
 }
 
 /// Support, signed in and acting as Fabrikam's owner.
-async fn support_acting_as_fabrikam(app: &TestApp) -> Browser<'_> {
+pub async fn support_acting_as_fabrikam(app: &TestApp) -> Browser<'_> {
     let mut support = Browser::signed_in(app, NW_SUPPORT).await;
     let link = start(&mut support).await;
     support.get(&link).await;

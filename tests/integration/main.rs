@@ -3,6 +3,7 @@
 #![cfg(feature = "ssr")]
 #![allow(dead_code)]
 
+mod account;
 mod applications;
 mod assets;
 mod authorization;

@@ -15,6 +15,10 @@ pub enum AppError {
     Unauthorized,
     #[error("You do not have access to this page or action.")]
     Forbidden,
+    /// Refused for a reason the person should know (a feature the program team switched
+    /// off, a frozen account): a 403 with its own message.
+    #[error("{0}")]
+    Refused(String),
     #[error("We could not find what you were looking for.")]
     NotFound,
     #[error("{}", .0.summary())]
@@ -41,7 +45,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::Refused(_) => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
@@ -291,6 +295,7 @@ mod tests {
         fields.add("email", "Enter an e-mail address.");
         let errors = [
             AppError::Forbidden,
+            AppError::Refused("Switched off.".into()),
             AppError::Validation(fields.keep("email", "a@b")),
             AppError::Conflict("taken".into()),
             AppError::TooManyRequests {

@@ -25,3 +25,7 @@ pub mod sign_in_redirect;
 
 #[cfg(feature = "ssr")]
 pub use guard::require;
+
+/// What a member is told, on the client pages and by every refused change, when the program
+/// team switched client management off for their partner.
+pub const SWITCHED_OFF_NOTICE: &str = "The program team has turned client management off for your partner account: clients can be viewed but not added, changed or logged in as. Contact them if you need it.";

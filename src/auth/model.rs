@@ -157,6 +157,8 @@ pub enum PrincipalKind {
         partner_name: String,
         partner_status: PartnerStatus,
         role: Role,
+        /// The admins' switch for managing clients (creating, changing, logging in as them).
+        client_management: bool,
     },
     ClientUser {
         partner_id: Uuid,
@@ -175,6 +177,8 @@ pub enum Refusal {
     PartnerInactive,
     /// Not while a reseller is acting as the client (credentials, users, access, API keys).
     Impersonating,
+    /// The program team switched the feature off for this partner.
+    SwitchedOff,
 }
 
 impl Principal {
@@ -189,10 +193,14 @@ impl Principal {
             PrincipalKind::Member {
                 role,
                 partner_status,
+                client_management,
                 ..
             } => {
                 if !role.allows(perm) {
                     return Err(Refusal::NotPermitted);
+                }
+                if !client_management && matches!(perm, Perm::EditClients | Perm::Impersonate) {
+                    return Err(Refusal::SwitchedOff);
                 }
                 match partner_status {
                     PartnerStatus::Active => Ok(()),
@@ -324,6 +332,7 @@ mod tests {
                 partner_name: "P".into(),
                 partner_status: status,
                 role,
+                client_management: true,
             },
             acting: None,
         }
@@ -355,6 +364,31 @@ mod tests {
             );
             assert!(!role.allows(Perm::ClientPortal));
         }
+    }
+
+    #[test]
+    fn without_client_management_clients_are_read_only() {
+        let mut owner = member(Role::Owner, PartnerStatus::Active);
+        if let PrincipalKind::Member {
+            client_management, ..
+        } = &mut owner.kind
+        {
+            *client_management = false;
+        }
+        assert_eq!(owner.check(Perm::EditClients), Err(Refusal::SwitchedOff));
+        assert_eq!(owner.check(Perm::Impersonate), Err(Refusal::SwitchedOff));
+        assert!(owner.has(Perm::PartnerRead));
+        assert!(owner.has(Perm::Branding));
+        assert!(owner.has(Perm::Team));
+        // A role without the permission is refused for its role first.
+        let mut viewer = member(Role::Viewer, PartnerStatus::Active);
+        if let PrincipalKind::Member {
+            client_management, ..
+        } = &mut viewer.kind
+        {
+            *client_management = false;
+        }
+        assert_eq!(viewer.check(Perm::EditClients), Err(Refusal::NotPermitted));
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub async fn load_principal(
                   pm.role as "role?: Role",
                   p.name as "partner_name?",
                   p.status as "partner_status?: PartnerStatus",
+                  p.client_management_enabled as "client_management?",
                   cu.partner_id as "client_partner_id?",
                   cu.client_id as "client_id?",
                   cu.is_owner as "is_owner?",
@@ -73,6 +74,7 @@ pub async fn load_principal(
             partner_name,
             partner_status,
             role,
+            client_management: row.client_management.unwrap_or(true),
         }
     } else if let (Some(partner_id), Some(client_id), Some(client_name)) =
         (row.client_partner_id, row.client_id, row.client_name)

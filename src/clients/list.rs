@@ -124,6 +124,8 @@ pub struct ClientPage {
     /// Clients counting against the cap (not canceled).
     pub open_clients: i64,
     pub can_edit: bool,
+    /// The program team switched client management off for the partner.
+    pub management_off: bool,
 }
 
 #[cfg(test)]

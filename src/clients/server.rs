@@ -54,6 +54,8 @@ pub async fn list_clients(query: ClientQuery) -> Result<ClientPage, AppError> {
         tier,
         open_clients,
         can_edit: me.has(Perm::EditClients),
+        management_off: me.check(Perm::EditClients)
+            == Err(crate::auth::model::Refusal::SwitchedOff),
     })
 }
 

@@ -607,3 +607,95 @@ async fn the_export_streams_the_filtered_list_as_safe_csv(
     );
     let _ = Uuid::nil();
 }
+
+#[sqlx::test]
+async fn with_client_management_switched_off_clients_are_read_only(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let owner = app.sign_in(NW_OWNER).await;
+    let contoso = app.sign_in(CONTOSO_OWNER).await;
+    let fabrikam = app.client_id("fabrikam").await.to_string();
+    let switch = |on: bool| {
+        sqlx::query("update partners set client_management_enabled = $1 where slug = 'northwind'")
+            .bind(on)
+            .execute(&app.pool)
+    };
+    let new_client = [
+        ("input[company_name]", "Switched Off Ltd"),
+        ("input[contact_name]", "Sam"),
+        ("input[contact_email]", "sam@switched.example"),
+        ("input[contact_phone]", ""),
+        ("input[plan]", "starter"),
+        ("input[custom_price]", ""),
+        ("input[region]", ""),
+    ];
+    let suspend = [
+        ("input[client_id]", fabrikam.as_str()),
+        ("input[status]", "suspended"),
+    ];
+    let log_in_as = [
+        ("input[client_id]", fabrikam.as_str()),
+        ("input[reason]", "Checking an invoice"),
+    ];
+    let list_form = [
+        ("query[sort]", "Company"),
+        ("query[descending]", "false"),
+        ("query[position]", "first"),
+    ];
+    let clients_before: i64 = sqlx::query_scalar("select count(*) from clients")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    // Switched off: the very next request of a signed-in owner is refused, with the reason.
+    switch(false).await.unwrap();
+    for (endpoint, form) in [
+        ("partner/clients/create", &new_client[..]),
+        ("partner/clients/status", &suspend[..]),
+        ("partner/clients/impersonate", &log_in_as[..]),
+    ] {
+        let refused = app.call(Some(&owner), endpoint, form).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{endpoint}");
+        assert!(
+            refused.body.contains("turned client management off"),
+            "{endpoint}: {}",
+            refused.body
+        );
+    }
+    let clients_after: i64 = sqlx::query_scalar("select count(*) from clients")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(clients_after, clients_before, "nothing was created");
+    let status: String =
+        sqlx::query_scalar("select status::text from clients where slug = 'fabrikam'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "active");
+    // Reading goes on, and the list says why nothing can be changed.
+    let list = app.call(Some(&owner), "partner/clients", &list_form).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    assert_eq!(list["can_edit"], false);
+    assert_eq!(list["management_off"], true);
+    let page = app.get_page(Some(&owner), "/partner/clients").await;
+    assert!(page.body.contains("data-testid=\"management-off\""));
+    assert!(!page.body.contains("New client"));
+    // Another partner is not affected.
+    let other = app
+        .call(Some(&contoso), "partner/clients", &list_form)
+        .await;
+    let other: serde_json::Value = serde_json::from_str(&other.body).unwrap();
+    assert_eq!(other["management_off"], false);
+
+    // Switched on again: the same session may change clients at once.
+    switch(true).await.unwrap();
+    let created = app
+        .call(Some(&owner), "partner/clients/create", &new_client)
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+}

@@ -167,6 +167,9 @@ fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
         })
         .collect_view();
     view! {
+        {page.management_off.then(|| view! {
+            <p class="notice" role="status" data-testid="management-off">{crate::auth::SWITCHED_OFF_NOTICE}</p>
+        })}
         <div class="list-toolbar">{gauge}{new_button}</div>
         <DataTable caption="Clients" columns is_empty=page.rows.is_empty() empty>
             {rows}

@@ -82,20 +82,25 @@ impl ReferenceCache {
     pub async fn listen(self: Arc<Self>, pool: PgPool) {
         loop {
             match PgListener::connect_with(&pool).await {
-                Ok(mut listener) => match listener.listen(CHANNEL).await {
-                    Ok(()) => {
-                        self.forget();
-                        self.listening.store(true, Ordering::Release);
-                        // `None`: the connection is gone, and changes may go unheard.
-                        while let Ok(Some(_)) = listener.try_recv().await {
+                Ok(mut listener) => {
+                    // No reconnection inside sqlx: a lost connection must come back here, so
+                    // that the cache is dropped before a new session listens.
+                    listener.eager_reconnect(false);
+                    match listener.listen(CHANNEL).await {
+                        Ok(()) => {
                             self.forget();
+                            self.listening.store(true, Ordering::Release);
+                            // `None`: the connection is gone, and changes may go unheard.
+                            while let Ok(Some(_)) = listener.try_recv().await {
+                                self.forget();
+                            }
+                            tracing::warn!("the reference data listener lost its connection");
                         }
-                        tracing::warn!("the reference data listener lost its connection");
+                        Err(error) => {
+                            tracing::warn!(%error, "cannot listen for reference data changes")
+                        }
                     }
-                    Err(error) => {
-                        tracing::warn!(%error, "cannot listen for reference data changes")
-                    }
-                },
+                }
                 Err(error) => {
                     tracing::warn!(%error, "cannot connect to listen for reference data changes")
                 }

@@ -5,14 +5,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::server::{get_account, AccountView, ChangePassword, UpdateProfile};
+use super::{
+    input::DISPLAY_NAME_MAX_CHARS,
+    server::{get_account, AccountView, ChangePassword, UpdateProfile},
+};
 use crate::{
     auth::model::PASSWORD_MIN_CHARS,
     components::{
-        form::{field_error, kept_value, FormErrorSummary},
+        form::{field_error, input_name, kept_value, message_for, Field, FormErrorSummary},
         loaded,
     },
-    error::AppError,
 };
 
 #[component]
@@ -28,18 +30,6 @@ pub fn AccountPage() -> impl IntoView {
         </header>
         {loaded(account, move |account: AccountView| view! { <ProfileForm account action=profile /> })}
         <PasswordForm action=password />
-    }
-}
-
-/// `aria-invalid` for `field`, from the action's error.
-fn invalid(error: Option<AppError>, field: &str) -> &'static str {
-    if error
-        .and_then(|e| e.fields().map(|f| f.message(field).is_some()))
-        .unwrap_or(false)
-    {
-        "true"
-    } else {
-        "false"
     }
 }
 
@@ -62,14 +52,11 @@ fn ProfileForm(account: AccountView, action: ServerAction<UpdateProfile>) -> imp
         move || action.value().with(|v| v.as_ref().map(Result::is_ok)),
         "profile",
     );
+    // What was typed, after an error; else the stored name.
     let name = account.display_name.clone();
-    let shown = move || {
-        let kept = kept_value(error.get(), "display_name");
-        if error.get().is_some() {
-            kept
-        } else {
-            name.clone()
-        }
+    let shown = move || match error.get() {
+        Some(e) => kept_value(Some(e), "display_name"),
+        None => name.clone(),
     };
     view! {
         <section class="card" aria-labelledby="profile-title">
@@ -81,14 +68,10 @@ fn ProfileForm(account: AccountView, action: ServerAction<UpdateProfile>) -> imp
                     <dt>"E-mail"</dt><dd data-testid="account-email">{account.email.clone()}</dd>
                     <dt>"Signed in as"</dt><dd>{account.standing.clone()}</dd>
                 </dl>
-                <div class="field">
-                    <label for="display_name">"Display name"</label>
-                    <input id="display_name" name="input[display_name]" type="text" autocomplete="name"
-                        required maxlength="200" aria-describedby="display_name-error"
-                        prop:value=shown.clone() value=shown
-                        aria-invalid=move || invalid(error.get(), "display_name") />
-                    {move || field_error(error.get(), "display_name")}
-                </div>
+                <Field name="display_name" label="Display name" required=true
+                    max=Some(DISPLAY_NAME_MAX_CHARS) autocomplete=Some("name")
+                    value=Signal::derive(shown)
+                    message=Signal::derive(move || message_for(error.get(), "display_name")) />
                 <div class="form-actions">
                     <button type="submit" class="button" disabled=move || action.pending().get()>"Save"</button>
                 </div>
@@ -123,9 +106,9 @@ fn PasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView {
             <div class="field">
                 <label for=id>{label}</label>
                 {help.map(|h| view! { <p class="field-help" id=format!("{id}-help")>{h}</p> })}
-                <input id=id name=format!("input[{id}]") type="password" autocomplete=autocomplete
+                <input id=id name=input_name(id) type="password" autocomplete=autocomplete
                     required aria-describedby=described prop:value=empty
-                    aria-invalid=move || invalid(error.get(), id) />
+                    aria-invalid=move || message_for(error.get(), id).is_some().to_string() />
                 {move || field_error(error.get(), id)}
             </div>
         }

@@ -368,26 +368,24 @@ mod tests {
 
     #[test]
     fn without_client_management_clients_are_read_only() {
-        let mut owner = member(Role::Owner, PartnerStatus::Active);
-        if let PrincipalKind::Member {
-            client_management, ..
-        } = &mut owner.kind
-        {
-            *client_management = false;
-        }
+        let switched_off = |role| {
+            let mut me = member(role, PartnerStatus::Active);
+            if let PrincipalKind::Member {
+                client_management, ..
+            } = &mut me.kind
+            {
+                *client_management = false;
+            }
+            me
+        };
+        let owner = switched_off(Role::Owner);
         assert_eq!(owner.check(Perm::EditClients), Err(Refusal::SwitchedOff));
         assert_eq!(owner.check(Perm::Impersonate), Err(Refusal::SwitchedOff));
         assert!(owner.has(Perm::PartnerRead));
         assert!(owner.has(Perm::Branding));
         assert!(owner.has(Perm::Team));
         // A role without the permission is refused for its role first.
-        let mut viewer = member(Role::Viewer, PartnerStatus::Active);
-        if let PrincipalKind::Member {
-            client_management, ..
-        } = &mut viewer.kind
-        {
-            *client_management = false;
-        }
+        let viewer = switched_off(Role::Viewer);
         assert_eq!(viewer.check(Perm::EditClients), Err(Refusal::NotPermitted));
     }
 

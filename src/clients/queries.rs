@@ -93,14 +93,25 @@ fn push_source<'a>(
     query: &ClientQuery,
 ) {
     match &query.search {
-        Some(search) => builder
-            .push(" from client_search(")
-            .push_bind(partner_id)
-            .push(", ")
-            .push_bind(crate::db::like_pattern(search))
-            .push(") c"),
-        None => builder.push(" from clients c"),
-    };
+        Some(search) => {
+            builder.push(" from ");
+            push_search(builder, partner_id, search);
+            builder.push(" c");
+        }
+        None => {
+            builder.push(" from clients c");
+        }
+    }
+}
+
+/// `client_search(partner, pattern)` for what the person typed.
+fn push_search(builder: &mut QueryBuilder<'_, Postgres>, partner_id: Uuid, search: &str) {
+    builder
+        .push("client_search(")
+        .push_bind(partner_id)
+        .push(", ")
+        .push_bind(crate::db::like_pattern(search))
+        .push(")");
 }
 
 /// The list's filters for a query that reads `clients c` itself (the CSV export, which needs
@@ -112,12 +123,9 @@ pub fn filters_with_search<'a>(
 ) {
     filters(builder, partner_id, query);
     if let Some(search) = &query.search {
-        builder
-            .push(" and c.id in (select s.id from client_search(")
-            .push_bind(partner_id)
-            .push(", ")
-            .push_bind(crate::db::like_pattern(search))
-            .push(") s)");
+        builder.push(" and c.id in (select s.id from ");
+        push_search(builder, partner_id, search);
+        builder.push(" s)");
     }
 }
 

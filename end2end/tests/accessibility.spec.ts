@@ -103,6 +103,7 @@ test("partner pages pass axe-core", async ({ page }, testInfo) => {
     "/partner/commissions",
     statement,
     "/partner/branding",
+    "/partner/team",
     "/account",
   ]);
 });

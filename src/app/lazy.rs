@@ -33,6 +33,7 @@ use crate::{
     invitations::pages::InvitePage,
     partners::pages::PartnerHomePage,
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
+    team::pages::TeamPage,
 };
 
 #[cfg(feature = "ssr")]
@@ -215,10 +216,20 @@ lazy_page!(#[doc = "`/app`"] ClientHome => client_portal(PortalPage::Home), __pr
 lazy_page!(#[doc = "`/app/users`"] AccountUsers => client_portal(PortalPage::Users), __preload_client_portal);
 lazy_page!(#[doc = "`/app/support-access`"] SupportAccess => client_portal(PortalPage::SupportAccess), __preload_client_portal);
 
-/// `/account`: anyone's own details and password.
-#[lazy]
-fn account_pages() -> AnyView {
-    view! { <AccountPage /> }.into_any()
+/// The people pages: anyone's own account, and a partner's team.
+#[derive(Clone, Copy)]
+pub enum PeoplePage {
+    Account,
+    Team,
 }
 
-lazy_page!(#[doc = "`/account`"] Account => account_pages(), __preload_account_pages);
+#[lazy]
+fn people_pages(page: PeoplePage) -> AnyView {
+    match page {
+        PeoplePage::Account => view! { <AccountPage /> }.into_any(),
+        PeoplePage::Team => view! { <TeamPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/account`"] Account => people_pages(PeoplePage::Account), __preload_people_pages);
+lazy_page!(#[doc = "`/partner/team`"] Team => people_pages(PeoplePage::Team), __preload_people_pages);

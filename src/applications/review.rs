@@ -9,7 +9,7 @@ use crate::{
     audit::{self, Action, AuditEntry},
     auth::model::{Principal, Role},
     error::{AppError, FieldErrors},
-    invitations::queries as invitations,
+    invitations::{model::INVITATION_DAYS, queries as invitations},
     mail,
     partners::queries as partners,
     program::{token, Tier},
@@ -111,6 +111,7 @@ pub async fn decide(
             partner,
             Role::Owner,
             Some(me.user_id),
+            INVITATION_DAYS as i32 * 24,
         )
         .await?;
         audit::record(

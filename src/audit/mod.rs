@@ -49,6 +49,11 @@ pub enum Action {
     CustomDomainCheckFailed,
     ProfileUpdated,
     PasswordChanged,
+    InvitationResent,
+    InvitationRevoked,
+    MemberRoleChanged,
+    MemberRemoved,
+    OwnershipTransferred,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -65,7 +70,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 44] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -105,6 +110,11 @@ impl Action {
         Action::CustomDomainCheckFailed,
         Action::ProfileUpdated,
         Action::PasswordChanged,
+        Action::InvitationResent,
+        Action::InvitationRevoked,
+        Action::MemberRoleChanged,
+        Action::MemberRemoved,
+        Action::OwnershipTransferred,
     ];
 
     /// The name stored in the log.
@@ -149,6 +159,11 @@ impl Action {
             Action::CustomDomainCheckFailed => "branding.domain_check_failed",
             Action::ProfileUpdated => "account.profile_updated",
             Action::PasswordChanged => "account.password_changed",
+            Action::InvitationResent => "invitation.resent",
+            Action::InvitationRevoked => "invitation.revoked",
+            Action::MemberRoleChanged => "team.role_changed",
+            Action::MemberRemoved => "team.member_removed",
+            Action::OwnershipTransferred => "team.ownership_transferred",
         }
     }
 
@@ -199,6 +214,11 @@ impl Action {
             Action::CustomDomainCheckFailed => "A custom domain check failed",
             Action::ProfileUpdated => "Changed their display name",
             Action::PasswordChanged => "Changed their password",
+            Action::InvitationResent => "Resent a team invitation",
+            Action::InvitationRevoked => "Withdrew a team invitation",
+            Action::MemberRoleChanged => "Changed a team member's role",
+            Action::MemberRemoved => "Removed a team member",
+            Action::OwnershipTransferred => "Transferred the partner's ownership",
         }
     }
 
@@ -244,6 +264,11 @@ impl Action {
             Action::CustomDomainCheckFailed => Audience::Branding,
             Action::ProfileUpdated => Audience::Admins,
             Action::PasswordChanged => Audience::Admins,
+            Action::InvitationResent => Audience::Team,
+            Action::InvitationRevoked => Audience::Team,
+            Action::MemberRoleChanged => Audience::Team,
+            Action::MemberRemoved => Audience::Team,
+            Action::OwnershipTransferred => Audience::Team,
         }
     }
 

@@ -66,6 +66,7 @@ pub async fn start_fresh(pool: &PgPool, session: &Session, user_id: Uuid) -> Res
     session.cycle_id().await?;
     session.insert(SESSION_USER_ID, user_id).await?;
     session.insert(SESSION_SIGNED_IN_AT, Utc::now()).await?;
+    super::queries::record_sign_in(pool, user_id).await?;
     Ok(())
 }
 

@@ -151,6 +151,10 @@ fn permitted(me: Principal, perm: Perm) -> Result<Principal, AppError> {
             tracing::info!(user = %me.user_id, ?perm, "permission refused");
             Err(AppError::Forbidden)
         }
+        Err(Refusal::Frozen) => {
+            tracing::info!(user = %me.user_id, ?perm, "change refused: the partner is frozen");
+            Err(AppError::Refused(super::FROZEN_NOTICE.into()))
+        }
         Err(Refusal::SwitchedOff) => {
             tracing::info!(user = %me.user_id, ?perm, "feature switched off for the partner");
             Err(AppError::Refused(super::SWITCHED_OFF_NOTICE.into()))

@@ -26,6 +26,9 @@ pub mod sign_in_redirect;
 #[cfg(feature = "ssr")]
 pub use guard::require;
 
+/// What a member of a frozen partner is told by every refused change.
+pub const FROZEN_NOTICE: &str = "Your partner account is frozen by the program team: you can see everything, but nothing can be changed until it is reactivated. Contact the partner program team.";
+
 /// What a member is told, on the client pages and by every refused change, when the program
 /// team switched client management off for their partner.
 pub const SWITCHED_OFF_NOTICE: &str = "The program team has turned client management off for your partner account: clients can be viewed but not added, changed or logged in as. Contact them if you need it.";

@@ -28,6 +28,25 @@ impl Role {
         Role::Viewer,
     ];
 
+    /// The roles an owner gives by invitation or by a change of role; ownership only
+    /// passes by a transfer.
+    pub const ASSIGNABLE: [Role; 4] = [Role::Manager, Role::Sales, Role::Support, Role::Viewer];
+
+    /// The role's name in forms and URLs (`manager`), as the database spells it.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Manager => "manager",
+            Role::Sales => "sales",
+            Role::Support => "support",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.slug() == slug)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Role::Owner => "Owner",
@@ -173,8 +192,10 @@ pub enum PrincipalKind {
 pub enum Refusal {
     /// Not allowed for this kind of user or role.
     NotPermitted,
-    /// The partner is suspended or frozen.
+    /// The partner is suspended.
     PartnerInactive,
+    /// The partner is frozen: a change was asked of a read-only account.
+    Frozen,
     /// Not while a reseller is acting as the client (credentials, users, access, API keys).
     Impersonating,
     /// The program team switched the feature off for this partner.
@@ -205,7 +226,8 @@ impl Principal {
                 match partner_status {
                     PartnerStatus::Active => Ok(()),
                     PartnerStatus::Frozen if !perm.writes() => Ok(()),
-                    _ => Err(Refusal::PartnerInactive),
+                    PartnerStatus::Frozen => Err(Refusal::Frozen),
+                    PartnerStatus::Suspended => Err(Refusal::PartnerInactive),
                 }
             }
             PrincipalKind::ClientUser { is_owner, .. } => match perm {
@@ -319,169 +341,4 @@ impl From<&Principal> for crate::audit::Actor {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn member(role: Role, status: PartnerStatus) -> Principal {
-        Principal {
-            user_id: Uuid::nil(),
-            email: "m@p.test".into(),
-            display_name: "M".into(),
-            kind: PrincipalKind::Member {
-                partner_id: Uuid::nil(),
-                partner_name: "P".into(),
-                partner_status: status,
-                role,
-                client_management: true,
-            },
-            acting: None,
-        }
-    }
-
-    /// DESIGN.md section 4, row by row: owner, manager, sales, support, viewer.
-    #[test]
-    fn permission_table_matches_the_design() {
-        let table: [(Perm, [bool; 5]); 9] = [
-            (Perm::PartnerRead, [true, true, true, true, true]),
-            (Perm::EditClients, [true, true, true, false, false]),
-            (Perm::Impersonate, [true, true, false, true, false]),
-            (Perm::Commissions, [true, true, false, false, false]),
-            (Perm::Branding, [true, true, false, false, false]),
-            (Perm::Team, [true, false, false, false, false]),
-            (Perm::ApiKeys, [true, false, false, false, false]),
-            (Perm::PayoutMethod, [true, false, false, false, false]),
-            (Perm::PartnerAudit, [true, true, false, false, false]),
-        ];
-        for (perm, expected) in table {
-            for (role, allowed) in Role::ALL.into_iter().zip(expected) {
-                assert_eq!(role.allows(perm), allowed, "{role:?} {perm:?}");
-            }
-        }
-        for role in Role::ALL {
-            assert!(
-                !role.allows(Perm::Admin),
-                "{role:?} must not reach the admin area"
-            );
-            assert!(!role.allows(Perm::ClientPortal));
-        }
-    }
-
-    #[test]
-    fn without_client_management_clients_are_read_only() {
-        let switched_off = |role| {
-            let mut me = member(role, PartnerStatus::Active);
-            if let PrincipalKind::Member {
-                client_management, ..
-            } = &mut me.kind
-            {
-                *client_management = false;
-            }
-            me
-        };
-        let owner = switched_off(Role::Owner);
-        assert_eq!(owner.check(Perm::EditClients), Err(Refusal::SwitchedOff));
-        assert_eq!(owner.check(Perm::Impersonate), Err(Refusal::SwitchedOff));
-        assert!(owner.has(Perm::PartnerRead));
-        assert!(owner.has(Perm::Branding));
-        assert!(owner.has(Perm::Team));
-        // A role without the permission is refused for its role first.
-        let viewer = switched_off(Role::Viewer);
-        assert_eq!(viewer.check(Perm::EditClients), Err(Refusal::NotPermitted));
-    }
-
-    #[test]
-    fn suspended_partners_can_do_nothing_and_frozen_ones_only_read() {
-        let suspended = member(Role::Owner, PartnerStatus::Suspended);
-        assert_eq!(
-            suspended.check(Perm::PartnerRead),
-            Err(Refusal::PartnerInactive)
-        );
-        let frozen = member(Role::Owner, PartnerStatus::Frozen);
-        assert!(frozen.has(Perm::PartnerRead));
-        assert!(frozen.has(Perm::Commissions));
-        assert_eq!(
-            frozen.check(Perm::EditClients),
-            Err(Refusal::PartnerInactive)
-        );
-        assert_eq!(frozen.check(Perm::Team), Err(Refusal::PartnerInactive));
-    }
-
-    #[test]
-    fn admins_and_client_users_stay_in_their_areas() {
-        let admin = Principal {
-            kind: PrincipalKind::Admin,
-            ..member(Role::Owner, PartnerStatus::Active)
-        };
-        assert!(admin.has(Perm::Admin));
-        assert!(!admin.has(Perm::ClientPortal));
-        assert_eq!(admin.partner_id(), None);
-        assert_eq!(admin.home(), "/admin");
-
-        let client = |is_owner| Principal {
-            kind: PrincipalKind::ClientUser {
-                partner_id: Uuid::nil(),
-                client_id: Uuid::nil(),
-                client_name: "C".into(),
-                is_owner,
-            },
-            ..member(Role::Owner, PartnerStatus::Active)
-        };
-        assert!(client(false).has(Perm::ClientPortal));
-        assert!(!client(false).has(Perm::ClientAdmin));
-        assert!(client(true).has(Perm::ClientAdmin));
-        assert!(!client(true).has(Perm::PartnerRead));
-        assert!(!client(true).has(Perm::Admin));
-        assert_eq!(client(true).home(), "/app");
-
-        let mut acted = client(true);
-        acted.acting = Some(Acting {
-            impersonation_id: Uuid::nil(),
-            real_user_id: Uuid::nil(),
-            real_name: "Sofia".into(),
-            partner_id: Uuid::nil(),
-            client_id: Uuid::nil(),
-            minutes_left: 30,
-        });
-        assert!(
-            acted.has(Perm::ClientPortal),
-            "a reseller sees the client portal"
-        );
-        assert_eq!(
-            acted.check(Perm::ClientAdmin),
-            Err(Refusal::Impersonating),
-            "but cannot manage its users"
-        );
-        assert!(!acted.has(Perm::Impersonate), "and cannot nest");
-    }
-
-    #[test]
-    fn password_policy() {
-        assert!(check_new_password("short", "a@b.test").is_err());
-        assert!(check_new_password(&"a".repeat(129), "a@b.test").is_err());
-        assert!(check_new_password("aaaaaaaaaaaaaaaa", "a@b.test").is_err());
-        assert!(check_new_password("xjohnsmithx-2026!", "johnsmith@b.test").is_err());
-        assert!(check_new_password("correct horse battery", "a@b.test").is_ok());
-        // Length counts characters, not bytes.
-        assert!(check_new_password("ééééééééééé1", "a@b.test").is_err());
-        assert!(check_new_password("żółć gęślą jaźń", "a@b.test").is_ok());
-    }
-
-    #[test]
-    fn next_paths_stay_on_this_site() {
-        assert_eq!(safe_next_path("/admin"), Some("/admin"));
-        assert_eq!(
-            safe_next_path("/partner/clients?page=2"),
-            Some("/partner/clients?page=2")
-        );
-        for bad in [
-            "//evil.test",
-            "/\\evil.test",
-            "https://evil.test",
-            "evil",
-            "",
-            "/a\nb",
-        ] {
-            assert_eq!(safe_next_path(bad), None, "{bad:?}");
-        }
-    }
-}
+mod tests;

@@ -97,6 +97,17 @@ pub async fn load_principal(
     }))
 }
 
+/// Notes when the person last signed in (the team page shows it).
+pub async fn record_sign_in(pool: &PgPool, user_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set last_sign_in_at = now() where id = $1",
+        user_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// What one hit on a throttle found: the hits in the current window (this one included) and
 /// the seconds until that window ends.
 pub struct ThrottleHit {

@@ -78,6 +78,15 @@ pub const CLIENT_INVITES: Limit = Limit {
     message: "Your team has sent many invitations in the last hour. Please try again in {wait}.",
 };
 
+/// Team invitations (new and resent) a partner may send per hour.
+pub const TEAM_INVITES: Limit = Limit {
+    name: "team-invites",
+    max: 30,
+    window_secs: 60 * 60,
+    cap_secs: 60 * 60,
+    message: "Your team has sent many invitations in the last hour. Please try again in {wait}.",
+};
+
 /// The subject an address is counted under ("unknown" when there is no peer address).
 pub fn address_subject(addr: Option<std::net::IpAddr>) -> String {
     addr.map_or_else(|| "unknown".to_string(), |a| a.to_string())

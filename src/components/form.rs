@@ -142,21 +142,23 @@ pub fn Field(
 #[component]
 pub fn Confirm(
     /// The element id (unique on the page).
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// What the person confirms, in plain words.
     #[prop(into)]
     label: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
+    let described = error_id.clone();
     let message = move || message_for(error.get(), "confirm");
     view! {
         <div class="field field-check confirm">
-            <input id=id name="input[confirm]" type="checkbox" value="yes" required
+            <input id=id.clone() name="input[confirm]" type="checkbox" value="yes" required
                 aria-invalid=move || message().is_some().to_string()
-                aria-describedby=move || message().map(|_| error_id.clone()) />
+                aria-describedby=move || message().map(|_| described.clone()) />
             <label for=id>{label}</label>
-            {move || message().map(|m| view! { <p class="field-error" id=format!("{id}-error")>{m}</p> })}
+            {move || message().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
         </div>
     }
 }

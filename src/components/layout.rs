@@ -23,10 +23,13 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             ("/partner/clients", "Clients"),
             ("/partner/commissions", "Commissions"),
             ("/partner/branding", "Branding"),
+            ("/partner/team", "Team"),
         ],
-        PrincipalKind::Member { .. } => {
-            vec![("/partner", "Dashboard"), ("/partner/clients", "Clients")]
-        }
+        PrincipalKind::Member { .. } => vec![
+            ("/partner", "Dashboard"),
+            ("/partner/clients", "Clients"),
+            ("/partner/team", "Team"),
+        ],
         PrincipalKind::ClientUser { is_owner: true, .. } if me.acting.is_none() => {
             vec![
                 ("/app", "My account"),

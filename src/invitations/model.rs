@@ -37,6 +37,7 @@ impl InvitationView {
 pub enum InvitationProblem {
     Unknown,
     Used,
+    Revoked,
     Expired,
 }
 
@@ -45,6 +46,7 @@ impl InvitationProblem {
         match self {
             InvitationProblem::Unknown => "This invitation link is not valid. Check that you copied the whole link from the e-mail.",
             InvitationProblem::Used => "This invitation has already been used. Sign in with the password you set.",
+            InvitationProblem::Revoked => "This invitation was withdrawn. Ask the person who invited you if you should still join.",
             InvitationProblem::Expired => "This invitation has expired. Ask the person who invited you to send a new one.",
         }
     }

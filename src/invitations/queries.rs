@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::model::{InvitationProblem, InvitationView, INVITATION_DAYS};
 use crate::auth::model::Role;
 
+/// An invitation to join a partner's team with `role`, valid for `valid_hours`.
 pub async fn create(
     tx: &mut Transaction<'_, Postgres>,
     token_hash: &[u8],
@@ -13,17 +14,18 @@ pub async fn create(
     partner_id: Uuid,
     role: Role,
     invited_by: Option<Uuid>,
+    valid_hours: i32,
 ) -> sqlx::Result<Uuid> {
     sqlx::query_scalar!(
         "insert into invitations (token_hash, email, partner_id, role, invited_by, expires_at)
-         values ($1, $2, $3, $4, $5, now() + make_interval(days => $6))
+         values ($1, $2, $3, $4, $5, now() + make_interval(hours => $6))
          returning id",
         token_hash,
         email,
         partner_id,
         role as Role,
         invited_by,
-        INVITATION_DAYS as i32
+        valid_hours
     )
     .fetch_one(&mut **tx)
     .await
@@ -72,7 +74,8 @@ pub async fn find(
 ) -> sqlx::Result<Result<InvitationView, InvitationProblem>> {
     let row = sqlx::query!(
         r#"select i.email, p.name as partner_name, i.role as "role: Role", c.company_name as "client_name?",
-                  i.accepted_at is not null as "used!", i.expires_at < now() as "expired!"
+                  i.accepted_at is not null as "used!", i.revoked_at is not null as "revoked!",
+                  i.expires_at < now() as "expired!"
            from invitations i join partners p on p.id = i.partner_id
            left join clients c on c.partner_id = i.partner_id and c.id = i.client_id
            where i.token_hash = $1"#,
@@ -83,6 +86,7 @@ pub async fn find(
     Ok(match row {
         None => Err(InvitationProblem::Unknown),
         Some(r) if r.used => Err(InvitationProblem::Used),
+        Some(r) if r.revoked => Err(InvitationProblem::Revoked),
         Some(r) if r.expired => Err(InvitationProblem::Expired),
         Some(r) => Ok(InvitationView {
             email: r.email,
@@ -100,7 +104,8 @@ pub async fn lock_open(
     let row = sqlx::query!(
         r#"select i.id, i.email, i.partner_id, p.name as partner_name, i.role as "role: Role",
                   i.client_id, i.client_owner,
-                  i.accepted_at is not null as "used!", i.expires_at < now() as "expired!"
+                  i.accepted_at is not null as "used!", i.revoked_at is not null as "revoked!",
+                  i.expires_at < now() as "expired!"
            from invitations i join partners p on p.id = i.partner_id
            where i.token_hash = $1
            for update of i"#,
@@ -111,6 +116,7 @@ pub async fn lock_open(
     Ok(match row {
         None => Err(InvitationProblem::Unknown),
         Some(r) if r.used => Err(InvitationProblem::Used),
+        Some(r) if r.revoked => Err(InvitationProblem::Revoked),
         Some(r) if r.expired => Err(InvitationProblem::Expired),
         Some(r) => Ok(OpenInvitation {
             id: r.id,
@@ -124,7 +130,7 @@ pub async fn lock_open(
     })
 }
 
-/// Creates the account (or refuses if the e-mail is taken), makes it a partner member or a
+/// Creates the account (or refuses if the e-mail belongs to someone with a place), makes it a partner member or a
 /// client's user, and uses up the invitation.
 pub async fn accept(
     tx: &mut Transaction<'_, Postgres>,
@@ -132,9 +138,17 @@ pub async fn accept(
     display_name: &str,
     password_hash: &str,
 ) -> sqlx::Result<Option<Uuid>> {
+    // Someone who once belonged and was removed (an account with no place anywhere, not
+    // disabled) comes back through the link: it proves the address is theirs.
     let user = sqlx::query_scalar!(
         "insert into users (email, display_name, password_hash) values ($1, $2, $3)
-         on conflict (email) do nothing returning id",
+         on conflict (email) do update
+             set display_name = excluded.display_name, password_hash = excluded.password_hash,
+                 sessions_ended_at = now()
+             where not users.is_admin and users.disabled_at is null
+               and not exists (select 1 from partner_members m where m.user_id = users.id)
+               and not exists (select 1 from client_users c where c.user_id = users.id)
+         returning id",
         invitation.email,
         display_name,
         password_hash

@@ -84,7 +84,29 @@ enum Args {
     DisplayName,
     /// A password change with a wrong current password.
     WrongCurrentPassword,
+    /// An invitation to the caller's team.
+    InviteTeamMember,
+    /// A team invitation id that names nothing.
+    UnknownTeamInvitation,
+    /// A role for a member who is not on the team.
+    UnknownMemberRole,
+    /// Removing (or making owner) a member who is not on the team, confirmed.
+    UnknownMemberConfirmed,
 }
+
+/// Changing a team: owners only, of their own partner; past the guard, an id that names
+/// nothing of theirs is not found.
+const TEAM_OWNERS_FIND_NOTHING: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(NW_MANAGER), 403),
+    (User(NW_SALES), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_OWNER), 404),
+    (User(CONTOSO_OWNER), 404),
+];
 
 /// Everyone signed in, each for their own account; nobody anonymous.
 const EVERYONE_FOR_THEMSELVES: &[(Caller, u16)] = &[
@@ -547,6 +569,59 @@ fn table() -> Vec<Row> {
             ],
         },
         Row {
+            // Every member reads their own team; only owners change it.
+            endpoint: "team",
+            args: Args::None,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(NW_OWNER), 200),
+                (User(NW_VIEWER), 200),
+                (User(NW_SUPPORT), 200),
+                (User(CONTOSO_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "team/invite",
+            args: Args::InviteTeamMember,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 403),
+                (User(NW_MANAGER), 403),
+                (User(NW_SALES), 403),
+                (User(NW_VIEWER), 403),
+                (User(FABRIKAM_OWNER), 403),
+                (User(NW_OWNER), 200),
+                (User(CONTOSO_OWNER), 200),
+            ],
+        },
+        Row {
+            endpoint: "team/invite/resend",
+            args: Args::UnknownTeamInvitation,
+            expect: TEAM_OWNERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "team/invite/revoke",
+            args: Args::UnknownTeamInvitation,
+            expect: TEAM_OWNERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "team/role",
+            args: Args::UnknownMemberRole,
+            expect: TEAM_OWNERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "team/remove",
+            args: Args::UnknownMemberConfirmed,
+            expect: TEAM_OWNERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "team/transfer",
+            args: Args::UnknownMemberConfirmed,
+            expect: TEAM_OWNERS_FIND_NOTHING,
+        },
+        Row {
             endpoint: "account",
             args: Args::None,
             expect: EVERYONE_FOR_THEMSELVES,
@@ -777,6 +852,17 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
                 ("input[password_confirm]", "a long enough password 2026"),
             ],
             Args::RemoveUnknownUser => vec![("user_id", UNKNOWN_ID)],
+            Args::InviteTeamMember => vec![
+                ("input[email]", "table-invite@example.com"),
+                ("input[role]", "sales"),
+            ],
+            Args::UnknownTeamInvitation => vec![("invitation_id", UNKNOWN_ID)],
+            Args::UnknownMemberRole => {
+                vec![("input[user_id]", UNKNOWN_ID), ("input[role]", "viewer")]
+            }
+            Args::UnknownMemberConfirmed => {
+                vec![("input[user_id]", UNKNOWN_ID), ("input[confirm]", "yes")]
+            }
             Args::QueueFirstPage => vec![
                 ("query[sort]", "Submitted"),
                 ("query[ascending]", "false"),

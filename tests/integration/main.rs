@@ -25,5 +25,6 @@ mod read_models;
 mod reference;
 mod sign_in;
 mod smtp_sink;
+mod team;
 mod tenancy;
 mod two_servers;

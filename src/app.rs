@@ -105,6 +105,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/apply/thanks") view={Lazy::<lazy::ApplyThanks>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/invite/:token") view={Lazy::<lazy::Invite>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/account") view={Lazy::<lazy::Account>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view={Lazy::<lazy::ForgotPassword>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reset-password/:token") view={Lazy::<lazy::ResetPassword>::new()} ssr=SsrMode::Async />
                 <ParentRoute
                     path=path!("/admin")
                     view=Outlet

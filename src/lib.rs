@@ -21,6 +21,7 @@ pub mod landing;
 pub mod partners;
 pub mod portal;
 pub mod program;
+pub mod recovery;
 pub mod team;
 
 #[cfg(feature = "ssr")]

@@ -33,6 +33,7 @@ use crate::{
     invitations::pages::InvitePage,
     partners::pages::PartnerHomePage,
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
+    recovery::pages::{ForgotPasswordPage, ResetPasswordPage},
     team::pages::TeamPage,
 };
 
@@ -65,12 +66,15 @@ macro_rules! lazy_page {
     };
 }
 
-/// Pages of the public site behind a link: the application form and an invitation.
+/// Pages of the public site behind a link: the application form, an invitation, and the
+/// password reset.
 #[derive(Clone, Copy)]
 pub enum PublicPage {
     Apply,
     ApplyThanks,
     Invite,
+    ForgotPassword,
+    ResetPassword,
 }
 
 #[lazy]
@@ -79,12 +83,16 @@ fn public_pages(page: PublicPage) -> AnyView {
         PublicPage::Apply => view! { <ApplyPage /> }.into_any(),
         PublicPage::ApplyThanks => view! { <ApplyThanksPage /> }.into_any(),
         PublicPage::Invite => view! { <InvitePage /> }.into_any(),
+        PublicPage::ForgotPassword => view! { <ForgotPasswordPage /> }.into_any(),
+        PublicPage::ResetPassword => view! { <ResetPasswordPage /> }.into_any(),
     }
 }
 
 lazy_page!(#[doc = "`/apply`"] Apply => public_pages(PublicPage::Apply), __preload_public_pages);
 lazy_page!(#[doc = "`/apply/thanks`"] ApplyThanks => public_pages(PublicPage::ApplyThanks), __preload_public_pages);
 lazy_page!(#[doc = "`/invite/:token`"] Invite => public_pages(PublicPage::Invite), __preload_public_pages);
+lazy_page!(#[doc = "`/forgot-password`"] ForgotPassword => public_pages(PublicPage::ForgotPassword), __preload_public_pages);
+lazy_page!(#[doc = "`/reset-password/:token`"] ResetPassword => public_pages(PublicPage::ResetPassword), __preload_public_pages);
 
 /// The admin's program pages.
 #[derive(Clone, Copy)]

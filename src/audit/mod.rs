@@ -54,6 +54,8 @@ pub enum Action {
     MemberRoleChanged,
     MemberRemoved,
     OwnershipTransferred,
+    PasswordResetRequested,
+    PasswordReset,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -70,7 +72,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 46] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -115,6 +117,8 @@ impl Action {
         Action::MemberRoleChanged,
         Action::MemberRemoved,
         Action::OwnershipTransferred,
+        Action::PasswordResetRequested,
+        Action::PasswordReset,
     ];
 
     /// The name stored in the log.
@@ -164,6 +168,8 @@ impl Action {
             Action::MemberRoleChanged => "team.role_changed",
             Action::MemberRemoved => "team.member_removed",
             Action::OwnershipTransferred => "team.ownership_transferred",
+            Action::PasswordResetRequested => "account.password_reset_requested",
+            Action::PasswordReset => "account.password_reset",
         }
     }
 
@@ -219,6 +225,8 @@ impl Action {
             Action::MemberRoleChanged => "Changed a team member's role",
             Action::MemberRemoved => "Removed a team member",
             Action::OwnershipTransferred => "Transferred the partner's ownership",
+            Action::PasswordResetRequested => "Asked for a password reset link",
+            Action::PasswordReset => "Reset their password by e-mail link",
         }
     }
 
@@ -269,6 +277,8 @@ impl Action {
             Action::MemberRoleChanged => Audience::Team,
             Action::MemberRemoved => Audience::Team,
             Action::OwnershipTransferred => Audience::Team,
+            Action::PasswordResetRequested => Audience::Admins,
+            Action::PasswordReset => Audience::Admins,
         }
     }
 

@@ -1,5 +1,5 @@
 //! Tidying that no request does: impersonations that ran out while nobody was looking are
-//! closed with their audit rows, and old throttle counts are forgotten.
+//! closed with their audit rows, and old throttle counts and password resets are forgotten.
 
 use std::time::Duration;
 
@@ -11,7 +11,8 @@ pub const EVERY: Duration = Duration::from_secs(60);
 /// One round; what it did, for the log.
 pub async fn run_once(pool: &PgPool) -> Result<(usize, u64), crate::error::AppError> {
     let closed = super::acting::close_expired(pool).await?;
-    let pruned = super::queries::throttle_prune(pool).await?;
+    let pruned =
+        super::queries::throttle_prune(pool).await? + crate::recovery::queries::prune(pool).await?;
     Ok((closed, pruned))
 }
 
@@ -27,7 +28,7 @@ pub async fn run(pool: PgPool) {
                 tracing::info!(
                     closed,
                     pruned,
-                    "housekeeping: expired impersonations closed, old limits pruned"
+                    "housekeeping: expired impersonations closed, old limits and resets pruned"
                 )
             }
             Err(error) => tracing::warn!(%error, "housekeeping round failed"),

@@ -29,6 +29,9 @@ pub fn LoginPage(children: Children) -> impl IntoView {
         <div class="login-backdrop">
         <section class="auth-card" aria-labelledby="login-title">
             {children()}
+            {move || (query.read().get("reset").as_deref() == Some("done")).then(|| view! {
+                <p class="form-ok" role="status">"Your password was changed and every session ended. Sign in with the new password."</p>
+            })}
             <ActionForm action=login attr:novalidate="true">
                 <input type="hidden" name="input[next]" value=next />
                 <FormErrorSummary error=Signal::derive(error) />
@@ -58,6 +61,7 @@ pub fn LoginPage(children: Children) -> impl IntoView {
                         aria-invalid=move || invalid("password")
                     />
                     {move || field_error(error(), "password")}
+                    <p class="help"><a href="/forgot-password">"Forgot password?"</a></p>
                 </div>
                 <button type="submit" class="button button-wide" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}

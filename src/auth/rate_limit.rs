@@ -87,6 +87,25 @@ pub const TEAM_INVITES: Limit = Limit {
     message: "Your team has sent many invitations in the last hour. Please try again in {wait}.",
 };
 
+/// Password reset requests and link uses per network address.
+pub const PASSWORD_RESET_ADDRESS: Limit = Limit {
+    name: "password-reset-address",
+    max: 10,
+    window_secs: 60 * 60,
+    cap_secs: 60 * 60,
+    message: "Too many requests from your network. Please try again in {wait}.",
+};
+
+/// Reset links sent to one address per hour. Past it nothing more is sent, silently: the
+/// answer must not tell whether the address has an account.
+pub const PASSWORD_RESET_ACCOUNT: Limit = Limit {
+    name: "password-reset-account",
+    max: 3,
+    window_secs: 60 * 60,
+    cap_secs: 60 * 60,
+    message: "",
+};
+
 /// The subject an address is counted under ("unknown" when there is no peer address).
 pub fn address_subject(addr: Option<std::net::IpAddr>) -> String {
     addr.map_or_else(|| "unknown".to_string(), |a| a.to_string())

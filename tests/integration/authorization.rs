@@ -92,6 +92,10 @@ enum Args {
     UnknownMemberRole,
     /// Removing (or making owner) a member who is not on the team, confirmed.
     UnknownMemberConfirmed,
+    /// Asking for a reset link for an address without an account.
+    ForgotUnknownAddress,
+    /// A new password through a link that was never issued.
+    ResetUnknownLink,
 }
 
 /// Changing a team: owners only, of their own partner; past the guard, an id that names
@@ -622,6 +626,28 @@ fn table() -> Vec<Row> {
             expect: TEAM_OWNERS_FIND_NOTHING,
         },
         Row {
+            // Public, and answered alike for every caller and every address.
+            endpoint: "password/forgot",
+            args: Args::ForgotUnknownAddress,
+            expect: &[
+                (Anonymous, 200),
+                (User(ADMIN), 200),
+                (User(NW_VIEWER), 200),
+                (User(FABRIKAM_OWNER), 200),
+            ],
+        },
+        Row {
+            // Public: holding an open link is the permission; this one opens nothing.
+            endpoint: "password/reset",
+            args: Args::ResetUnknownLink,
+            expect: &[
+                (Anonymous, 422),
+                (User(ADMIN), 422),
+                (User(NW_VIEWER), 422),
+                (User(FABRIKAM_OWNER), 422),
+            ],
+        },
+        Row {
             endpoint: "account",
             args: Args::None,
             expect: EVERYONE_FOR_THEMSELVES,
@@ -857,6 +883,12 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
                 ("input[role]", "sales"),
             ],
             Args::UnknownTeamInvitation => vec![("invitation_id", UNKNOWN_ID)],
+            Args::ForgotUnknownAddress => vec![("input[email]", "nobody@example.com")],
+            Args::ResetUnknownLink => vec![
+                ("input[token]", UNKNOWN_TOKEN),
+                ("input[password]", "a long enough password 2026"),
+                ("input[password_confirm]", "a long enough password 2026"),
+            ],
             Args::UnknownMemberRole => {
                 vec![("input[user_id]", UNKNOWN_ID), ("input[role]", "viewer")]
             }

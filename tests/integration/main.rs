@@ -22,6 +22,7 @@ mod overload;
 mod pages;
 mod paging;
 mod read_models;
+mod recovery;
 mod reference;
 mod sign_in;
 mod smtp_sink;

@@ -7,3 +7,5 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 mod queries;
 pub mod server;
+pub mod two_factor;
+mod two_factor_section;

@@ -30,6 +30,7 @@ pub fn AccountPage() -> impl IntoView {
         </header>
         {loaded(account, move |account: AccountView| view! { <ProfileForm account action=profile /> })}
         <PasswordForm action=password />
+        <super::two_factor_section::TwoFactorSection />
     }
 }
 

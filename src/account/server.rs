@@ -19,7 +19,7 @@ pub struct AccountView {
 /// The signed-in person themselves, never while a reseller acts as a client: the client
 /// user's account is not theirs to read or change.
 #[cfg(feature = "ssr")]
-async fn require_self() -> Result<crate::auth::model::Principal, AppError> {
+pub(crate) async fn require_self() -> Result<crate::auth::model::Principal, AppError> {
     let me = crate::auth::guard::current_principal()
         .await?
         .ok_or(AppError::Unauthorized)?;

@@ -56,6 +56,8 @@ pub enum Action {
     OwnershipTransferred,
     PasswordResetRequested,
     PasswordReset,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -72,7 +74,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 48] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -119,6 +121,8 @@ impl Action {
         Action::OwnershipTransferred,
         Action::PasswordResetRequested,
         Action::PasswordReset,
+        Action::TwoFactorEnabled,
+        Action::TwoFactorDisabled,
     ];
 
     /// The name stored in the log.
@@ -170,6 +174,8 @@ impl Action {
             Action::OwnershipTransferred => "team.ownership_transferred",
             Action::PasswordResetRequested => "account.password_reset_requested",
             Action::PasswordReset => "account.password_reset",
+            Action::TwoFactorEnabled => "account.two_factor_enabled",
+            Action::TwoFactorDisabled => "account.two_factor_disabled",
         }
     }
 
@@ -227,6 +233,8 @@ impl Action {
             Action::OwnershipTransferred => "Transferred the partner's ownership",
             Action::PasswordResetRequested => "Asked for a password reset link",
             Action::PasswordReset => "Reset their password by e-mail link",
+            Action::TwoFactorEnabled => "Turned on two-factor sign-in",
+            Action::TwoFactorDisabled => "Turned off two-factor sign-in",
         }
     }
 
@@ -279,6 +287,8 @@ impl Action {
             Action::OwnershipTransferred => Audience::Team,
             Action::PasswordResetRequested => Audience::Admins,
             Action::PasswordReset => Audience::Admins,
+            Action::TwoFactorEnabled => Audience::Admins,
+            Action::TwoFactorDisabled => Audience::Admins,
         }
     }
 

@@ -11,8 +11,8 @@ pub const EVERY: Duration = Duration::from_secs(60);
 /// One round; what it did, for the log.
 pub async fn run_once(pool: &PgPool) -> Result<(usize, u64), crate::error::AppError> {
     let closed = super::acting::close_expired(pool).await?;
-    let pruned =
-        super::queries::throttle_prune(pool).await? + crate::recovery::queries::prune(pool).await?;
+    let pruned = super::queries::throttle_prune(pool).await?
+        + super::queries::password_resets_prune(pool).await?;
     Ok((closed, pruned))
 }
 

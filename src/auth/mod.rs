@@ -20,8 +20,11 @@ pub mod password;
 pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
+pub mod second_step;
 #[cfg(feature = "ssr")]
 pub mod sign_in_redirect;
+#[cfg(feature = "ssr")]
+pub mod two_factor;
 
 #[cfg(feature = "ssr")]
 pub use guard::require;

@@ -71,3 +71,31 @@ pub fn LoginPage(children: Children) -> impl IntoView {
         </div>
     }
 }
+
+/// `/login/two-factor`: the code from the person's app, or a recovery code.
+#[component]
+pub fn TwoFactorPage() -> impl IntoView {
+    use super::second_step::VerifySecondStep;
+    use crate::components::form::{message_for, Field};
+
+    let verify = ServerAction::<VerifySecondStep>::new();
+    reload_on_success(verify);
+    let error = Signal::derive(move || verify.value().get().and_then(Result::err));
+    view! {
+        <Title text="Two-factor sign-in" />
+        <div class="login-backdrop">
+        <section class="auth-card" aria-labelledby="two-factor-title">
+            <h1 id="two-factor-title">"Enter your code"</h1>
+            <p class="muted">"Open your authenticator app and enter the six-digit code it shows for Partner Portal. Lost your phone? Enter one of your recovery codes instead."</p>
+            <ActionForm action=verify attr:novalidate="true">
+                <FormErrorSummary error />
+                <Field name="code" label="Code" required=true autocomplete=Some("one-time-code")
+                    max=Some(20)
+                    message=Signal::derive(move || message_for(error.get(), "code")) />
+                <button type="submit" class="button button-wide" disabled=move || verify.pending().get()>"Sign in"</button>
+            </ActionForm>
+            <p><a href="/login">"Start again"</a></p>
+        </section>
+        </div>
+    }
+}

@@ -179,6 +179,15 @@ pub async fn throttle_prune(pool: &PgPool) -> sqlx::Result<u64> {
     Ok(done.rows_affected())
 }
 
+/// Forgets password resets a day after they expired (`recovery` makes them).
+pub async fn password_resets_prune(pool: &PgPool) -> sqlx::Result<u64> {
+    let done =
+        sqlx::query!("delete from password_resets where expires_at < now() - interval '1 day'")
+            .execute(pool)
+            .await?;
+    Ok(done.rows_affected())
+}
+
 /// Closes one impersonation (keeping the first end and reason if it was already closed).
 pub async fn end_impersonation<'e>(
     executor: impl sqlx::PgExecutor<'e>,

@@ -106,6 +106,15 @@ pub const PASSWORD_RESET_ACCOUNT: Limit = Limit {
     message: "",
 };
 
+/// Second-step codes per person: a guesser of six-digit codes is slowed, more each time.
+pub const TWO_FACTOR: Limit = Limit {
+    name: "two-factor",
+    max: 5,
+    window_secs: 15 * 60,
+    cap_secs: 24 * 60 * 60,
+    message: "Too many wrong codes. Please wait {wait} and try again.",
+};
+
 /// The subject an address is counted under ("unknown" when there is no peer address).
 pub fn address_subject(addr: Option<std::net::IpAddr>) -> String {
     addr.map_or_else(|| "unknown".to_string(), |a| a.to_string())

@@ -99,14 +99,20 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
         ));
     }
 
-    start_fresh(&pool, &session().await?, me.user_id).await?;
-    audit::record(&pool, AuditEntry::by(&me, Action::SignIn).from_addr(addr)).await?;
-
     let destination = next
         .as_deref()
         .and_then(safe_next_path)
         .unwrap_or(me.home())
         .to_string();
+    // With two-factor sign-in on, the password only opens the second step.
+    if super::two_factor::queries::enabled(&pool, me.user_id).await? {
+        super::second_step::begin(&pool, &session().await?, me.user_id, destination).await?;
+        let second = "/login/two-factor";
+        crate::state::redirect_plain_form(second);
+        return Ok(second.to_string());
+    }
+    start_fresh(&pool, &session().await?, me.user_id).await?;
+    audit::record(&pool, AuditEntry::by(&me, Action::SignIn).from_addr(addr)).await?;
     crate::state::redirect_plain_form(&destination);
     Ok(destination)
 }

@@ -5,5 +5,5 @@
 pub mod input;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub(crate) mod queries;
+mod queries;
 pub mod server;

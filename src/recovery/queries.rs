@@ -74,12 +74,3 @@ pub async fn complete(
     .await?;
     Ok(())
 }
-
-/// Forgets resets a day after they expired; run by the housekeeper.
-pub async fn prune(pool: &PgPool) -> sqlx::Result<u64> {
-    let done =
-        sqlx::query!("delete from password_resets where expires_at < now() - interval '1 day'")
-            .execute(pool)
-            .await?;
-    Ok(done.rows_affected())
-}

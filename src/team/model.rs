@@ -23,6 +23,8 @@ pub struct TeamMember {
     pub role: Role,
     pub joined: DateTime<Utc>,
     pub last_sign_in: Option<DateTime<Utc>>,
+    /// Signs in with a code from an app as well.
+    pub two_factor: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -182,6 +182,7 @@ fn TeamView(page: TeamPage, actions: TeamActions) -> impl IntoView {
                         <th scope="col">"Role"</th>
                         <th scope="col">"Joined"</th>
                         <th scope="col">"Last sign-in"</th>
+                        <th scope="col">"Two-factor"</th>
                         {manage.then(|| view! { <th scope="col">"Manage"</th> })}
                     </tr>
                 </thead>
@@ -206,6 +207,7 @@ fn MemberRow(member: TeamMember, is_me: bool, manage: bool, actions: TeamActions
         email,
         role,
         joined,
+        two_factor,
         ..
     } = member;
     let id = user_id.to_string();
@@ -260,6 +262,7 @@ fn MemberRow(member: TeamMember, is_me: bool, manage: bool, actions: TeamActions
             <td>{role.label()}</td>
             <td>{format::date(joined)}</td>
             <td>{seen}</td>
+            <td>{if two_factor { "On" } else { "Off" }}</td>
             {manage.then(|| view! { <td>{controls}</td> })}
         </tr>
     }

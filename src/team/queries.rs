@@ -22,6 +22,7 @@ struct MemberRow {
     role: Role,
     joined: chrono::DateTime<chrono::Utc>,
     last_sign_in: Option<chrono::DateTime<chrono::Utc>>,
+    two_factor: bool,
     page_key: Vec<String>,
 }
 
@@ -37,7 +38,9 @@ pub async fn members(
     );
     let mut page = QueryBuilder::new(format!(
         "select m.user_id, u.display_name as name, u.email, m.role, m.created_at as joined, \
-                u.last_sign_in_at as last_sign_in, {} as page_key \
+                u.last_sign_in_at as last_sign_in, \
+                exists (select 1 from user_totp t where t.user_id = m.user_id \
+                        and t.confirmed_at is not null) as two_factor, {} as page_key \
          from partner_members m join users u on u.id = m.user_id where m.partner_id = ",
         key.select()
     ));
@@ -55,6 +58,7 @@ pub async fn members(
                     role: r.role,
                     joined: r.joined,
                     last_sign_in: r.last_sign_in,
+                    two_factor: r.two_factor,
                 };
                 (member, r.page_key)
             })

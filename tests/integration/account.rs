@@ -213,11 +213,18 @@ async fn nobody_else_and_no_impersonator_reaches_an_account(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let name = [("input[display_name]", "Someone")];
     let password = password_form(DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD);
-    for (endpoint, form) in [
+    let code = [("input[code]", "123456")];
+    let own_password = [("input[password]", DEMO_PASSWORD)];
+    let everything = [
         ("account", &[][..]),
         ("account/profile", &name[..]),
         ("account/password", &password[..]),
-    ] {
+        ("account/two-factor", &[][..]),
+        ("account/two-factor/start", &[][..]),
+        ("account/two-factor/confirm", &code[..]),
+        ("account/two-factor/disable", &own_password[..]),
+    ];
+    for (endpoint, form) in everything {
         let anonymous = app.call(None, endpoint, form).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{endpoint}");
     }
@@ -244,6 +251,16 @@ async fn nobody_else_and_no_impersonator_reaches_an_account(pool: PgPool) {
         .await;
     assert_eq!(password.status, StatusCode::FORBIDDEN);
     assert_eq!(password_hash(&app, FABRIKAM_OWNER).await, before);
+    // Nor set up or turn off that person's two-factor sign-in.
+    for (endpoint, form) in &everything[3..] {
+        let refused = support.call(endpoint, form).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{endpoint}");
+    }
+    let secrets: i64 = sqlx::query_scalar("select count(*) from user_totp")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(secrets, 0);
     let name: String = sqlx::query_scalar("select display_name from users where email = $1")
         .bind(FABRIKAM_OWNER)
         .fetch_one(&app.pool)

@@ -94,6 +94,10 @@ enum Args {
     UnknownMemberConfirmed,
     /// Asking for a reset link for an address without an account.
     ForgotUnknownAddress,
+    /// A code that is not the app's.
+    WrongCode,
+    /// A wrong password to turn two-factor sign-in off.
+    WrongPasswordOnly,
     /// A new password through a link that was never issued.
     ResetUnknownLink,
 }
@@ -648,6 +652,53 @@ fn table() -> Vec<Row> {
             ],
         },
         Row {
+            endpoint: "account/two-factor",
+            args: Args::None,
+            expect: EVERYONE_FOR_THEMSELVES,
+        },
+        Row {
+            endpoint: "account/two-factor/start",
+            args: Args::None,
+            expect: EVERYONE_FOR_THEMSELVES,
+        },
+        Row {
+            // After the row above every caller is setting up; a wrong code is named.
+            endpoint: "account/two-factor/confirm",
+            args: Args::WrongCode,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 422),
+                (User(NW_OWNER), 422),
+                (User(NW_VIEWER), 422),
+                (User(CONTOSO_OWNER), 422),
+                (User(FABRIKAM_OWNER), 422),
+            ],
+        },
+        Row {
+            endpoint: "account/two-factor/disable",
+            args: Args::WrongPasswordOnly,
+            expect: &[
+                (Anonymous, 401),
+                (User(ADMIN), 422),
+                (User(NW_OWNER), 422),
+                (User(NW_VIEWER), 422),
+                (User(CONTOSO_OWNER), 422),
+                (User(FABRIKAM_OWNER), 422),
+            ],
+        },
+        Row {
+            // Public: only a sign-in of this session waiting for its code may pass; there is
+            // none here, so every caller is told to sign in again.
+            endpoint: "login/two-factor",
+            args: Args::WrongCode,
+            expect: &[
+                (Anonymous, 422),
+                (User(ADMIN), 422),
+                (User(NW_VIEWER), 422),
+                (User(FABRIKAM_OWNER), 422),
+            ],
+        },
+        Row {
             endpoint: "account",
             args: Args::None,
             expect: EVERYONE_FOR_THEMSELVES,
@@ -884,6 +935,8 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             ],
             Args::UnknownTeamInvitation => vec![("invitation_id", UNKNOWN_ID)],
             Args::ForgotUnknownAddress => vec![("input[email]", "nobody@example.com")],
+            Args::WrongCode => vec![("input[code]", "000000")],
+            Args::WrongPasswordOnly => vec![("input[password]", "not-the-password")],
             Args::ResetUnknownLink => vec![
                 ("input[token]", UNKNOWN_TOKEN),
                 ("input[password]", "a long enough password 2026"),

@@ -28,4 +28,5 @@ mod sign_in;
 mod smtp_sink;
 mod team;
 mod tenancy;
+mod two_factor;
 mod two_servers;

@@ -147,6 +147,11 @@ async fn an_owner_invites_resends_and_withdraws_and_the_invitee_joins_with_the_r
         "{}",
         read_only.body
     );
+    assert!(
+        read_only.body.contains("\"two_factor\":false"),
+        "{}",
+        read_only.body
+    );
 
     // Resending gives a new link; the old one stops working.
     let id = invitation_id(&app, INVITEE).await;

@@ -61,19 +61,47 @@ impl TeamActions {
         ]
     }
 
-    /// The error of the latest change made from the lists (not the invitation form).
-    fn list_error(&self) -> Option<AppError> {
+    /// The error a form posted without JavaScript came back with (each action reads its
+    /// own from the URL when it is made; at most one has one).
+    fn posted_error(&self) -> Option<AppError> {
         [
-            self.resend.value().get().and_then(Result::err),
-            self.revoke.value().get().and_then(Result::err),
-            self.role.value().get().and_then(Result::err),
-            self.remove.value().get().and_then(Result::err),
-            self.transfer.value().get().and_then(Result::err),
+            self.resend.value().get_untracked().and_then(Result::err),
+            self.revoke.value().get_untracked().and_then(Result::err),
+            self.role.value().get_untracked().and_then(Result::err),
+            self.remove.value().get_untracked().and_then(Result::err),
+            self.transfer.value().get_untracked().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
         .next()
     }
+
+    /// Keeps `last` up to date with whichever change finished last: its `done` key, or
+    /// its error (the invitation form shows its own errors, so only its success counts).
+    fn track_last(&self, last: RwSignal<Option<Result<&'static str, AppError>>>) {
+        track(self.invite, "invited", false, last);
+        track(self.resend, "resent", true, last);
+        track(self.revoke, "revoked", true, last);
+        track(self.role, "role", true, last);
+        track(self.remove, "removed", true, last);
+        track(self.transfer, "transferred", true, last);
+    }
+}
+
+/// Sets `last` each time `action` finishes (with its error only when `errors`).
+fn track<A>(
+    action: ServerAction<A>,
+    done: &'static str,
+    errors: bool,
+    last: RwSignal<Option<Result<&'static str, AppError>>>,
+) where
+    A: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move || match action.value().get() {
+        Some(Ok(())) => last.set(Some(Ok(done))),
+        Some(Err(error)) if errors => last.set(Some(Err(error))),
+        _ => {}
+    });
 }
 
 /// What a finished change says: from the action's answer with JavaScript, from the
@@ -99,41 +127,16 @@ pub fn TeamPage() -> impl IntoView {
         move || (position.get(), actions.versions()),
         |(position, _)| get_team(Some(position)),
     );
-    let answered = move || {
-        let ok = |done: &'static str, ok: bool| ok.then_some(done);
-        [
-            ok(
-                "invited",
-                actions.invite.value().with(|v| matches!(v, Some(Ok(_)))),
-            ),
-            ok(
-                "resent",
-                actions.resend.value().with(|v| matches!(v, Some(Ok(_)))),
-            ),
-            ok(
-                "revoked",
-                actions.revoke.value().with(|v| matches!(v, Some(Ok(_)))),
-            ),
-            ok(
-                "role",
-                actions.role.value().with(|v| matches!(v, Some(Ok(_)))),
-            ),
-            ok(
-                "removed",
-                actions.remove.value().with(|v| matches!(v, Some(Ok(_)))),
-            ),
-            ok(
-                "transferred",
-                actions.transfer.value().with(|v| matches!(v, Some(Ok(_)))),
-            ),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-        .map(str::to_string)
-        .or_else(|| params.read().get("done"))
+    // The latest change's outcome: with JavaScript each finished action sets it; without,
+    // the page starts from the error the post came back with.
+    let last = RwSignal::new(actions.posted_error().map(Err));
+    actions.track_last(last);
+    let answered = move || match last.get() {
+        Some(Ok(done)) => Some(done.to_string()),
+        Some(Err(_)) => None,
+        None => params.read().get("done"),
     };
-    let list_error = Signal::derive(move || actions.list_error());
+    let list_error = Signal::derive(move || last.get().and_then(Result::err));
     view! {
         <Title text="Team" />
         <header class="page-header">

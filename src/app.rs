@@ -14,7 +14,7 @@ mod lazy;
 use crate::{
     auth::{
         context::{AuthActions, CurrentUser},
-        pages::{LoginPage, TwoFactorPage},
+        pages::LoginPage,
         server::{whoami, Logout},
     },
     branding::{
@@ -100,7 +100,7 @@ fn Frame() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=LandingPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/login/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
+                <Route path=path!("/login/two-factor") view={Lazy::<lazy::TwoFactor>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/b/:slug/login") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/apply") view={Lazy::<lazy::Apply>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/apply/thanks") view={Lazy::<lazy::ApplyThanks>::new()} ssr=SsrMode::Async />

@@ -16,6 +16,7 @@ pub const USAGE: &str = "usage: partner-portal [COMMAND]
                                clients per transaction (20000); run again after a stop,
                                it carries on where it stopped
   rebuild-read-models          recompute the dashboards' figures from the events
+  audit verify                 check the audit log's hash chains; fails on a broken link
   backup [FILE]                dump the database
   restore FILE --yes           replace the database with a dump
 
@@ -28,6 +29,7 @@ pub enum Command {
     SeedScale { partners: u32, clients: u32 },
     CloseMonth { month: Month, batch_clients: u32 },
     RebuildReadModels,
+    AuditVerify,
     Backup(Option<PathBuf>),
     Restore(PathBuf),
     Help,
@@ -74,6 +76,10 @@ impl Command {
                 }
             }
             Some("rebuild-read-models") => Command::RebuildReadModels,
+            Some("audit") => match arg(1) {
+                Some("verify") => Command::AuditVerify,
+                _ => return Err("audit takes a subcommand: `partner-portal audit verify`".into()),
+            },
             Some("backup") => Command::Backup(arg(1).map(Into::into)),
             Some("restore") => match (arg(1), arg(2)) {
                 (Some(file), Some("--yes")) => Command::Restore(file.into()),
@@ -142,6 +148,7 @@ pub async fn run_once(
             batch_clients,
         } => close_month(settings, database, *month, *batch_clients).await,
         Command::RebuildReadModels => rebuild_read_models(database).await,
+        Command::AuditVerify => audit_verify(database).await,
         Command::SeedScale { partners, clients } => {
             crate::demo::scale::seed(database, *partners, *clients).await
         }
@@ -216,6 +223,32 @@ async fn close_month(
 }
 
 /// On the owner's connection: the rebuild locks the tables it reads.
+/// Checks every chain of the audit log; an error (and a failing exit) names each chain's
+/// first broken link.
+async fn audit_verify(database: &Database) -> Result<String, String> {
+    let started = std::time::Instant::now();
+    let unreadable = |e: sqlx::Error| format!("the audit log could not be read: {e}");
+    let mut conn = database.system.acquire().await.map_err(unreadable)?;
+    let report = crate::audit::verify::verify(&mut conn)
+        .await
+        .map_err(unreadable)?;
+    let read = format!(
+        "{} rows in {} chains, checked in {:.1} s",
+        report.rows,
+        report.chains,
+        started.elapsed().as_secs_f64()
+    );
+    if report.broken.is_empty() {
+        return Ok(format!("audit log intact: {read}"));
+    }
+    let lines: Vec<String> = report.broken.iter().map(|b| format!("  {b}")).collect();
+    Err(format!(
+        "audit log BROKEN in {} chains ({read}):\n{}",
+        report.broken.len(),
+        lines.join("\n")
+    ))
+}
+
 async fn rebuild_read_models(database: &Database) -> Result<String, String> {
     use sqlx::Connection;
     let started = std::time::Instant::now();
@@ -279,6 +312,7 @@ mod tests {
             parse(&["rebuild-read-models"]),
             Ok(Command::RebuildReadModels)
         );
+        assert_eq!(parse(&["audit", "verify"]), Ok(Command::AuditVerify));
         assert_eq!(
             parse(&["restore", "x.dump", "--yes"]),
             Ok(Command::Restore("x.dump".into()))
@@ -302,5 +336,6 @@ mod tests {
             .unwrap_err()
             .contains("--color"));
         assert!(parse(&["frobnicate"]).unwrap_err().contains("frobnicate"));
+        assert!(parse(&["audit"]).unwrap_err().contains("audit verify"));
     }
 }

@@ -1,5 +1,6 @@
 //! The admin area: program overview and partner governance.
 
+pub mod integrity;
 pub mod model;
 pub mod pages;
 pub mod server;

@@ -25,6 +25,7 @@ pub fn AdminHomePage() -> impl IntoView {
             <h1>"Program overview"</h1>
         </header>
         {loaded(overview, |o: ProgramOverview| view! { <OverviewView overview=o /> })}
+        <super::integrity::IntegritySection />
     }
 }
 

@@ -25,6 +25,7 @@ use crate::{
         ApplicationDetailPage, ApplicationQueuePage, ApplicationStatsPage, ApplyPage,
         ApplyThanksPage,
     },
+    auth::pages::TwoFactorPage,
     branding::pages::BrandingPage,
     clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
     commissions::pages::{
@@ -66,8 +67,8 @@ macro_rules! lazy_page {
     };
 }
 
-/// Pages of the public site behind a link: the application form, an invitation, and the
-/// password reset.
+/// Pages of the public site behind a link: the application form, an invitation, the
+/// password reset, and the second step of a two-factor sign-in.
 #[derive(Clone, Copy)]
 pub enum PublicPage {
     Apply,
@@ -75,6 +76,7 @@ pub enum PublicPage {
     Invite,
     ForgotPassword,
     ResetPassword,
+    TwoFactor,
 }
 
 #[lazy]
@@ -85,6 +87,7 @@ fn public_pages(page: PublicPage) -> AnyView {
         PublicPage::Invite => view! { <InvitePage /> }.into_any(),
         PublicPage::ForgotPassword => view! { <ForgotPasswordPage /> }.into_any(),
         PublicPage::ResetPassword => view! { <ResetPasswordPage /> }.into_any(),
+        PublicPage::TwoFactor => view! { <TwoFactorPage /> }.into_any(),
     }
 }
 
@@ -93,6 +96,7 @@ lazy_page!(#[doc = "`/apply/thanks`"] ApplyThanks => public_pages(PublicPage::Ap
 lazy_page!(#[doc = "`/invite/:token`"] Invite => public_pages(PublicPage::Invite), __preload_public_pages);
 lazy_page!(#[doc = "`/forgot-password`"] ForgotPassword => public_pages(PublicPage::ForgotPassword), __preload_public_pages);
 lazy_page!(#[doc = "`/reset-password/:token`"] ResetPassword => public_pages(PublicPage::ResetPassword), __preload_public_pages);
+lazy_page!(#[doc = "`/login/two-factor`"] TwoFactor => public_pages(PublicPage::TwoFactor), __preload_public_pages);
 
 /// The admin's program pages.
 #[derive(Clone, Copy)]

@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 mod record;
 #[cfg(feature = "ssr")]
+pub mod verify;
+#[cfg(feature = "ssr")]
 pub use record::{record, Actor, AuditEntry};
 
 /// What happened. This is the one home of audit actions: the name the log stores (and

@@ -699,6 +699,11 @@ fn table() -> Vec<Row> {
             ],
         },
         Row {
+            endpoint: "admin/audit/verify",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
             endpoint: "account",
             args: Args::None,
             expect: EVERYONE_FOR_THEMSELVES,

@@ -6,6 +6,7 @@
 mod account;
 mod applications;
 mod assets;
+mod audit_chain;
 mod authorization;
 mod branding;
 mod clients;

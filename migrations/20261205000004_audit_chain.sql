@@ -108,3 +108,6 @@ create unique index audit_log_chain_seq_key on audit_log (chain, seq);
 
 create trigger audit_log_chain before insert on audit_log
     for each row execute function audit_log_chain();
+-- Even when a superuser loads rows with triggers of replication off (the scale seed, a
+-- restore with --disable-triggers): no row enters the log unchained.
+alter table audit_log enable always trigger audit_log_chain;

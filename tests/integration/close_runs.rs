@@ -76,6 +76,13 @@ async fn a_close_killed_halfway_and_run_again_writes_one_statement_per_partner(
         "{}",
         String::from_utf8_lossy(&seeded.stderr)
     );
+    // The bulk-loaded audit rows are chained like any others.
+    let verified = portal(&url, &["audit", "verify"]).output().unwrap();
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
     let indexes_after: i64 = sqlx::query_scalar(indexes).fetch_one(&pool).await.unwrap();
     assert_eq!(
         indexes_after, indexes_before,

@@ -34,6 +34,20 @@ fn keeps_an_owner(_: &dyn sqlx::error::DatabaseError) -> AppError {
     )
 }
 
+/// Writes the change's audit row in its transaction, commits, and (for a plain form post)
+/// goes back to the team page saying what was `done`.
+#[cfg(feature = "ssr")]
+async fn audit_and_commit(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    entry: crate::audit::AuditEntry,
+    done: &str,
+) -> Result<(), AppError> {
+    crate::audit::record(&mut *tx, entry).await?;
+    tx.commit().await?;
+    crate::state::redirect_plain_form(&format!("/partner/team?done={done}"));
+    Ok(())
+}
+
 /// A page of the team; for the owner, also the invitations waiting for an answer.
 #[server(endpoint = "team")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
@@ -107,7 +121,7 @@ async fn send_invitation(
 pub async fn invite_member(input: InviteInput) -> Result<(), AppError> {
     use super::model::TEAM_INVITATION_HOURS;
     use crate::{
-        audit::{self, Action, AuditEntry},
+        audit::{Action, AuditEntry},
         auth::rate_limit::TEAM_INVITES,
         error::FieldErrors,
         program::token,
@@ -155,16 +169,14 @@ pub async fn invite_member(input: InviteInput) -> Result<(), AppError> {
         &invite_token,
     )
     .await?;
-    audit::record(
-        &mut *tx,
+    audit_and_commit(
+        tx,
         AuditEntry::by(&me, Action::InvitationCreated)
             .target("invitation", invitation)
             .detail(serde_json::json!({ "email": email, "role": role.slug() })),
+        "invited",
     )
-    .await?;
-    tx.commit().await?;
-    crate::state::redirect_plain_form("/partner/team?done=invited");
-    Ok(())
+    .await
 }
 
 /// Sends a waiting invitation again, with a new link (the old one stops working) valid for
@@ -174,7 +186,7 @@ pub async fn invite_member(input: InviteInput) -> Result<(), AppError> {
 pub async fn resend_invitation(invitation_id: Uuid) -> Result<(), AppError> {
     use super::model::TEAM_INVITATION_HOURS;
     use crate::{
-        audit::{self, Action, AuditEntry},
+        audit::{Action, AuditEntry},
         auth::rate_limit::TEAM_INVITES,
         program::token,
         state::pool,
@@ -204,16 +216,14 @@ pub async fn resend_invitation(invitation_id: Uuid) -> Result<(), AppError> {
         &invite_token,
     )
     .await?;
-    audit::record(
-        &mut *tx,
+    audit_and_commit(
+        tx,
         AuditEntry::by(&me, Action::InvitationResent)
             .target("invitation", invitation_id)
             .detail(serde_json::json!({ "email": email })),
+        "resent",
     )
-    .await?;
-    tx.commit().await?;
-    crate::state::redirect_plain_form("/partner/team?done=resent");
-    Ok(())
+    .await
 }
 
 /// Withdraws a waiting invitation: its link stops working.
@@ -221,7 +231,7 @@ pub async fn resend_invitation(invitation_id: Uuid) -> Result<(), AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn revoke_invitation(invitation_id: Uuid) -> Result<(), AppError> {
     use crate::{
-        audit::{self, Action, AuditEntry},
+        audit::{Action, AuditEntry},
         state::pool,
     };
 
@@ -230,16 +240,14 @@ pub async fn revoke_invitation(invitation_id: Uuid) -> Result<(), AppError> {
     let email = super::queries::revoke(&mut tx, partner_id, invitation_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut *tx,
+    audit_and_commit(
+        tx,
         AuditEntry::by(&me, Action::InvitationRevoked)
             .target("invitation", invitation_id)
             .detail(serde_json::json!({ "email": email })),
+        "revoked",
     )
-    .await?;
-    tx.commit().await?;
-    crate::state::redirect_plain_form("/partner/team?done=revoked");
-    Ok(())
+    .await
 }
 
 /// Gives a member another role below owner. The last owner cannot be demoted.
@@ -247,7 +255,7 @@ pub async fn revoke_invitation(invitation_id: Uuid) -> Result<(), AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn change_role(input: RoleInput) -> Result<(), AppError> {
     use crate::{
-        audit::{self, Action, AuditEntry},
+        audit::{Action, AuditEntry},
         error::ResultExt,
         state::pool,
     };
@@ -259,18 +267,16 @@ pub async fn change_role(input: RoleInput) -> Result<(), AppError> {
         .await
         .on_constraint(super::queries::LAST_OWNER, keeps_an_owner)?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut *tx,
+    audit_and_commit(
+        tx,
         AuditEntry::by(&me, Action::MemberRoleChanged)
             .target("user", input.user_id)
             .detail(
                 serde_json::json!({ "member": name, "from": before.slug(), "to": role.slug() }),
             ),
+        "role",
     )
-    .await?;
-    tx.commit().await?;
-    crate::state::redirect_plain_form("/partner/team?done=role");
-    Ok(())
+    .await
 }
 
 /// Removes a member from the team; every session of theirs ends. The last owner cannot be
@@ -279,7 +285,7 @@ pub async fn change_role(input: RoleInput) -> Result<(), AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
     use crate::{
-        audit::{self, Action, AuditEntry},
+        audit::{Action, AuditEntry},
         error::ResultExt,
         state::pool,
     };
@@ -293,16 +299,14 @@ pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
         .await
         .on_constraint(super::queries::LAST_OWNER, keeps_an_owner)?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut *tx,
+    audit_and_commit(
+        tx,
         AuditEntry::by(&me, Action::MemberRemoved)
             .target("user", user_id)
             .detail(serde_json::json!({ "member": name, "role": role.slug() })),
+        "removed",
     )
-    .await?;
-    tx.commit().await?;
-    crate::state::redirect_plain_form("/partner/team?done=removed");
-    Ok(())
+    .await
 }
 
 /// Makes another member the owner and the caller a manager, in one transaction.
@@ -310,7 +314,7 @@ pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn transfer_ownership(input: MemberInput) -> Result<(), AppError> {
     use crate::{
-        audit::{self, Action, AuditEntry},
+        audit::{Action, AuditEntry},
         auth::model::Role,
         error::{FieldErrors, ResultExt},
         state::pool,
@@ -333,14 +337,12 @@ pub async fn transfer_ownership(input: MemberInput) -> Result<(), AppError> {
         .await
         .on_constraint(super::queries::LAST_OWNER, keeps_an_owner)?
         .ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut *tx,
+    audit_and_commit(
+        tx,
         AuditEntry::by(&me, Action::OwnershipTransferred)
             .target("user", user_id)
             .detail(serde_json::json!({ "to": name, "their_role_before": before.slug() })),
+        "transferred",
     )
-    .await?;
-    tx.commit().await?;
-    crate::state::redirect_plain_form("/partner/team?done=transferred");
-    Ok(())
+    .await
 }

@@ -119,11 +119,16 @@ impl FieldErrors {
         }
     }
 
-    /// A validation error on one field.
-    pub fn one(field: &str, message: impl Into<String>) -> AppError {
+    /// The message of one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
         let mut errors = Self::new();
         errors.add(field, message);
-        AppError::Validation(errors)
+        errors
+    }
+
+    /// A validation error on one field.
+    pub fn one(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Validation(Self::field(field, message))
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {

@@ -37,11 +37,8 @@ impl ProfileInput {
         };
         match problem {
             None => Ok(name),
-            Some(message) => {
-                let mut errors = FieldErrors::new();
-                errors.add("display_name", message);
-                Err(errors.keep("display_name", self.display_name.clone()))
-            }
+            Some(message) => Err(FieldErrors::field("display_name", message)
+                .keep("display_name", self.display_name.clone())),
         }
     }
 }

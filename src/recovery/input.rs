@@ -27,9 +27,7 @@ impl ForgotInput {
         match crate::program::Email::parse(&email) {
             Ok(_) => Ok(email),
             Err(message) => {
-                let mut errors = FieldErrors::new();
-                errors.add("email", message);
-                Err(errors.keep("email", self.email.clone()))
+                Err(FieldErrors::field("email", message).keep("email", self.email.clone()))
             }
         }
     }

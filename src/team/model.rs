@@ -50,12 +50,6 @@ pub struct TeamPage {
     pub me: Uuid,
 }
 
-fn field_error(field: &str, message: impl Into<String>) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    errors.add(field, message);
-    errors
-}
-
 /// The role picked in a form, one an owner may give (not ownership: that is transferred).
 fn assignable_role(slug: &str) -> Result<Role, &'static str> {
     match Role::from_slug(slug.trim()) {
@@ -101,7 +95,7 @@ pub struct RoleInput {
 
 impl RoleInput {
     pub fn validate(&self) -> Result<Role, FieldErrors> {
-        assignable_role(&self.role).map_err(|m| field_error("role", m))
+        assignable_role(&self.role).map_err(|m| FieldErrors::field("role", m))
     }
 }
 
@@ -118,7 +112,7 @@ impl MemberInput {
     pub fn confirmed(&self, what: &str) -> Result<Uuid, FieldErrors> {
         match self.confirm.as_deref() {
             Some("yes") => Ok(self.user_id),
-            _ => Err(field_error(
+            _ => Err(FieldErrors::field(
                 "confirm",
                 format!("Tick the box to confirm {what}."),
             )),

@@ -140,9 +140,7 @@ pub async fn invite_member(input: InviteInput) -> Result<(), AppError> {
         let errors = if field == "form" {
             FieldErrors::form(message)
         } else {
-            let mut errors = FieldErrors::new();
-            errors.add(field, message);
-            errors
+            FieldErrors::field(field, message)
         };
         return Err(AppError::Validation(
             errors.keep("email", email).keep("role", role.slug()),

@@ -115,8 +115,10 @@ fn Frame() -> impl IntoView {
                 >
                     <Route path=path!("") view={Lazy::<lazy::AdminHome>::new()} />
                     <Route path=path!("/partners") view={Lazy::<lazy::AdminPartners>::new()} />
+                    <Route path=path!("/partners/:id") view={Lazy::<lazy::AdminPartner>::new()} />
                     <Route path=path!("/commissions") view={Lazy::<lazy::AdminCommissions>::new()} />
                     <Route path=path!("/payouts") view={Lazy::<lazy::AdminPayouts>::new()} />
+                    <Route path=path!("/audit") view={Lazy::<lazy::AdminAudit>::new()} />
                     <Route path=path!("/applications") view={Lazy::<lazy::ApplicationQueue>::new()} />
                     <Route path=path!("/applications/stats") view={Lazy::<lazy::ApplicationStats>::new()} />
                     <Route path=path!("/applications/:id") view={Lazy::<lazy::ApplicationDetail>::new()} />
@@ -134,6 +136,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/commissions/:month") view={Lazy::<lazy::Statement>::new()} />
                     <Route path=path!("/branding") view={Lazy::<lazy::Branding>::new()} />
                     <Route path=path!("/team") view={Lazy::<lazy::Team>::new()} />
+                    <Route path=path!("/audit") view={Lazy::<lazy::PartnerAudit>::new()} />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/app")

@@ -179,7 +179,7 @@ fn PartnerTable(page: PartnerPage) -> impl IntoView {
         .map(|p| {
             view! {
                 <tr>
-                    <th scope="row">{p.name}<span class="muted small">" · " {p.slug}</span></th>
+                    <th scope="row"><a href=format!("/admin/partners/{}", p.id)>{p.name}</a><span class="muted small">" · " {p.slug}</span></th>
                     <td>
                         <span class=format!("tier-badge tier-{}", p.tier.slug())>{p.tier.label()}</span>
                         {p.tier_pinned.then_some(view! { <span class="muted small">" pinned"</span> })}

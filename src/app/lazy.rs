@@ -25,12 +25,14 @@ use crate::{
         ApplicationDetailPage, ApplicationQueuePage, ApplicationStatsPage, ApplyPage,
         ApplyThanksPage,
     },
+    audit_viewer::pages::{AdminAuditPage, PartnerAuditPage},
     auth::pages::TwoFactorPage,
     branding::pages::BrandingPage,
     clients::pages::{ClientDetailPage, ClientListPage, NewClientPage},
     commissions::pages::{
         AdminCommissionsPage, AdminPayoutsPage, PartnerCommissionsPage, StatementPage,
     },
+    governance::pages::AdminPartnerPage,
     invitations::pages::InvitePage,
     partners::pages::PartnerHomePage,
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
@@ -103,6 +105,7 @@ lazy_page!(#[doc = "`/login/two-factor`"] TwoFactor => public_pages(PublicPage::
 pub enum AdminPage {
     Home,
     Partners,
+    Partner,
     Payouts,
 }
 
@@ -111,12 +114,14 @@ fn admin_program(page: AdminPage) -> AnyView {
     match page {
         AdminPage::Home => view! { <AdminHomePage /> }.into_any(),
         AdminPage::Partners => view! { <AdminPartnersPage /> }.into_any(),
+        AdminPage::Partner => view! { <AdminPartnerPage /> }.into_any(),
         AdminPage::Payouts => view! { <AdminPayoutsPage /> }.into_any(),
     }
 }
 
 lazy_page!(#[doc = "`/admin`"] AdminHome => admin_program(AdminPage::Home), __preload_admin_program);
 lazy_page!(#[doc = "`/admin/partners`"] AdminPartners => admin_program(AdminPage::Partners), __preload_admin_program);
+lazy_page!(#[doc = "`/admin/partners/:id`"] AdminPartner => admin_program(AdminPage::Partner), __preload_admin_program);
 lazy_page!(#[doc = "`/admin/payouts`"] AdminPayouts => admin_program(AdminPage::Payouts), __preload_admin_program);
 
 #[lazy]
@@ -245,3 +250,21 @@ fn people_pages(page: PeoplePage) -> AnyView {
 
 lazy_page!(#[doc = "`/account`"] Account => people_pages(PeoplePage::Account), __preload_people_pages);
 lazy_page!(#[doc = "`/partner/team`"] Team => people_pages(PeoplePage::Team), __preload_people_pages);
+
+/// The audit log, a partner's and the program's: one viewer.
+#[derive(Clone, Copy)]
+pub enum AuditPage {
+    Partner,
+    Program,
+}
+
+#[lazy]
+fn audit_pages(page: AuditPage) -> AnyView {
+    match page {
+        AuditPage::Partner => view! { <PartnerAuditPage /> }.into_any(),
+        AuditPage::Program => view! { <AdminAuditPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/partner/audit`"] PartnerAudit => audit_pages(AuditPage::Partner), __preload_audit_pages);
+lazy_page!(#[doc = "`/admin/audit`"] AdminAudit => audit_pages(AuditPage::Program), __preload_audit_pages);

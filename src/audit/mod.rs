@@ -60,6 +60,13 @@ pub enum Action {
     PasswordReset,
     TwoFactorEnabled,
     TwoFactorDisabled,
+    AuditExported,
+    PartnerFrozen,
+    PartnerSuspended,
+    PartnerReactivated,
+    PartnerTierPinned,
+    PartnerTierUnpinned,
+    PartnerSwitchesChanged,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -76,7 +83,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 55] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -125,6 +132,13 @@ impl Action {
         Action::PasswordReset,
         Action::TwoFactorEnabled,
         Action::TwoFactorDisabled,
+        Action::AuditExported,
+        Action::PartnerFrozen,
+        Action::PartnerSuspended,
+        Action::PartnerReactivated,
+        Action::PartnerTierPinned,
+        Action::PartnerTierUnpinned,
+        Action::PartnerSwitchesChanged,
     ];
 
     /// The name stored in the log.
@@ -178,6 +192,13 @@ impl Action {
             Action::PasswordReset => "account.password_reset",
             Action::TwoFactorEnabled => "account.two_factor_enabled",
             Action::TwoFactorDisabled => "account.two_factor_disabled",
+            Action::AuditExported => "audit.exported",
+            Action::PartnerFrozen => "partner.frozen",
+            Action::PartnerSuspended => "partner.suspended",
+            Action::PartnerReactivated => "partner.reactivated",
+            Action::PartnerTierPinned => "partner.tier_pinned",
+            Action::PartnerTierUnpinned => "partner.tier_unpinned",
+            Action::PartnerSwitchesChanged => "partner.switches_changed",
         }
     }
 
@@ -192,14 +213,14 @@ impl Action {
             Action::SignIn => "Signed in",
             Action::SignInFailed => "Failed to sign in",
             Action::SignOut => "Signed out",
-            Action::DemoSeeded => "Demo data seeded",
+            Action::DemoSeeded => "Seeded the demo data",
             Action::ApplicationSubmitted => "Submitted a partner application",
             Action::ApplicationNoted => "Added a note to an application",
             Action::ApplicationReviewStarted => "Started reviewing an application",
             Action::ApplicationApproved => "Approved an application",
             Action::ApplicationRejected => "Rejected an application",
             Action::ApplicationReopened => "Reopened an application",
-            Action::PartnerCreated => "Partner account created",
+            Action::PartnerCreated => "Created the partner account",
             Action::InvitationCreated => "Invited a team member",
             Action::InvitationAccepted => "Joined the team",
             Action::ClientCreated => "Added a client",
@@ -214,9 +235,9 @@ impl Action {
             Action::ImpersonationStarted => "Logged in as a client",
             Action::ImpersonationEnded => "Ended a client session",
             Action::CommissionsMonthClosed => "Closed a month of commissions",
-            Action::CommissionAdjusted => "A statement was adjusted",
-            Action::PartnerTierChanged => "Tier changed at the monthly close",
-            Action::PayoutPaid => "A payout was paid",
+            Action::CommissionAdjusted => "Adjusted a statement",
+            Action::PartnerTierChanged => "Changed the tier at the monthly close",
+            Action::PayoutPaid => "Paid a payout",
             Action::PayoutMethodChanged => "Changed the payout method",
             Action::StatementExported => "Exported a statement",
             Action::BrandingSaved => "Saved a branding draft",
@@ -225,7 +246,7 @@ impl Action {
             Action::BrandingAssetUploaded => "Uploaded a brand image",
             Action::CustomDomainSet => "Set the custom domain",
             Action::CustomDomainVerified => "Verified the custom domain",
-            Action::CustomDomainCheckFailed => "A custom domain check failed",
+            Action::CustomDomainCheckFailed => "Checked the custom domain without success",
             Action::ProfileUpdated => "Changed their display name",
             Action::PasswordChanged => "Changed their password",
             Action::InvitationResent => "Resent a team invitation",
@@ -237,6 +258,13 @@ impl Action {
             Action::PasswordReset => "Reset their password by e-mail link",
             Action::TwoFactorEnabled => "Turned on two-factor sign-in",
             Action::TwoFactorDisabled => "Turned off two-factor sign-in",
+            Action::AuditExported => "Exported the audit log",
+            Action::PartnerFrozen => "Froze a partner account",
+            Action::PartnerSuspended => "Suspended a partner account",
+            Action::PartnerReactivated => "Reactivated a partner account",
+            Action::PartnerTierPinned => "Pinned a partner's tier",
+            Action::PartnerTierUnpinned => "Unpinned a partner's tier",
+            Action::PartnerSwitchesChanged => "Changed a partner's feature switches",
         }
     }
 
@@ -291,6 +319,14 @@ impl Action {
             Action::PasswordReset => Audience::Admins,
             Action::TwoFactorEnabled => Audience::Admins,
             Action::TwoFactorDisabled => Audience::Admins,
+            // Owners and managers: the readers of a partner's log.
+            Action::AuditExported => Audience::Money,
+            Action::PartnerFrozen => Audience::Team,
+            Action::PartnerSuspended => Audience::Team,
+            Action::PartnerReactivated => Audience::Team,
+            Action::PartnerTierPinned => Audience::Team,
+            Action::PartnerTierUnpinned => Audience::Team,
+            Action::PartnerSwitchesChanged => Audience::Team,
         }
     }
 

@@ -109,7 +109,8 @@ impl BrandInput {
         if !custom_css.is_empty() && !css_allowed {
             errors.add(
                 "custom_css",
-                "Custom CSS is for Platinum partners. Clear this field to save.",
+                "Custom CSS is for Platinum partners with white-label, unless the program team \
+                 switched it off. Clear this field to save.",
             );
         } else if custom_css.len() > MAX_CSS_BYTES {
             errors.add(

@@ -24,7 +24,7 @@ pub async fn partner_info(
     partner_id: Uuid,
 ) -> sqlx::Result<Option<PartnerBrandInfo>> {
     let row = sqlx::query!(
-        r#"select name, slug, tier as "tier: Tier", white_label_enabled
+        r#"select name, slug, tier as "tier: Tier", white_label_enabled, custom_css_enabled
            from partners where id = $1"#,
         partner_id
     )
@@ -33,7 +33,7 @@ pub async fn partner_info(
     Ok(row.map(|row| PartnerBrandInfo {
         name: row.name,
         slug: row.slug,
-        eligibility: eligibility(row.tier, row.white_label_enabled),
+        eligibility: eligibility(row.tier, row.white_label_enabled, row.custom_css_enabled),
     }))
 }
 
@@ -349,7 +349,7 @@ pub async fn published(
     partner_id: Uuid,
 ) -> sqlx::Result<Option<Brand>> {
     let row = sqlx::query!(
-        r#"select p.slug, p.name, p.tier as "tier: Tier", p.white_label_enabled,
+        r#"select p.slug, p.name, p.tier as "tier: Tier", p.white_label_enabled, p.custom_css_enabled,
                   v.primary_color, v.secondary_color, v.success_color, v.warning_color,
                   v.error_color, v.logo_url, v.favicon_url, v.background_url, v.company_name,
                   v.support_email, v.support_phone, v.terms_url, v.privacy_url, v.custom_css,
@@ -367,7 +367,7 @@ pub async fn published(
     .fetch_optional(executor)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let allowed = eligibility(r.tier, r.white_label_enabled);
+    let allowed = eligibility(r.tier, r.white_label_enabled, r.custom_css_enabled);
     if !allowed.white_label {
         return Ok(None);
     }

@@ -6,12 +6,13 @@ use uuid::Uuid;
 use super::model::Eligibility;
 use crate::program::Tier;
 
-/// White-label is on from Gold up unless an admin switched it; custom CSS needs Platinum too.
-pub fn eligibility(tier: Tier, switch: Option<bool>) -> Eligibility {
+/// White-label is on from Gold up unless an admin switched it; custom CSS needs Platinum too,
+/// and the admins' custom CSS switch on (`css_switch`).
+pub fn eligibility(tier: Tier, switch: Option<bool>, css_switch: bool) -> Eligibility {
     let white_label = switch.unwrap_or(tier >= Tier::Gold);
     Eligibility {
         white_label,
-        custom_css: white_label && tier == Tier::Platinum,
+        custom_css: white_label && tier == Tier::Platinum && css_switch,
         tier_label: tier.label().to_string(),
         switched_by_admin: switch.is_some(),
     }
@@ -41,4 +42,19 @@ pub fn host_name(host: &str) -> Option<String> {
     };
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     (!name.is_empty() && !name.starts_with('[')).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_admins_switches_override_the_tier() {
+        assert!(!eligibility(Tier::Silver, None, true).white_label);
+        assert!(eligibility(Tier::Silver, Some(true), true).white_label);
+        assert!(!eligibility(Tier::Platinum, Some(false), true).white_label);
+        assert!(eligibility(Tier::Platinum, None, true).custom_css);
+        assert!(!eligibility(Tier::Platinum, None, false).custom_css);
+        assert!(!eligibility(Tier::Gold, None, true).custom_css);
+    }
 }

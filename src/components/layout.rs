@@ -17,6 +17,7 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             ("/admin/applications", "Applications"),
             ("/admin/commissions", "Commissions"),
             ("/admin/payouts", "Payouts"),
+            ("/admin/audit", "Audit log"),
         ],
         PrincipalKind::Member { .. } if me.has(Perm::Commissions) => vec![
             ("/partner", "Dashboard"),
@@ -24,6 +25,7 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             ("/partner/commissions", "Commissions"),
             ("/partner/branding", "Branding"),
             ("/partner/team", "Team"),
+            ("/partner/audit", "Audit log"),
         ],
         PrincipalKind::Member { .. } => vec![
             ("/partner", "Dashboard"),

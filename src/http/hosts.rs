@@ -119,6 +119,8 @@ mod tests {
             "/impersonate/x",
             "/metrics",
             "/partner/clients/export.csv",
+            "/partner/audit/export.csv",
+            "/admin/audit/export.csv",
         ] {
             assert!(!custom_domain_serves(path), "{path}");
         }

@@ -82,6 +82,14 @@ pub fn router(state: AppState) -> Router {
             get(crate::clients::export::export_clients),
         )
         .route(
+            "/partner/audit/export.csv",
+            get(crate::audit_viewer::export::export_partner_log),
+        )
+        .route(
+            "/admin/audit/export.csv",
+            get(crate::audit_viewer::export::export_program_log),
+        )
+        .route(
             "/partner/commissions/{month}/statement.csv",
             get(crate::commissions::export::export_statement),
         )

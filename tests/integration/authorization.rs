@@ -100,6 +100,16 @@ enum Args {
     WrongPasswordOnly,
     /// A new password through a link that was never issued.
     ResetUnknownLink,
+    /// The first page of an audit log, unfiltered.
+    AuditFirstPage,
+    /// A partner id that names nothing.
+    UnknownPartner,
+    /// A change of standing, with a reason, for a partner that does not exist.
+    UnknownPartnerStatus,
+    /// A tier pin, with a reason, for a partner that does not exist.
+    UnknownPartnerTier,
+    /// Switches, with a reason, for a partner that does not exist.
+    UnknownPartnerSwitches,
 }
 
 /// Changing a team: owners only, of their own partner; past the guard, an id that names
@@ -195,6 +205,17 @@ const ADMIN_ONLY: &[(Caller, u16)] = &[
     (User(ADMIN), 200),
 ];
 
+/// Admin functions on a partner that does not exist: everyone else is refused first.
+const ADMIN_FINDS_NOTHING: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(NW_OWNER), 403),
+    (User(NW_MANAGER), 403),
+    (User(NW_VIEWER), 403),
+    (User(CONTOSO_OWNER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(ADMIN), 404),
+];
+
 /// A well-formed token and id that name nothing.
 const UNKNOWN_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 const UNKNOWN_ID: &str = "00000000-0000-4000-8000-000000000000";
@@ -226,6 +247,39 @@ fn table() -> Vec<Row> {
                 (User(CONTOSO_OWNER), 403),
                 (User(FABRIKAM_OWNER), 403),
             ],
+        },
+        Row {
+            // Owners and managers, their own partner's rows only (tests/integration/audit_log.rs).
+            endpoint: "partner/audit",
+            args: Args::AuditFirstPage,
+            expect: COMMISSION_READERS,
+        },
+        Row {
+            // Admins only; past the guard, an id that names nothing is not found
+            // (tests/integration/governance.rs changes real partners).
+            endpoint: "admin/partner",
+            args: Args::UnknownPartner,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/partner/status",
+            args: Args::UnknownPartnerStatus,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/partner/tier",
+            args: Args::UnknownPartnerTier,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/partner/switches",
+            args: Args::UnknownPartnerSwitches,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/audit",
+            args: Args::AuditFirstPage,
+            expect: ADMIN_ONLY,
         },
         Row {
             endpoint: "partner/overview",
@@ -791,8 +845,54 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
     _: PgPoolOptions,
     connect: PgConnectOptions,
 ) {
-    let pool = test_pool(connect).await;
-    let app = TestApp::new(pool).await;
+    let app = TestApp::new(test_pool(connect).await).await;
+    let (checked, frozen_refusals) = run_table(&app, false).await;
+    assert!(checked >= 30, "the table covers {checked} cases");
+    assert_eq!(frozen_refusals, 0);
+}
+
+/// The whole table again with Northwind frozen: each of its members' calls is answered as
+/// the table says or refused with the frozen notice, and afterwards Northwind's audit log
+/// holds no change by its members (every change writes a row there). Reads and sign-ins
+/// still work, and so does what is not the partner's: a member's own account (name,
+/// password, two-factor), its clients' own portal, and the admins' work.
+#[sqlx::test]
+async fn a_frozen_partner_changes_nothing_through_any_server_function(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    sqlx::query("update partners set status = 'frozen' where slug = 'northwind'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let started: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("select now()")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (_, frozen_refusals) = run_table(&app, true).await;
+    assert!(
+        frozen_refusals >= 20,
+        "Northwind's members' changes are refused as frozen ({frozen_refusals})"
+    );
+    let changes: Vec<String> = sqlx::query_scalar(
+        "select a.action from audit_log a join partners p on p.id = a.partner_id
+         where p.slug = 'northwind' and a.occurred_at >= $1
+           and coalesce(a.real_user_id, a.actor_user_id) in
+               (select user_id from partner_members where partner_id = p.id)
+           and a.action not like 'auth.%' and a.action not like 'account.%'
+           and a.action not like '%exported'",
+    )
+    .bind(started)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(changes.is_empty(), "a frozen partner changed: {changes:?}");
+}
+
+/// Runs every row of the table; returns how many calls were checked and how many were
+/// refused with the frozen notice (allowed, when `frozen`, for Northwind's members only).
+async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
     let fabrikam = app.client_id("fabrikam").await.to_string();
     let olympia = app.client_id("olympia-tools").await.to_string();
     let application: uuid::Uuid = sqlx::query_scalar(
@@ -830,6 +930,7 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
     let mut cookies: HashMap<&str, String> = HashMap::new();
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut frozen_refusals = 0;
     for row in table() {
         let form: Vec<(&str, &str)> = match row.args {
             Args::None => vec![],
@@ -953,6 +1054,24 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             Args::UnknownMemberConfirmed => {
                 vec![("input[user_id]", UNKNOWN_ID), ("input[confirm]", "yes")]
             }
+            Args::AuditFirstPage => vec![("query[position]", "first")],
+            Args::UnknownPartner => vec![("id", UNKNOWN_ID)],
+            Args::UnknownPartnerStatus => vec![
+                ("input[partner_id]", UNKNOWN_ID),
+                ("input[change]", "freeze"),
+                ("input[reason]", "Table row"),
+            ],
+            Args::UnknownPartnerTier => vec![
+                ("input[partner_id]", UNKNOWN_ID),
+                ("input[tier]", "gold"),
+                ("input[until]", ""),
+                ("input[reason]", "Table row"),
+            ],
+            Args::UnknownPartnerSwitches => vec![
+                ("input[partner_id]", UNKNOWN_ID),
+                ("input[white_label]", "tier"),
+                ("input[reason]", "Table row"),
+            ],
             Args::QueueFirstPage => vec![
                 ("query[sort]", "Submitted"),
                 ("query[ascending]", "false"),
@@ -971,7 +1090,16 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
             };
             let reply = app.call(cookie.as_deref(), row.endpoint, &form).await;
             checked += 1;
-            if reply.status.as_u16() != *expected {
+            let northwind_member =
+                matches!(caller, User(email) if email.ends_with("@northwind.demo.test"));
+            let refused_as_frozen =
+                reply.status == 403 && reply.body.contains(partner_portal::auth::FROZEN_NOTICE);
+            if refused_as_frozen {
+                frozen_refusals += 1;
+            }
+            if frozen && northwind_member && refused_as_frozen {
+                // A change refused: the table's answer would have been the unfrozen one.
+            } else if reply.status.as_u16() != *expected {
                 failures.push(format!(
                     "{} {:?} as {caller:?}: expected {expected}, got {} ({})",
                     row.endpoint, row.args, reply.status, reply.body
@@ -992,7 +1120,7 @@ async fn every_server_function_answers_each_caller_as_the_table_says(
         failures.len(),
         failures.join("\n")
     );
-    assert!(checked >= 30, "the table covers {checked} cases");
+    (checked, frozen_refusals)
 }
 
 /// Every server function the router serves has at least one row in the table above, so a

@@ -965,3 +965,41 @@ async fn the_command_line_closes_last_month_once(_: PgPoolOptions, connect: PgCo
     let bad = run(&["close-month", "October"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[sqlx::test]
+async fn a_pin_that_ended_before_the_month_closed_is_recomputed_and_lifted(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    let m = month("2026-03");
+    let ended = partner(&pool, "ended", "platinum", true).await;
+    let running = partner(&pool, "running", "platinum", true).await;
+    for (p, until) in [(ended, "2026-03-15"), (running, "2026-04-30")] {
+        sqlx::query("update partners set tier_pinned_until = $2::date where id = $1")
+            .bind(p)
+            .bind(until)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    active_clients(&pool, ended, 0, 3, "starter", m).await;
+    active_clients(&pool, running, 3, 3, "starter", m).await;
+    close(&pool, m).await;
+    let pin = |p: Uuid| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (bool, Option<String>)>(
+                "select tier_pinned, tier_pinned_until::text from partners where id = $1",
+            )
+            .bind(p)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(tier_of(&pool, ended).await, "bronze", "3 active clients");
+    assert_eq!(pin(ended).await, (false, None), "the ended pin is lifted");
+    assert_eq!(tier_of(&pool, running).await, "platinum");
+    assert_eq!(pin(running).await, (true, Some("2026-04-30".into())));
+}

@@ -43,14 +43,17 @@ pub async fn partners_for_close(
 ) -> sqlx::Result<Vec<ClosePartner>> {
     sqlx::query_as!(
         ClosePartner,
-        r#"select p.id, p.name, p.tier as "tier: Tier", p.tier_pinned as pinned,
+        r#"select p.id, p.name, p.tier as "tier: Tier",
+                  (p.tier_pinned and (p.tier_pinned_until is null
+                                      or p.tier_pinned_until > $3::text::date)) as "pinned!",
                   coalesce(f.clients, 0)::bigint as "clients!"
            from partners p left join partner_figures f on f.partner_id = p.id
            where $2 or not exists (select 1 from close_partners cp
                                    where cp.month = $1::text::date and cp.partner_id = p.id)
            order by p.id"#,
         date_param(month.first_day()),
-        all
+        all,
+        date_param(month.last_day())
     )
     .fetch_all(&mut *conn)
     .await
@@ -342,10 +345,11 @@ pub async fn insert_lines(
     Ok(())
 }
 
-/// Sets a partner's tier.
+/// Sets a partner's recomputed tier. Only partners without a pin in force are recomputed, so
+/// a pin that has ended goes with it.
 pub async fn set_tier(tx: &mut PgConnection, partner_id: Uuid, tier: Tier) -> sqlx::Result<()> {
     sqlx::query!(
-        "update partners set tier = $2 where id = $1",
+        "update partners set tier = $2, tier_pinned = false, tier_pinned_until = null where id = $1",
         partner_id,
         tier as Tier
     )

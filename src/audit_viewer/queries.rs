@@ -1,0 +1,254 @@
+//! SQL of the audit log viewers: one filter for the page, its bounded count and the CSV
+//! export, so that the download is exactly the rows the page shows. Every filter has an index
+//! that reads newest first (migration `audit_viewer`), so a page costs an index range at any
+//! depth of a log of millions of rows.
+
+use sqlx::{PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::model::{AuditQuery, AuditRow, Person, PAGE_SIZE};
+use crate::{
+    db::keyset::SortKey,
+    program::{PageLinks, Total},
+};
+
+/// Rows counted past this read "more than".
+const COUNT_BOUND: i64 = 1_000;
+
+/// Whose rows a reader sees.
+pub enum Reader {
+    /// One partner's rows among the actions the reader's role may see.
+    Partner { id: Uuid, actions: Vec<String> },
+    /// Every row (admins).
+    Program,
+}
+
+/// A view of the log, resolved for SQL: the query, and the person's id when it names one.
+pub struct Filter<'a> {
+    pub reader: &'a Reader,
+    pub query: &'a AuditQuery,
+    pub person: Option<Uuid>,
+}
+
+/// The id of the person the filter names, or `None` when no one has that address (then the
+/// view is empty, and nothing else is read).
+pub async fn person_id(pool: &PgPool, email: &str) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!("select id from users where email = $1", email)
+        .fetch_optional(pool)
+        .await
+}
+
+fn key() -> SortKey {
+    SortKey::new(&[("a.occurred_at", "timestamptz"), ("a.id", "uuid")], true)
+}
+
+const COLUMNS: &str = "a.id, a.occurred_at, a.action, a.target_type, a.target_id, a.detail, \
+    host(a.client_addr) as client_addr, \
+    u.display_name as actor_name, u.email as actor_email, \
+    r.display_name as real_name, r.email as real_email, p.name as partner_name, \
+    case a.target_type \
+        when 'client' then (select c.company_name from clients c where c.id = a.target_id) \
+        when 'partner' then (select t.name from partners t where t.id = a.target_id) \
+        when 'user' then (select t.display_name from users t where t.id = a.target_id) \
+    end as target_name";
+
+const FROM: &str = " from audit_log a \
+    left join users u on u.id = a.actor_user_id \
+    left join users r on r.id = a.real_user_id \
+    left join partners p on p.id = a.partner_id where true";
+
+/// Appends the filter's conditions (after a `where`).
+fn push_filter(builder: &mut QueryBuilder<'_, Postgres>, filter: &Filter<'_>) {
+    let q = filter.query;
+    match filter.reader {
+        Reader::Partner { id, actions } => {
+            builder.push(" and a.partner_id = ").push_bind(*id);
+            builder
+                .push(" and a.action = any(")
+                .push_bind(actions.clone())
+                .push(")");
+        }
+        Reader::Program => {
+            if let Some(partner) = q.partner {
+                builder.push(" and a.partner_id = ").push_bind(partner);
+            }
+        }
+    }
+    if let Some(person) = filter.person {
+        builder
+            .push(" and (a.actor_user_id = ")
+            .push_bind(person)
+            .push(" or a.real_user_id = ")
+            .push_bind(person)
+            .push(")");
+    }
+    if let Some(action) = &q.action {
+        builder.push(" and a.action = ").push_bind(action.clone());
+    }
+    if let Some(kind) = &q.target_kind {
+        builder
+            .push(" and a.target_type = ")
+            .push_bind(kind.clone());
+    }
+    if let Some(target) = q.target {
+        builder.push(" and a.target_id = ").push_bind(target);
+    }
+    // Days are UTC days: from the start of `from` to the end of `to`.
+    if let Some(from) = q.from {
+        builder
+            .push(" and a.occurred_at >= ")
+            .push_bind(crate::db::date_param(from))
+            .push("::date::timestamp at time zone 'UTC'");
+    }
+    if let Some(to) = q.to {
+        builder
+            .push(" and a.occurred_at < (")
+            .push_bind(crate::db::date_param(to))
+            .push("::date + 1)::timestamp at time zone 'UTC'");
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct LogRow {
+    id: Uuid,
+    occurred_at: chrono::DateTime<chrono::Utc>,
+    action: String,
+    target_type: Option<String>,
+    target_id: Option<Uuid>,
+    detail: serde_json::Value,
+    client_addr: Option<String>,
+    actor_name: Option<String>,
+    actor_email: Option<String>,
+    real_name: Option<String>,
+    real_email: Option<String>,
+    partner_name: Option<String>,
+    target_name: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyedRow {
+    #[sqlx(flatten)]
+    row: LogRow,
+    page_key: Vec<String>,
+}
+
+impl From<LogRow> for AuditRow {
+    fn from(r: LogRow) -> Self {
+        let person = |name: Option<String>, email: Option<String>| {
+            name.zip(email).map(|(name, email)| Person { name, email })
+        };
+        AuditRow {
+            id: r.id,
+            at: r.occurred_at,
+            action: r.action,
+            actor: person(r.actor_name, r.actor_email),
+            real: person(r.real_name, r.real_email),
+            partner_name: r.partner_name,
+            target_kind: r.target_type,
+            target_id: r.target_id,
+            target_name: r.target_name,
+            detail: detail_pairs(&r.detail),
+        }
+    }
+}
+
+/// A row's details as `key: value` pairs, strings without their quotes.
+pub fn detail_pairs(detail: &serde_json::Value) -> Vec<(String, String)> {
+    let Some(object) = detail.as_object() else {
+        return Vec::new();
+    };
+    object
+        .iter()
+        .map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (key.replace('_', " "), text)
+        })
+        .collect()
+}
+
+/// A page of the view, newest first, its links, and how many rows it holds (bounded).
+pub async fn page(
+    pool: &PgPool,
+    filter: &Filter<'_>,
+) -> sqlx::Result<(Vec<AuditRow>, PageLinks, Total)> {
+    let key = key();
+    let position = &filter.query.position;
+    let mut builder = QueryBuilder::new(format!(
+        "select {COLUMNS}, {} as page_key{FROM}",
+        key.select()
+    ));
+    push_filter(&mut builder, filter);
+    key.push_bound(&mut builder, position);
+    key.push_order(&mut builder, position, PAGE_SIZE);
+    let rows: Vec<KeyedRow> = builder.build_query_as().fetch_all(pool).await?;
+    let (rows, links) = key.finish(
+        rows.into_iter()
+            .map(|r| (AuditRow::from(r.row), r.page_key))
+            .collect(),
+        position,
+        PAGE_SIZE,
+    );
+    let mut count = QueryBuilder::new("select count(*) from (select 1 from audit_log a where true");
+    push_filter(&mut count, filter);
+    count
+        .push(" limit ")
+        .push_bind(COUNT_BOUND + 1)
+        .push(") bounded");
+    let counted: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    Ok((rows, links, Total::bounded(counted, COUNT_BOUND)))
+}
+
+/// The export's statement: the view's rows, newest first, with no limit.
+pub fn export_query(filter: &Filter<'_>) -> QueryBuilder<'static, Postgres> {
+    let mut builder = QueryBuilder::new(format!("select {COLUMNS}{FROM}"));
+    push_filter(&mut builder, filter);
+    builder.push(" order by a.occurred_at desc, a.id desc");
+    builder
+}
+
+impl LogRow {
+    /// The row as the CSV's cells.
+    pub fn into_cells(self) -> Vec<String> {
+        use crate::program::csv::cell;
+        let detail = self.detail.to_string();
+        let addr = self.client_addr.clone().unwrap_or_default();
+        let row = AuditRow::from(self);
+        let name = |p: &Option<Person>| p.as_ref().map(|p| cell(&p.name)).unwrap_or_default();
+        let email = |p: &Option<Person>| p.as_ref().map(|p| cell(&p.email)).unwrap_or_default();
+        vec![
+            row.at.to_rfc3339(),
+            row.action.clone(),
+            cell(&row.sentence()),
+            name(&row.actor),
+            email(&row.actor),
+            name(&row.real),
+            email(&row.real),
+            cell(row.partner_name.as_deref().unwrap_or_default()),
+            row.target_kind.clone().unwrap_or_default(),
+            row.target_id.map(|t| t.to_string()).unwrap_or_default(),
+            cell(row.target_name.as_deref().unwrap_or_default()),
+            cell(&detail),
+            addr,
+        ]
+    }
+}
+
+/// The CSV's header row, in the order of [`LogRow::into_cells`].
+pub const CSV_HEADER: [&str; 13] = [
+    "occurred_at",
+    "action",
+    "description",
+    "actor_name",
+    "actor_email",
+    "real_user_name",
+    "real_user_email",
+    "partner",
+    "target_type",
+    "target_id",
+    "target_name",
+    "detail",
+    "client_address",
+];

@@ -1,0 +1,288 @@
+//! Admin partner management through the real router: freezing, suspending and reactivating
+//! a partner with a reason, pinning its tier, its switches, and what each does to its
+//! members, its client portals and its timeline.
+
+use axum::http::StatusCode;
+use partner_portal::governance::model::PartnerDetail;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use uuid::Uuid;
+
+use crate::common::*;
+
+async fn partner_id(app: &TestApp, slug: &str) -> Uuid {
+    sqlx::query_scalar("select id from partners where slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn status_of(app: &TestApp, slug: &str) -> String {
+    sqlx::query_scalar("select status::text from partners where slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn detail(app: &TestApp, admin: &str, id: Uuid) -> PartnerDetail {
+    let reply = app
+        .call(Some(admin), "admin/partner", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+async fn change_status(app: &TestApp, admin: &str, id: Uuid, change: &str, reason: &str) -> Reply {
+    app.call(
+        Some(admin),
+        "admin/partner/status",
+        &[
+            ("input[partner_id]", &id.to_string()),
+            ("input[change]", change),
+            ("input[reason]", reason),
+        ],
+    )
+    .await
+}
+
+#[sqlx::test]
+async fn freeze_suspend_and_reactivate_with_reasons_on_the_timeline(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let contoso = partner_id(&app, "contoso").await;
+    let admin = app.sign_in(ADMIN).await;
+    let owner = app.sign_in(CONTOSO_OWNER).await;
+
+    // No reason: refused next to the field, nothing changes.
+    let before = app.audit_count("partner.frozen").await;
+    let reply = change_status(&app, &admin, contoso, "freeze", "  ").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("reason"), "{}", reply.body);
+    assert_eq!(status_of(&app, "contoso").await, "active");
+    assert_eq!(app.audit_count("partner.frozen").await, before);
+
+    // Frozen: the owner still reads, changes nothing, and is told why.
+    let reply = change_status(&app, &admin, contoso, "freeze", "Unpaid invoice INV-2041").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(status_of(&app, "contoso").await, "frozen");
+    assert_eq!(
+        app.call(Some(&owner), "partner/overview", &[]).await.status,
+        StatusCode::OK
+    );
+    let refused = app
+        .call(
+            Some(&owner),
+            "team/invite",
+            &[
+                ("input[email]", "new@contoso.example"),
+                ("input[role]", "sales"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains("frozen"), "{}", refused.body);
+    let again = change_status(&app, &admin, contoso, "freeze", "Twice").await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    // Sign-in still works while frozen.
+    let fresh = app.sign_in(CONTOSO_OWNER).await;
+
+    // Suspended: the open sessions are signed out at their next request, and sign-in is
+    // refused with the reason to call.
+    let reply = change_status(&app, &admin, contoso, "suspend", "Fraud review").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    for cookie in [&owner, &fresh] {
+        let reply = app.call(Some(cookie), "partner/overview", &[]).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    }
+    let login = app
+        .call(
+            None,
+            "login",
+            &[
+                ("input[email]", CONTOSO_OWNER),
+                ("input[password]", partner_portal::demo::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert_ne!(login.status, StatusCode::OK);
+    assert!(login.body.contains("suspended"), "{}", login.body);
+
+    // Reactivated: sign-in works again; the reason of the suspension is cleared.
+    let reply = change_status(&app, &admin, contoso, "reactivate", "Review closed").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let owner = app.sign_in(CONTOSO_OWNER).await;
+    assert_eq!(
+        app.call(Some(&owner), "partner/overview", &[]).await.status,
+        StatusCode::OK
+    );
+
+    let page = detail(&app, &admin, contoso).await;
+    assert_eq!(page.status_reason, None);
+    let timeline: Vec<(&str, Option<&str>)> = page
+        .timeline
+        .iter()
+        .map(|t| (t.action.as_str(), t.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        &timeline[..3],
+        &[
+            ("partner.reactivated", Some("Review closed")),
+            ("partner.suspended", Some("Fraud review")),
+            ("partner.frozen", Some("Unpaid invoice INV-2041")),
+        ]
+    );
+    assert_eq!(page.timeline[0].who.as_deref(), Some("Avery Admin"));
+    // The partner's own owner reads the change in their audit log.
+    let log = app
+        .call(
+            Some(&owner),
+            "partner/audit",
+            &[
+                ("query[action]", "partner.suspended"),
+                ("query[position]", "first"),
+            ],
+        )
+        .await;
+    assert!(log.body.contains("Fraud review"), "{}", log.body);
+}
+
+#[sqlx::test]
+async fn a_suspended_resellers_client_portal_keeps_working(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let northwind = partner_id(&app, "northwind").await;
+    let admin = app.sign_in(ADMIN).await;
+    let client = app.sign_in(FABRIKAM_OWNER).await;
+    let reply = change_status(&app, &admin, northwind, "suspend", "Contract dispute").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        app.call(Some(&client), "app/account", &[]).await.status,
+        StatusCode::OK
+    );
+    let again = app.sign_in(FABRIKAM_OWNER).await;
+    assert_eq!(
+        app.call(Some(&again), "app/account", &[]).await.status,
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test]
+async fn a_pinned_tier_shows_beside_the_computed_one_and_unpins(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let contoso = partner_id(&app, "contoso").await;
+    let admin = app.sign_in(ADMIN).await;
+    let id = contoso.to_string();
+    let pin = |tier: &'static str, until: &'static str, reason: &'static str| {
+        let id = id.clone();
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            app.call(
+                Some(&admin),
+                "admin/partner/tier",
+                &[
+                    ("input[partner_id]", id.as_str()),
+                    ("input[tier]", tier),
+                    ("input[until]", until),
+                    ("input[reason]", reason),
+                ],
+            )
+            .await
+        }
+    };
+    let past = pin("gold", "2020-01-01", "Launch deal").await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.body.contains("after today"), "{}", past.body);
+    let reply = pin("gold", "2099-12-31", "Launch deal").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let page = detail(&app, &admin, contoso).await;
+    assert_eq!(page.tier, partner_portal::program::Tier::Gold);
+    assert!(page.tier_pinned);
+    assert_eq!(
+        page.tier_pinned_until.map(|d| d.to_string()).as_deref(),
+        Some("2099-12-31")
+    );
+    assert_eq!(
+        page.computed_tier,
+        partner_portal::program::Tier::for_active_clients(page.active_clients)
+    );
+    assert_ne!(
+        page.computed_tier, page.tier,
+        "the demo's Contoso earns less than Gold"
+    );
+    let reply = pin("", "", "Deal over").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let page = detail(&app, &admin, contoso).await;
+    assert!(!page.tier_pinned);
+    assert_eq!(page.tier_pinned_until, None);
+    assert_eq!(page.timeline[0].action, "partner.tier_unpinned");
+    assert_eq!(page.timeline[1].action, "partner.tier_pinned");
+    let twice = pin("", "", "Deal over").await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+}
+
+#[sqlx::test]
+async fn switches_turn_client_management_and_custom_css_off(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let northwind = partner_id(&app, "northwind").await;
+    let admin = app.sign_in(ADMIN).await;
+    let owner = app.sign_in(NW_OWNER).await;
+    let reply = app
+        .call(
+            Some(&admin),
+            "admin/partner/switches",
+            &[
+                ("input[partner_id]", &northwind.to_string()),
+                ("input[white_label]", "on"),
+                ("input[reason]", "Compliance review of client handling"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let page = detail(&app, &admin, northwind).await;
+    assert!(!page.client_management);
+    assert_eq!(page.white_label, Some(true));
+    assert!(!page.custom_css);
+    // Client management off: creating a client is refused with the switch's notice.
+    let refused = app
+        .call(
+            Some(&owner),
+            "partner/clients/create",
+            &[("input[company_name]", "Switch Test")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(
+        refused.body.contains("turned client management off"),
+        "{}",
+        refused.body
+    );
+    // Custom CSS off: the branding editor says it is not available.
+    let brand = app.call(Some(&owner), "partner/branding", &[]).await;
+    assert_eq!(brand.status, StatusCode::OK, "{}", brand.body);
+    let brand: serde_json::Value = serde_json::from_str(&brand.body).unwrap();
+    assert_eq!(
+        brand.pointer("/eligibility/custom_css"),
+        Some(&serde_json::json!(false))
+    );
+    assert_eq!(
+        brand.pointer("/eligibility/white_label"),
+        Some(&serde_json::json!(true))
+    );
+}

@@ -357,12 +357,52 @@ async fn main() {
 
     // The admin's partner list at 5,000 partners.
     println!("\nadmin partner list at {PARTNERS} partners, {ROUNDS} rounds each:");
-    let last = partner_portal::program::Position::Last;
-    for (name, position) in [("first page", Position::First), ("last page", last)] {
+    use partner_portal::admin::partner_list::{PartnerQuery, PartnerSort};
+    let views = [
+        ("by name, first page", PartnerQuery::default()),
+        (
+            "by name, last page",
+            PartnerQuery {
+                position: Position::Last,
+                ..Default::default()
+            },
+        ),
+        (
+            "by MRR, first page",
+            PartnerQuery {
+                sort: PartnerSort::Mrr,
+                ..Default::default()
+            },
+        ),
+        (
+            "by active clients, last page",
+            PartnerQuery {
+                sort: PartnerSort::Clients,
+                position: Position::Last,
+                ..Default::default()
+            },
+        ),
+        (
+            "search \"partner 4\"",
+            PartnerQuery {
+                search: Some("partner 4".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "frozen gold partners",
+            PartnerQuery {
+                tier: Some(partner_portal::program::Tier::Gold),
+                status: Some(partner_portal::auth::model::PartnerStatus::Frozen),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (name, query) in views {
         let mut samples = Vec::with_capacity(ROUNDS);
         for _ in 0..ROUNDS {
             let t = Instant::now();
-            partner_portal::admin::queries::list_partners(&pool, &position)
+            partner_portal::admin::queries::list_partners(&pool, &query)
                 .await
                 .unwrap();
             samples.push(t.elapsed());

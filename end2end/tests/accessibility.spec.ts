@@ -79,9 +79,12 @@ test("admin pages pass axe-core", async ({ page }, testInfo) => {
   await signInFromLoginPage(page, testInfo, ACCOUNTS.admin);
   await expect(page).toHaveURL("/admin");
   const application = await firstLink(page, "/admin/applications", /^\/admin\/applications\/[0-9a-f-]{36}$/);
+  const partner = await firstLink(page, "/admin/partners", /^\/admin\/partners\/[0-9a-f-]{36}$/);
   await checkPages(page, testInfo, [
     "/admin",
     "/admin/partners",
+    partner,
+    "/admin/audit",
     "/admin/applications",
     "/admin/applications/stats",
     application,
@@ -104,6 +107,7 @@ test("partner pages pass axe-core", async ({ page }, testInfo) => {
     statement,
     "/partner/branding",
     "/partner/team",
+    "/partner/audit",
     "/account",
   ]);
 });

@@ -6,14 +6,15 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     model::{LeaderRow, PartnerPage, ProgramOverview},
+    partner_list::{PartnerQuery, PartnerSort, STATUSES},
     server::{get_program_overview, list_partners},
 };
 use crate::components::{
     format::{self, count, day, money},
     loaded,
-    table::PositionPager,
+    table::Pager,
 };
-use crate::program::Position;
+use crate::program::{Position, Tier};
 
 /// `/admin`: program MRR, partners by tier, the leaderboard and payouts coming due.
 #[component]
@@ -152,27 +153,71 @@ fn Leaderboard(
     }
 }
 
-/// `/admin/partners`: every partner with tier, status and clients, a page at a time.
+/// `/admin/partners`: every partner with tier, status and clients, searched, filtered and
+/// sorted, a page at a time; "Export CSV" downloads the list as it is filtered.
 #[component]
 pub fn AdminPartnersPage() -> impl IntoView {
     let params = use_query_map();
-    let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
-    let partners = Resource::new(move || position.get(), |p| list_partners(Some(p)));
+    let query = Memo::new(move |_| params.with(|p| PartnerQuery::from_params(|k| p.get(k))));
+    let partners = Resource::new(move || query.get(), |q| list_partners(Some(q)));
     view! {
         <Title text="Partners" />
         <header class="page-header">
             <h1>"Partners"</h1>
             <p class="muted">"Every partner in the program, with tier, status and clients."</p>
         </header>
-        {loaded(partners, |page: PartnerPage| view! { <PartnerTable page /> })}
+        <PartnerFilters query=query.get_untracked() />
+        {loaded(partners, move |page: PartnerPage| view! { <PartnerTable page query=query.get_untracked() /> })}
     }
 }
 
 #[component]
-fn PartnerTable(page: PartnerPage) -> impl IntoView {
+fn PartnerFilters(query: PartnerQuery) -> impl IntoView {
+    let tiers = Tier::ALL.map(
+        |t| view! { <option value=t.slug() selected=query.tier == Some(t)>{t.label()}</option> },
+    );
+    let statuses = STATUSES.map(|(s, value)| view! { <option value=value selected=query.status == Some(s)>{s.label()}</option> });
+    let sorts = PartnerSort::ALL.map(
+        |(s, value, label)| view! { <option value=value selected=query.sort == s>{label}</option> },
+    );
+    let export = format!(
+        "/admin/partners/export.csv?{}",
+        query.query_string(|q| q.position = Position::First)
+    );
+    view! {
+        <form method="get" action="/admin/partners" class="filters" role="search" aria-label="Filter partners">
+            <div class="field">
+                <label for="q">"Search name or slug"</label>
+                <input id="q" name="q" type="search" maxlength="100" value=query.search.clone().unwrap_or_default() />
+            </div>
+            <div class="field">
+                <label for="tier">"Tier"</label>
+                <select id="tier" name="tier"><option value="">"Any tier"</option>{tiers}</select>
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status"><option value="">"Any status"</option>{statuses}</select>
+            </div>
+            <div class="field">
+                <label for="sort">"Sort by"</label>
+                <select id="sort" name="sort">{sorts}</select>
+            </div>
+            <button type="submit" class="button">"Apply filters"</button>
+            <a class="button button-quiet" href=export rel="external" download>"Export CSV"</a>
+        </form>
+    }
+}
+
+#[component]
+fn PartnerTable(page: PartnerPage, query: PartnerQuery) -> impl IntoView {
     let PartnerPage { rows, links, total } = page;
     if rows.is_empty() {
-        return view! { <p class="empty">"No partners yet. Approved applications appear here."</p> }.into_any();
+        let empty = if query.filtered() {
+            "No partners match these filters."
+        } else {
+            "No partners yet. Approved applications appear here."
+        };
+        return view! { <p class="empty" role="status">{empty}</p> }.into_any();
     }
     let body = rows
         .into_iter()
@@ -192,9 +237,10 @@ fn PartnerTable(page: PartnerPage) -> impl IntoView {
             }
         })
         .collect_view();
+    let at = |p: &Position| query.at(p);
     view! {
         <div class="table-wrap">
-            <table class="data-table">
+            <table class="data-table" data-testid="partners">
                 <caption class="visually-hidden">"Partners"</caption>
                 <thead>
                     <tr>
@@ -209,8 +255,14 @@ fn PartnerTable(page: PartnerPage) -> impl IntoView {
                 <tbody>{body}</tbody>
             </table>
         </div>
-        <PositionPager label="Partner pages" path="/admin/partners" links
-            position=format!("{} partners", format::total(total)) />
+        <Pager
+            label="Partner pages"
+            first=links.first.as_ref().map(at)
+            previous=links.previous.as_ref().map(at)
+            next=links.next.as_ref().map(at)
+            last=links.last.as_ref().map(at)
+            position=format!("{} partners", format::total(total))
+        />
     }
     .into_any()
 }

@@ -2,21 +2,24 @@
 
 use leptos::prelude::*;
 
-use super::model::{PartnerPage, ProgramOverview};
-use crate::{error::AppError, program::Position};
+use super::{
+    model::{PartnerPage, ProgramOverview},
+    partner_list::PartnerQuery,
+};
+use crate::error::AppError;
 
-/// A page of the partners by name, for admins (the first page without a position).
+/// A page of the partners under a search, filters and a sort, for admins.
 #[server(endpoint = "admin/partners")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
-pub async fn list_partners(position: Option<Position>) -> Result<PartnerPage, AppError> {
+pub async fn list_partners(query: Option<PartnerQuery>) -> Result<PartnerPage, AppError> {
     use crate::{
         auth::{model::Perm, require},
         state::pool,
     };
 
     require(Perm::Admin).await?;
-    let (rows, links, total) =
-        super::queries::list_partners(&pool()?, &position.unwrap_or_default()).await?;
+    let query = query.unwrap_or_default();
+    let (rows, links, total) = super::queries::list_partners(&pool()?, &query).await?;
     Ok(PartnerPage { rows, links, total })
 }
 

@@ -5,7 +5,7 @@ use leptos::{either::Either, prelude::*};
 
 use crate::auth::{
     context::{AuthActions, CurrentUser},
-    model::{Perm, Principal, PrincipalKind},
+    model::{PartnerStatus, Perm, Principal, PrincipalKind},
 };
 
 /// The links a principal's navigation shows, in order.
@@ -77,6 +77,23 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
                 })}
             </Transition>
         </header>
+        // A frozen partner's members are told on every page why nothing can be changed.
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let frozen = matches!(
+                    me.await,
+                    Ok(Some(Principal {
+                        kind: PrincipalKind::Member { partner_status: PartnerStatus::Frozen, .. },
+                        ..
+                    }))
+                );
+                frozen.then(|| view! {
+                    <p class="notice site-notice" role="status" data-testid="frozen-notice">
+                        {crate::auth::FROZEN_NOTICE}
+                    </p>
+                })
+            })}
+        </Transition>
     }
 }
 

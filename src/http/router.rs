@@ -86,6 +86,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::audit_viewer::export::export_partner_log),
         )
         .route(
+            "/admin/partners/export.csv",
+            get(crate::admin::export::export_partners),
+        )
+        .route(
             "/admin/audit/export.csv",
             get(crate::audit_viewer::export::export_program_log),
         )

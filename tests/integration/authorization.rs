@@ -102,6 +102,8 @@ enum Args {
     ResetUnknownLink,
     /// The first page of an audit log, unfiltered.
     AuditFirstPage,
+    /// The first page of the admin's partner list.
+    PartnerListFirstPage,
     /// A partner id that names nothing.
     UnknownPartner,
     /// A change of standing, with a reason, for a partner that does not exist.
@@ -237,7 +239,7 @@ fn table() -> Vec<Row> {
         },
         Row {
             endpoint: "admin/partners",
-            args: Args::None,
+            args: Args::PartnerListFirstPage,
             expect: &[
                 (Anonymous, 401),
                 (User(ADMIN), 200),
@@ -1056,6 +1058,9 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
             }
             Args::AuditFirstPage => vec![("query[position]", "first")],
             Args::UnknownPartner => vec![("id", UNKNOWN_ID)],
+            Args::PartnerListFirstPage => {
+                vec![("query[search]", "north"), ("query[position]", "first")]
+            }
             Args::UnknownPartnerStatus => vec![
                 ("input[partner_id]", UNKNOWN_ID),
                 ("input[change]", "freeze"),

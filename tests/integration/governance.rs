@@ -286,3 +286,66 @@ async fn switches_turn_client_management_and_custom_css_off(
         Some(&serde_json::json!(true))
     );
 }
+
+#[sqlx::test]
+async fn the_partner_list_searches_filters_sorts_and_exports(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    sqlx::query("update partners set status = 'frozen' where slug = 'contoso'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let admin = app.sign_in(ADMIN).await;
+    let list = |form: Vec<(&'static str, &'static str)>| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let reply = app.call(Some(&admin), "admin/partners", &form).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            serde_json::from_str::<partner_portal::admin::model::PartnerPage>(&reply.body).unwrap()
+        }
+    };
+    let found = list(vec![("query[search]", "CONTO")]).await;
+    assert_eq!(
+        found
+            .rows
+            .iter()
+            .map(|r| r.slug.as_str())
+            .collect::<Vec<_>>(),
+        ["contoso"]
+    );
+    let frozen = list(vec![("query[status]", "Frozen")]).await;
+    assert_eq!(frozen.rows.len(), 1);
+    let platinum = list(vec![("query[tier]", "Platinum")]).await;
+    assert!(!platinum.rows.is_empty());
+    assert!(platinum
+        .rows
+        .iter()
+        .all(|r| r.tier == partner_portal::program::Tier::Platinum));
+    let by_clients = list(vec![("query[sort]", "Clients")]).await;
+    let counts: Vec<i64> = by_clients.rows.iter().map(|r| r.active_clients).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    let nothing = list(vec![("query[search]", "%")]).await;
+    assert!(
+        nothing.rows.is_empty(),
+        "a % is searched for, not a wildcard"
+    );
+
+    let csv = app
+        .get_page(Some(&admin), "/admin/partners/export.csv?status=frozen")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", csv.body);
+    assert!(lines[0].starts_with("name,slug,type,tier"));
+    assert!(lines[1].starts_with("Contoso,contoso,reseller,"));
+    for who in [NW_OWNER, FABRIKAM_OWNER] {
+        let cookie = app.sign_in(who).await;
+        let refused = app
+            .get_page(Some(&cookie), "/admin/partners/export.csv")
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{who}");
+    }
+}

@@ -176,7 +176,7 @@ async fn walking_the_partner_list_sees_every_partner_once(
             seen.push(row["id"].as_str().unwrap().parse::<Uuid>().unwrap());
         }
         match page["links"]["next"].as_str() {
-            Some(next) => form = vec![("position", next.to_string())],
+            Some(next) => form = vec![("query[position]", next.to_string())],
             None => break,
         }
     }

@@ -11,3 +11,5 @@ create index audit_log_real_user_time_idx on audit_log (real_user_id, occurred_a
     where real_user_id is not null;
 create index audit_log_target_time_idx on audit_log (target_id, occurred_at desc, id desc)
     where target_id is not null;
+create index audit_log_target_type_time_idx on audit_log (target_type, occurred_at desc, id desc)
+    where target_type is not null;

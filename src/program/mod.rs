@@ -5,6 +5,8 @@
 pub mod chart;
 pub mod contact;
 pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod csv_stream;
 pub mod money;
 pub mod month;
 pub mod paging;

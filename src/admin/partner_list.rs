@@ -100,11 +100,7 @@ impl PartnerQuery {
         if let Some(param) = q.position.param() {
             params.push(param);
         }
-        params
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", crate::components::format::url_encode(&v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        crate::components::format::query_string(params)
     }
 
     /// This view at `position` (a page link).

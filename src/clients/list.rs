@@ -77,11 +77,7 @@ impl ClientQuery {
         if let Some(param) = q.position.param() {
             params.push(param);
         }
-        params
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", crate::components::format::url_encode(&v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        crate::components::format::query_string(params)
     }
 
     /// The same view starting at `position` (a page link).

@@ -50,6 +50,15 @@ pub fn date_time(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y, %H:%M UTC").to_string()
 }
 
+/// `name=value` pairs as a query string (without `?`), each value encoded.
+pub fn query_string(params: Vec<(&str, String)>) -> String {
+    params
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", url_encode(&v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Encodes a query-string value (`application/x-www-form-urlencoded`).
 pub fn url_encode(s: &str) -> String {
     s.bytes()

@@ -9,14 +9,6 @@ use uuid::Uuid;
 
 use crate::common::*;
 
-async fn partner_id(app: &TestApp, slug: &str) -> Uuid {
-    sqlx::query_scalar("select id from partners where slug = $1")
-        .bind(slug)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
 async fn user_id(app: &TestApp, email: &str) -> Uuid {
     sqlx::query_scalar("select id from users where email = $1")
         .bind(email)
@@ -66,8 +58,8 @@ async fn a_partner_reads_its_own_rows_and_never_anothers_or_the_program_teams(
     connect: PgConnectOptions,
 ) {
     let app = TestApp::new(test_pool(connect).await).await;
-    let northwind = partner_id(&app, "northwind").await;
-    let contoso = partner_id(&app, "contoso").await;
+    let northwind = app.partner_id("northwind").await;
+    let contoso = app.partner_id("contoso").await;
     let owner = app.sign_in(NW_OWNER).await;
     // Contoso's owner signs in and changes something of Contoso's: Northwind must not see it.
     let contoso_owner = app.sign_in(CONTOSO_OWNER).await;
@@ -142,7 +134,7 @@ async fn filters_pages_and_both_identities_of_an_impersonation(
     connect: PgConnectOptions,
 ) {
     let app = TestApp::new(test_pool(connect).await).await;
-    let northwind = partner_id(&app, "northwind").await;
+    let northwind = app.partner_id("northwind").await;
     let support = user_id(&app, NW_SUPPORT).await;
     let acted_as = user_id(&app, FABRIKAM_OWNER).await;
     let fabrikam = app.client_id("fabrikam").await;
@@ -260,7 +252,7 @@ async fn the_export_is_the_filtered_view_and_is_refused_like_the_page(
     connect: PgConnectOptions,
 ) {
     let app = TestApp::new(test_pool(connect).await).await;
-    let northwind = partner_id(&app, "northwind").await;
+    let northwind = app.partner_id("northwind").await;
     added_clients(&app, NW_OWNER, 7).await;
     added_clients(&app, CONTOSO_OWNER, 3).await;
     let owner = app.sign_in(NW_OWNER).await;

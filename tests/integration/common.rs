@@ -189,6 +189,14 @@ impl TestApp {
             .expect("sign-in sets a session cookie")
     }
 
+    pub async fn partner_id(&self, slug: &str) -> Uuid {
+        sqlx::query_scalar("select id from partners where slug = $1")
+            .bind(slug)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn client_id(&self, slug: &str) -> Uuid {
         sqlx::query_scalar("select id from clients where slug = $1")
             .bind(slug)

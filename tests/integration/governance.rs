@@ -9,14 +9,6 @@ use uuid::Uuid;
 
 use crate::common::*;
 
-async fn partner_id(app: &TestApp, slug: &str) -> Uuid {
-    sqlx::query_scalar("select id from partners where slug = $1")
-        .bind(slug)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
 async fn status_of(app: &TestApp, slug: &str) -> String {
     sqlx::query_scalar("select status::text from partners where slug = $1")
         .bind(slug)
@@ -52,7 +44,7 @@ async fn freeze_suspend_and_reactivate_with_reasons_on_the_timeline(
     connect: PgConnectOptions,
 ) {
     let app = TestApp::new(test_pool(connect).await).await;
-    let contoso = partner_id(&app, "contoso").await;
+    let contoso = app.partner_id("contoso").await;
     let admin = app.sign_in(ADMIN).await;
     let owner = app.sign_in(CONTOSO_OWNER).await;
 
@@ -160,7 +152,7 @@ async fn a_suspended_resellers_client_portal_keeps_working(
     connect: PgConnectOptions,
 ) {
     let app = TestApp::new(test_pool(connect).await).await;
-    let northwind = partner_id(&app, "northwind").await;
+    let northwind = app.partner_id("northwind").await;
     let admin = app.sign_in(ADMIN).await;
     let client = app.sign_in(FABRIKAM_OWNER).await;
     let reply = change_status(&app, &admin, northwind, "suspend", "Contract dispute").await;
@@ -182,7 +174,7 @@ async fn a_pinned_tier_shows_beside_the_computed_one_and_unpins(
     connect: PgConnectOptions,
 ) {
     let app = TestApp::new(test_pool(connect).await).await;
-    let contoso = partner_id(&app, "contoso").await;
+    let contoso = app.partner_id("contoso").await;
     let admin = app.sign_in(ADMIN).await;
     let id = contoso.to_string();
     let pin = |tier: &'static str, until: &'static str, reason: &'static str| {
@@ -240,7 +232,7 @@ async fn switches_turn_client_management_and_custom_css_off(
     connect: PgConnectOptions,
 ) {
     let app = TestApp::new(test_pool(connect).await).await;
-    let northwind = partner_id(&app, "northwind").await;
+    let northwind = app.partner_id("northwind").await;
     let admin = app.sign_in(ADMIN).await;
     let owner = app.sign_in(NW_OWNER).await;
     let reply = app

@@ -54,9 +54,9 @@ async fn main() {
 
     // Fabrikam's reseller (Northwind, Gold) has a published brand; Olympia Tools' (Contoso,
     // Bronze) has none. Lakeshore's (Litware, Platinum) adds custom CSS.
-    let branded = support::sign_in(&app, "owner@fabrikam.demo.test").await;
-    let plain = support::sign_in(&app, "owner@olympia-tools.demo.test").await;
-    let with_css = support::sign_in(&app, "owner@lakeshore-retail.demo.test").await;
+    let branded = support::sign_in(&app, &pool, "owner@fabrikam.demo.test").await;
+    let plain = support::sign_in(&app, &pool, "owner@olympia-tools.demo.test").await;
+    let with_css = support::sign_in(&app, &pool, "owner@lakeshore-retail.demo.test").await;
 
     println!("{ROUNDS} requests each, through the router (sessions, server functions, SSR):");
     let rows = [

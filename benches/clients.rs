@@ -166,7 +166,7 @@ async fn main() {
 
     // The export through the real router: sign in, then read the whole streamed body.
     let app = support::app(&pool);
-    let cookie = support::sign_in(&app, "owner@northwind.demo.test").await;
+    let cookie = support::sign_in(&app, &pool, "owner@northwind.demo.test").await;
 
     println!("\nCSV export of all {} clients:", CLIENTS + 30);
     for round in 1..=3 {

@@ -144,7 +144,7 @@ async fn main() {
 
     let app = support::app(&pool);
     let peer = support::peer();
-    let cookie = support::sign_in(&app, "owner@bench-10k.demo.test").await;
+    let cookie = support::sign_in(&app, &pool, "owner@bench-10k.demo.test").await;
     let mut samples = Vec::new();
     let mut bytes = 0;
     for _ in 0..ROUNDS {
@@ -184,7 +184,7 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
     // The admin overview (program MRR and the leaderboard from the events) at that size.
-    let admin_cookie = support::sign_in(&app, "admin@demo.test").await;
+    let admin_cookie = support::sign_in(&app, &pool, "admin@demo.test").await;
     let mut samples = Vec::new();
     for _ in 0..ROUNDS {
         let mut request = Request::post("/api/admin/overview")

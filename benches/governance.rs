@@ -331,8 +331,8 @@ async fn main() {
 
     // Through the real router: the server function (guard, page, JSON), then the exports.
     let app = support::app(&pool);
-    let owner = support::sign_in(&app, "owner@northwind.demo.test").await;
-    let admin_cookie = support::sign_in(&app, "admin@demo.test").await;
+    let owner = support::sign_in(&app, &pool, "owner@northwind.demo.test").await;
+    let admin_cookie = support::sign_in(&app, &pool, "admin@demo.test").await;
     for (who, cookie, endpoint) in [
         ("Northwind's owner", &owner, "/api/partner/audit"),
         ("an admin", &admin_cookie, "/api/admin/audit"),

@@ -75,9 +75,9 @@ async fn main() {
 
     let (admin, pool) = support::scratch_database("portal_bench_statements").await;
     let app = support::app(&pool);
-    let owner = support::sign_in(&app, "owner@northwind.demo.test").await;
-    let admin_user = support::sign_in(&app, "admin@demo.test").await;
-    let client_user = support::sign_in(&app, "owner@fabrikam.demo.test").await;
+    let owner = support::sign_in(&app, &pool, "owner@northwind.demo.test").await;
+    let admin_user = support::sign_in(&app, &pool, "admin@demo.test").await;
+    let client_user = support::sign_in(&app, &pool, "owner@fabrikam.demo.test").await;
     let fabrikam: uuid::Uuid = sqlx::query_scalar("select id from clients where slug = 'fabrikam'")
         .fetch_one(&pool)
         .await

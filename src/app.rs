@@ -77,13 +77,6 @@ fn Frame() -> impl IntoView {
         |key| async move { page_brand(key).await.ok().flatten() },
     );
     provide_context(PageBrand(brand));
-    // Effects run only in the browser, after hydration: a marker that the page is live,
-    // which the browser tests wait for before they interact.
-    Effect::new(|| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     // The areas (/admin, /partner, /app) need no gate of their own: every page there loads its
     // data through a guarded server function, and its answer decides what the page shows
@@ -115,6 +108,7 @@ fn Frame() -> impl IntoView {
                 >
                     <Route path=path!("") view={Lazy::<lazy::AdminHome>::new()} />
                     <Route path=path!("/partners") view={Lazy::<lazy::AdminPartners>::new()} />
+                    <Route path=path!("/partners/new") view={Lazy::<lazy::NewPartner>::new()} />
                     <Route path=path!("/partners/:id") view={Lazy::<lazy::AdminPartner>::new()} />
                     <Route path=path!("/commissions") view={Lazy::<lazy::AdminCommissions>::new()} />
                     <Route path=path!("/payouts") view={Lazy::<lazy::AdminPayouts>::new()} />

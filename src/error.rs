@@ -19,6 +19,10 @@ pub enum AppError {
     /// off, a frozen account): a 403 with its own message.
     #[error("{0}")]
     Refused(String),
+    /// Two-factor sign-in is required of the caller and not set up: a 403 whose page links
+    /// to `/account`, where it is set up.
+    #[error("Two-factor sign-in is required for your account. Set it up on your account page to continue.")]
+    TwoFactorRequired,
     #[error("We could not find what you were looking for.")]
     NotFound,
     #[error("{}", .0.summary())]
@@ -45,7 +49,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::Unauthorized => 401,
-            AppError::Forbidden | AppError::Refused(_) => 403,
+            AppError::Forbidden | AppError::Refused(_) | AppError::TwoFactorRequired => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
@@ -301,6 +305,7 @@ mod tests {
         let errors = [
             AppError::Forbidden,
             AppError::Refused("Switched off.".into()),
+            AppError::TwoFactorRequired,
             AppError::Validation(fields.keep("email", "a@b")),
             AppError::Conflict("taken".into()),
             AppError::TooManyRequests {

@@ -47,11 +47,22 @@ for _ in $(seq 100); do
   curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
   sleep 0.2
 done
+session_of() {
+  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(portal_session=[^;]*\).*/\1/p'
+}
+# Signs in; an admin also answers the second step with the demo authenticator's code.
 sign_in() {
-  curl -s -i -H 'Accept: application/json' -H "X-Forwarded-For: 10.250.0.$2" \
+  local reply cookie
+  reply=$(curl -s -i -H 'Accept: application/json' -H "X-Forwarded-For: 10.250.0.$2" \
     --data-urlencode "input[email]=$1" --data-urlencode 'input[password]=demo-password-2026' \
-    "http://127.0.0.1:$PORT/api/login" |
-    tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(portal_session=[^;]*\).*/\1/p'
+    "http://127.0.0.1:$PORT/api/login")
+  cookie=$(printf '%s' "$reply" | session_of)
+  if printf '%s' "$reply" | grep -q '/login/two-factor'; then
+    cookie=$(curl -s -i -H 'Accept: application/json' -H "X-Forwarded-For: 10.250.0.$2" -H "Cookie: $cookie" \
+      --data-urlencode "input[code]=$(scripts/demo-code)" \
+      "http://127.0.0.1:$PORT/api/login/two-factor" | session_of)
+  fi
+  printf '%s\n' "$cookie"
 }
 if [ "${SCALE:-0}" = 1 ]; then
   ADMIN_COOKIE=$(sign_in admin@scale.test 2)

@@ -89,24 +89,61 @@ pub fn peer() -> std::net::SocketAddr {
     "127.0.0.1:9".parse().unwrap()
 }
 
-/// Signs `email` in with the demo password through `app`; returns the session cookie.
-pub async fn sign_in(app: &Router, email: &str) -> String {
-    let mut login = Request::post("/api/login")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(Body::from(format!(
+/// Signs `email` in with the demo password through `app`, answering the second step
+/// (admins) with the demo authenticator's next code; returns the session cookie.
+pub async fn sign_in(app: &Router, pool: &PgPool, email: &str) -> String {
+    let (cookie, body) = post(
+        app,
+        None,
+        "/api/login",
+        format!(
             "input[email]={}&input[password]={}",
             email.replace('@', "%40"),
             partner_portal::demo::DEMO_PASSWORD
-        )))
+        ),
+    )
+    .await;
+    if !body.contains("/login/two-factor") {
+        return cookie.expect("sign-in sets a session cookie");
+    }
+    let code = partner_portal::demo::two_factor::next_code(pool, email)
+        .await
+        .unwrap()
+        .expect("a demo account with the demo authenticator key");
+    let (second, _) = post(
+        app,
+        cookie.as_deref(),
+        "/api/login/two-factor",
+        format!("input[code]={code}"),
+    )
+    .await;
+    second.expect("the second step sets a session cookie")
+}
+
+/// Posts a form; answers with the session cookie it set, if any, and the body.
+async fn post(
+    app: &Router,
+    cookie: Option<&str>,
+    path: &str,
+    form: String,
+) -> (Option<String>, String) {
+    let mut request = Request::post(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let mut request = request.body(Body::from(form)).unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer()));
+    let response = app.clone().oneshot(request).await.unwrap();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(str::to_string);
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
         .unwrap();
-    login.extensions_mut().insert(ConnectInfo(peer()));
-    let response = app.clone().oneshot(login).await.unwrap();
-    response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
+    (cookie, String::from_utf8_lossy(&body).into_owned())
 }

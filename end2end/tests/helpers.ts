@@ -1,4 +1,5 @@
 import { expect, Page, TestInfo } from "@playwright/test";
+import { nextAdminCode } from "./totp";
 
 export const PASSWORD = "demo-password-2026";
 
@@ -24,12 +25,19 @@ export async function ready(page: Page, testInfo: TestInfo) {
   }
 }
 
-/** Fills in and submits the sign-in form on the current page. */
+/** Fills in and submits the sign-in form on the current page; for the demo admin (who must
+ * use two-factor sign-in), also the second step with the code their app would show. */
 export async function signIn(page: Page, testInfo: TestInfo, email: string, password = PASSWORD) {
   await ready(page, testInfo);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  if (email === ACCOUNTS.admin) {
+    await expect(page).toHaveURL("/login/two-factor");
+    await ready(page, testInfo);
+    await page.getByRole("textbox", { name: /^Code/ }).fill(await nextAdminCode());
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
 }
 
 export async function signInFromLoginPage(page: Page, testInfo: TestInfo, email: string) {

@@ -1,27 +1,7 @@
-import { createHmac } from "crypto";
 import { Browser, expect, Page, test, TestInfo } from "@playwright/test";
 import { ACCOUNTS, jsEnabled, ready, signIn, signInFromLoginPage } from "./helpers";
 import { waitForMail } from "./mail";
-
-/** RFC 4648 base 32 (no padding, spaces ignored) to bytes. */
-function base32(text: string): Buffer {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of text.replace(/\s/g, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** The RFC 6238 code (SHA-1, six digits, 30 s) an authenticator app shows at `seconds`. */
-function totp(secret: Buffer, seconds: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(seconds / 30)));
-  const mac = createHmac("sha1", secret).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return value.toString().padStart(6, "0");
-}
+import { base32, totp } from "./totp";
 
 /** A new member of Northwind (invited by its owner, joined from the e-mail), signed in. */
 async function newMember(page: Page, browser: Browser, testInfo: TestInfo, email: string) {

@@ -24,11 +24,18 @@ pub struct Enrolment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactorView {
     pub enabled: bool,
+    /// Asked of this person (an admin, or a member whose owner requires it): it cannot be
+    /// turned off, and nothing but this page works until it is on.
+    pub required: bool,
     pub enrolling: Option<Enrolment>,
     pub recovery_codes_left: i64,
     /// The recovery codes just made: shown this once.
     pub new_codes: Vec<String>,
 }
+
+/// Why a person who must use two-factor sign-in cannot turn it off.
+pub const TWO_FACTOR_STAYS_ON: &str =
+    "Two-factor sign-in is required for your account, so it cannot be turned off.";
 
 /// The caller's two-factor state (and, once, their new recovery codes).
 #[server(endpoint = "account/two-factor")]
@@ -56,6 +63,7 @@ pub async fn get_two_factor() -> Result<TwoFactorView, AppError> {
         .unwrap_or_default();
     Ok(TwoFactorView {
         enabled: matches!(secret, Some((_, true))),
+        required: me.two_factor.required,
         enrolling,
         recovery_codes_left: two_factor::queries::recovery_codes_left(&pool, me.user_id).await?,
         new_codes,
@@ -155,6 +163,9 @@ pub async fn disable_two_factor(input: DisableInput) -> Result<(), AppError> {
     };
 
     let me = super::server::require_self().await?;
+    if me.two_factor.required {
+        return Err(AppError::Refused(TWO_FACTOR_STAYS_ON.into()));
+    }
     let pool = pool()?;
     let subject = me.user_id.to_string();
     PASSWORD_CHANGE.hit(&pool, &subject).await?;

@@ -2,7 +2,7 @@
 //! code, the secret, and the first code), or on (recovery codes left, and turning it off).
 //! Each step is a form that works without JavaScript.
 
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::{either::EitherOf4, prelude::*};
 
 use super::two_factor::{
     get_two_factor, ConfirmTwoFactor, DisableTwoFactor, StartTwoFactor, TwoFactorView,
@@ -43,8 +43,19 @@ pub fn TwoFactorSection() -> impl IntoView {
                         </div>
                     }
                 });
+                let required = view.required;
+                let asked = (required && !view.enabled).then(|| view! {
+                    <p class="notice" role="status" data-testid="two-factor-required">
+                        "Two-factor sign-in is required for your account. Until it is on, the rest of the portal stays closed to you."
+                    </p>
+                });
                 let body = match (view.enabled, view.enrolling) {
-                    (true, _) => EitherOf3::A(view! {
+                    (true, _) if required => EitherOf4::A(view! {
+                        <p data-testid="two-factor-state">"On: signing in asks for a code from your authenticator app."</p>
+                        <p class="muted">{format!("{} recovery codes left.", view.recovery_codes_left)}</p>
+                        <p class="muted">{super::two_factor::TWO_FACTOR_STAYS_ON}</p>
+                    }),
+                    (true, _) => EitherOf4::B(view! {
                         <p data-testid="two-factor-state">"On: signing in asks for a code from your authenticator app."</p>
                         <p class="muted">{format!("{} recovery codes left.", view.recovery_codes_left)}</p>
                         <ActionForm action=disable attr:novalidate="true">
@@ -55,7 +66,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                             <button type="submit" class="button button-quiet">"Turn off two-factor sign-in"</button>
                         </ActionForm>
                     }),
-                    (false, Some(enrolment)) => EitherOf3::B(view! {
+                    (false, Some(enrolment)) => EitherOf4::C(view! {
                         <ol class="steps">
                             <li>"Scan this code with an authenticator app (or type the key below into it)."</li>
                             <li>"Enter the six-digit code the app shows."</li>
@@ -70,7 +81,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                             <button type="submit" class="button">"Turn on"</button>
                         </ActionForm>
                     }),
-                    (false, None) => EitherOf3::C(view! {
+                    (false, None) => EitherOf4::D(view! {
                         <p data-testid="two-factor-state">"Off. With it on, signing in also asks for a code from an app on your phone."</p>
                         <ActionForm action=start>
                             <FormErrorSummary error=start_error />
@@ -78,7 +89,7 @@ pub fn TwoFactorSection() -> impl IntoView {
                         </ActionForm>
                     }),
                 };
-                view! { {codes} {body} }
+                view! { {asked} {codes} {body} }
             })}
         </section>
     }

@@ -165,6 +165,7 @@ pub fn AdminPartnersPage() -> impl IntoView {
         <header class="page-header">
             <h1>"Partners"</h1>
             <p class="muted">"Every partner in the program, with tier, status and clients."</p>
+            <a class="button" href="/admin/partners/new">"New partner"</a>
         </header>
         <PartnerFilters query=query.get_untracked() />
         {loaded(partners, move |page: PartnerPage| view! { <PartnerTable page query=query.get_untracked() /> })}

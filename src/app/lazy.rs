@@ -32,7 +32,7 @@ use crate::{
     commissions::pages::{
         AdminCommissionsPage, AdminPayoutsPage, PartnerCommissionsPage, StatementPage,
     },
-    governance::pages::AdminPartnerPage,
+    governance::{new_partner::NewPartnerPage, pages::AdminPartnerPage},
     invitations::pages::InvitePage,
     partners::pages::PartnerHomePage,
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
@@ -106,6 +106,7 @@ pub enum AdminPage {
     Home,
     Partners,
     Partner,
+    NewPartner,
     Payouts,
 }
 
@@ -115,6 +116,7 @@ fn admin_program(page: AdminPage) -> AnyView {
         AdminPage::Home => view! { <AdminHomePage /> }.into_any(),
         AdminPage::Partners => view! { <AdminPartnersPage /> }.into_any(),
         AdminPage::Partner => view! { <AdminPartnerPage /> }.into_any(),
+        AdminPage::NewPartner => view! { <NewPartnerPage /> }.into_any(),
         AdminPage::Payouts => view! { <AdminPayoutsPage /> }.into_any(),
     }
 }
@@ -122,6 +124,7 @@ fn admin_program(page: AdminPage) -> AnyView {
 lazy_page!(#[doc = "`/admin`"] AdminHome => admin_program(AdminPage::Home), __preload_admin_program);
 lazy_page!(#[doc = "`/admin/partners`"] AdminPartners => admin_program(AdminPage::Partners), __preload_admin_program);
 lazy_page!(#[doc = "`/admin/partners/:id`"] AdminPartner => admin_program(AdminPage::Partner), __preload_admin_program);
+lazy_page!(#[doc = "`/admin/partners/new`"] NewPartner => admin_program(AdminPage::NewPartner), __preload_admin_program);
 lazy_page!(#[doc = "`/admin/payouts`"] AdminPayouts => admin_program(AdminPage::Payouts), __preload_admin_program);
 
 #[lazy]

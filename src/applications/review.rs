@@ -7,13 +7,12 @@ use uuid::Uuid;
 use super::{emails, model::Decision, queries};
 use crate::{
     audit::{self, Action, AuditEntry},
-    auth::model::{Principal, Role},
+    auth::model::Principal,
     error::{AppError, FieldErrors},
-    invitations::{model::INVITATION_DAYS, queries as invitations},
     mail,
-    partners::queries as partners,
-    program::{token, Tier},
-    state::{pool, settings},
+    partners::onboarding,
+    program::Tier,
+    state::pool,
 };
 
 /// Longest rejection or reopening reason.
@@ -72,7 +71,6 @@ pub async fn decide(
     decision: Decision,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
-    let settings = settings()?;
     let mut tx = pool()?.begin().await?;
     let app = queries::lock(&mut tx, id)
         .await?
@@ -101,38 +99,21 @@ pub async fn decide(
                     .into(),
             ));
         }
-        let (partner, slug) =
-            partners::create(&mut tx, &app.company_name, app.partnership_type, tier).await?;
-        let (invite_token, invite_hash) = token::new_token();
-        let invitation = invitations::create(
+        let onboarded = onboarding::onboard(
             &mut tx,
-            &invite_hash,
-            &app.contact_email,
-            partner,
-            Role::Owner,
-            Some(me.user_id),
-            INVITATION_DAYS as i32 * 24,
+            me,
+            &onboarding::Onboarding {
+                name: &app.company_name,
+                partnership_type: app.partnership_type,
+                tier,
+                owner_email: &app.contact_email,
+                application: Some(id),
+                reason: None,
+            },
         )
         .await?;
-        audit::record(
-            &mut *tx,
-            AuditEntry::by(me, Action::PartnerCreated)
-                .target("partner", partner)
-                .detail(
-                    serde_json::json!({ "slug": slug, "tier": tier.slug(), "application": id }),
-                ),
-        )
-        .await?;
-        let mut invited = AuditEntry::by(me, Action::InvitationCreated)
-            .target("invitation", invitation)
-            .detail(serde_json::json!({ "email": app.contact_email, "role": "owner" }));
-        invited.partner_id = Some(partner);
-        audit::record(&mut *tx, invited).await?;
-        partner_id = Some(partner);
-        invitation_link = Some(format!(
-            "{}/invite/{invite_token}",
-            settings.site.public_url
-        ));
+        partner_id = Some(onboarded.partner_id);
+        invitation_link = Some(onboarded.invitation_link);
     }
 
     let rejection_reason = (decision == Decision::Reject).then_some(reason).flatten();

@@ -67,6 +67,8 @@ pub enum Action {
     PartnerTierPinned,
     PartnerTierUnpinned,
     PartnerSwitchesChanged,
+    TeamTwoFactorRequired,
+    TeamTwoFactorOptional,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -83,7 +85,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 57] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -139,6 +141,8 @@ impl Action {
         Action::PartnerTierPinned,
         Action::PartnerTierUnpinned,
         Action::PartnerSwitchesChanged,
+        Action::TeamTwoFactorRequired,
+        Action::TeamTwoFactorOptional,
     ];
 
     /// The name stored in the log.
@@ -199,6 +203,8 @@ impl Action {
             Action::PartnerTierPinned => "partner.tier_pinned",
             Action::PartnerTierUnpinned => "partner.tier_unpinned",
             Action::PartnerSwitchesChanged => "partner.switches_changed",
+            Action::TeamTwoFactorRequired => "team.two_factor_required",
+            Action::TeamTwoFactorOptional => "team.two_factor_optional",
         }
     }
 
@@ -265,6 +271,8 @@ impl Action {
             Action::PartnerTierPinned => "Pinned a partner's tier",
             Action::PartnerTierUnpinned => "Unpinned a partner's tier",
             Action::PartnerSwitchesChanged => "Changed a partner's feature switches",
+            Action::TeamTwoFactorRequired => "Required two-factor sign-in of the team",
+            Action::TeamTwoFactorOptional => "Made two-factor sign-in optional for the team",
         }
     }
 
@@ -327,6 +335,8 @@ impl Action {
             Action::PartnerTierPinned => Audience::Team,
             Action::PartnerTierUnpinned => Audience::Team,
             Action::PartnerSwitchesChanged => Audience::Team,
+            Action::TeamTwoFactorRequired => Audience::Team,
+            Action::TeamTwoFactorOptional => Audience::Team,
         }
     }
 

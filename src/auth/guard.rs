@@ -155,6 +155,10 @@ fn permitted(me: Principal, perm: Perm) -> Result<Principal, AppError> {
             tracing::info!(user = %me.user_id, ?perm, "change refused: the partner is frozen");
             Err(AppError::Refused(super::FROZEN_NOTICE.into()))
         }
+        Err(Refusal::TwoFactorMissing) => {
+            tracing::info!(user = %me.user_id, ?perm, "refused until two-factor sign-in is set up");
+            Err(AppError::TwoFactorRequired)
+        }
         Err(Refusal::SwitchedOff) => {
             tracing::info!(user = %me.user_id, ?perm, "feature switched off for the partner");
             Err(AppError::Refused(super::SWITCHED_OFF_NOTICE.into()))

@@ -154,6 +154,24 @@ pub struct Principal {
     pub kind: PrincipalKind,
     /// Set while a reseller member acts as this client user ("log in as client").
     pub acting: Option<Acting>,
+    /// Two-factor sign-in: whether the person has it, and whether it is asked of them.
+    pub two_factor: TwoFactor,
+}
+
+/// A person's two-factor sign-in. Admins must have it; a partner's members must when their
+/// owner requires it for the team; it is a choice for everyone else. Until a person who
+/// must have it sets it up, they may sign in and use `/account`, and nothing else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactor {
+    pub enabled: bool,
+    pub required: bool,
+}
+
+impl TwoFactor {
+    /// Required and not set up yet: every permission is refused until it is.
+    pub fn missing(self) -> bool {
+        self.required && !self.enabled
+    }
 }
 
 /// Who is really acting during an impersonation, and for how long.
@@ -198,6 +216,8 @@ pub enum Refusal {
     Frozen,
     /// Not while a reseller is acting as the client (credentials, users, access, API keys).
     Impersonating,
+    /// Two-factor sign-in is required of this person and not set up yet.
+    TwoFactorMissing,
     /// The program team switched the feature off for this partner.
     SwitchedOff,
 }
@@ -207,6 +227,9 @@ impl Principal {
     /// permissions need a member of an active partner (read-only when frozen); client
     /// permissions need a client user.
     pub fn check(&self, perm: Perm) -> Result<(), Refusal> {
+        if self.two_factor.missing() {
+            return Err(Refusal::TwoFactorMissing);
+        }
         match &self.kind {
             PrincipalKind::Admin => (perm == Perm::Admin)
                 .then_some(())

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::model::{PartnerStatus, Principal, PrincipalKind, Role};
+use super::model::{PartnerStatus, Principal, PrincipalKind, Role, TwoFactor};
 
 /// What sign-in needs to know about an account. Holds the password hash, so it never leaves
 /// the server.
@@ -41,6 +41,9 @@ pub async fn load_principal(
                   p.name as "partner_name?",
                   p.status as "partner_status?: PartnerStatus",
                   p.client_management_enabled as "client_management?",
+                  p.two_factor_required as "team_two_factor?",
+                  exists (select 1 from user_totp t
+                          where t.user_id = u.id and t.confirmed_at is not null) as "two_factor!",
                   cu.partner_id as "client_partner_id?",
                   cu.client_id as "client_id?",
                   cu.is_owner as "is_owner?",
@@ -60,6 +63,12 @@ pub async fn load_principal(
     .await?;
     let Some(row) = row.filter(|r| !r.disabled) else {
         return Ok(None);
+    };
+    // Admins must use two-factor sign-in; members must when their owner requires it.
+    let two_factor = TwoFactor {
+        enabled: row.two_factor,
+        required: row.is_admin
+            || (row.member_partner_id.is_some() && row.team_two_factor.unwrap_or(false)),
     };
     let kind = if row.is_admin {
         PrincipalKind::Admin
@@ -94,6 +103,7 @@ pub async fn load_principal(
         display_name: row.display_name,
         kind,
         acting: None,
+        two_factor,
     }))
 }
 

@@ -99,11 +99,15 @@ pub async fn login(input: super::input::SignInInput) -> Result<String, AppError>
         ));
     }
 
-    let destination = next
-        .as_deref()
-        .and_then(safe_next_path)
-        .unwrap_or(me.home())
-        .to_string();
+    // Someone who must set up two-factor sign-in can use nothing else: they start there.
+    let destination = if me.two_factor.missing() {
+        "/account#two-factor"
+    } else {
+        next.as_deref()
+            .and_then(safe_next_path)
+            .unwrap_or(me.home())
+    }
+    .to_string();
     // With two-factor sign-in on, the password only opens the second step.
     if super::two_factor::queries::enabled(&pool, me.user_id).await? {
         super::second_step::begin(&pool, &session().await?, me.user_id, destination).await?;

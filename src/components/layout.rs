@@ -77,21 +77,32 @@ pub fn SiteHeader(children: Children) -> impl IntoView {
                 })}
             </Transition>
         </header>
-        // A frozen partner's members are told on every page why nothing can be changed.
+        // A frozen partner's members are told on every page why nothing can be changed, and
+        // a person who must set up two-factor sign-in where to do it.
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
+                let me = me.await.ok().flatten();
                 let frozen = matches!(
-                    me.await,
-                    Ok(Some(Principal {
+                    me,
+                    Some(Principal {
                         kind: PrincipalKind::Member { partner_status: PartnerStatus::Frozen, .. },
                         ..
-                    }))
+                    })
                 );
-                frozen.then(|| view! {
-                    <p class="notice site-notice" role="status" data-testid="frozen-notice">
-                        {crate::auth::FROZEN_NOTICE}
-                    </p>
-                })
+                let two_factor_missing = me.is_some_and(|me| me.two_factor.missing());
+                view! {
+                    {frozen.then(|| view! {
+                        <p class="notice site-notice" role="status" data-testid="frozen-notice">
+                            {crate::auth::FROZEN_NOTICE}
+                        </p>
+                    })}
+                    {two_factor_missing.then(|| view! {
+                        <p class="notice site-notice" role="status" data-testid="two-factor-notice">
+                            "Two-factor sign-in is required for your account. "
+                            <a href="/account#two-factor">"Set it up now"</a>
+                        </p>
+                    })}
+                }
             })}
         </Transition>
     }

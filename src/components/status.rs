@@ -1,6 +1,6 @@
 //! Error and status pages. On the server they also set the HTTP status of the response.
 
-use leptos::{either::EitherOf4, prelude::*};
+use leptos::{either::EitherOf5, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_location};
 
@@ -38,25 +38,42 @@ pub fn current_path() -> String {
     }
 }
 
-/// Explains an error the way the visitor needs it: sign in, no access, not found, or a
-/// generic failure.
+/// Explains an error the way the visitor needs it: sign in, no access, set up two-factor
+/// sign-in, not found, or a generic failure.
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthorized => {
-            EitherOf4::A(view! { <Redirect path=login_path_back_to(&current_path()) /> })
+            EitherOf5::A(view! { <Redirect path=login_path_back_to(&current_path()) /> })
         }
-        AppError::Forbidden => EitherOf4::B(view! { <ForbiddenPage /> }),
-        AppError::NotFound => EitherOf4::C(view! { <NotFoundPage /> }),
+        AppError::Forbidden => EitherOf5::B(view! { <ForbiddenPage /> }),
+        AppError::NotFound => EitherOf5::C(view! { <NotFoundPage /> }),
+        AppError::TwoFactorRequired => EitherOf5::D(view! { <TwoFactorRequiredPage /> }),
         other => {
             set_status(other.status_code());
-            EitherOf4::D(view! {
+            EitherOf5::E(view! {
                 <section class="status-page" aria-labelledby="error-title">
                     <h1 id="error-title">"Something went wrong"</h1>
                     <p>{other.to_string()}</p>
                 </section>
             })
         }
+    }
+}
+
+/// Every page but `/account` answers this to a person who must use two-factor sign-in and
+/// has not set it up yet.
+#[component]
+pub fn TwoFactorRequiredPage() -> impl IntoView {
+    set_status(403);
+    view! {
+        <Title text="Two-factor sign-in required · Partner Portal" />
+        <section class="status-page" aria-labelledby="two-factor-title">
+            <p class="status-code">"403"</p>
+            <h1 id="two-factor-title">"Set up two-factor sign-in to continue"</h1>
+            <p>{AppError::TwoFactorRequired.to_string()}</p>
+            <p><a class="button" href="/account#two-factor">"Set up two-factor sign-in"</a></p>
+        </section>
     }
 }
 

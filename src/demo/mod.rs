@@ -5,5 +5,6 @@ mod brands;
 pub mod history;
 pub mod scale;
 pub(crate) mod seed;
+pub mod two_factor;
 
 pub use seed::{seed_demo, DemoSeedError, DEMO_PASSWORD};

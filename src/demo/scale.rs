@@ -272,6 +272,16 @@ fn statements(n: usize, partners: u32, clients: u32) -> Vec<String> {
                on p.i = case u.email when 'owner-largest@scale.test' then 1
                                      else (select count(*) / 2 from scale_partners) end
              where u.email in ('owner-largest@scale.test', 'owner-median@scale.test')".into(),
+            // Admins sign in with two factors: the scale admin's app holds the demo key.
+            format!(
+                "insert into user_totp (user_id, secret, confirmed_at)
+                 select id, '\\x{}'::bytea, now() from users where email = 'admin@scale.test'
+                 on conflict do nothing",
+                super::two_factor::demo_admin_secret()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<String>()
+            ),
         ],
         _ => vec!["analyze".into()],
     }

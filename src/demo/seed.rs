@@ -105,6 +105,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         .await?;
 
     let admin = upsert_user(&mut tx, "admin@demo.test", "Avery Admin", &hash, true).await?;
+    // Admins must sign in with two factors: the demo admin's app holds the published key.
+    super::two_factor::enrol_demo_admin(&mut *tx, admin).await?;
 
     // Tiers start at Bronze; the monthly closes of the demo history recompute them.
     let northwind = upsert_partner(&mut tx, "northwind", "Northwind", Tier::Bronze).await?;

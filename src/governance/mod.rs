@@ -4,6 +4,7 @@
 //! switches for client management, white-label and custom CSS.
 
 pub mod model;
+pub mod new_partner;
 pub mod pages;
 #[cfg(feature = "ssr")]
 mod queries;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     auth::model::{PartnerStatus, Role},
     error::FieldErrors,
-    program::Tier,
+    program::{PartnershipType, Tier},
 };
 
 /// Longest reason kept.
@@ -130,6 +130,77 @@ fn reason(text: &str, errors: &mut FieldErrors) -> String {
         );
     }
     reason
+}
+
+/// An admin's new partner, made without an application: its owner is invited by e-mail.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewPartnerInput {
+    pub name: String,
+    pub partnership_type: String,
+    pub tier: String,
+    pub owner_email: String,
+    pub reason: String,
+}
+
+/// A checked [`NewPartnerInput`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPartner {
+    pub name: String,
+    pub partnership_type: PartnershipType,
+    pub tier: Tier,
+    pub owner_email: String,
+    pub reason: String,
+}
+
+/// Longest partner name (the database allows no more).
+pub const MAX_PARTNER_NAME: usize = 200;
+
+impl NewPartnerInput {
+    /// The new partner, or each field's message with what was typed kept.
+    pub fn validate(&self) -> Result<NewPartner, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errors.add("name", "Enter the partner's company name.");
+        } else if name.chars().count() > MAX_PARTNER_NAME {
+            errors.add(
+                "name",
+                format!("Use at most {MAX_PARTNER_NAME} characters."),
+            );
+        }
+        let partnership_type = PartnershipType::from_slug(self.partnership_type.trim());
+        if partnership_type.is_none() {
+            errors.add(
+                "partnership_type",
+                "Choose reseller, referral or technology.",
+            );
+        }
+        let tier = Tier::ALL.into_iter().find(|t| t.slug() == self.tier.trim());
+        if tier.is_none() {
+            errors.add("tier", "Choose a tier.");
+        }
+        let owner_email = self.owner_email.trim().to_lowercase();
+        if let Err(message) = crate::program::Email::parse(&owner_email) {
+            errors.add("owner_email", message);
+        }
+        let reason = reason(&self.reason, &mut errors);
+        match (partnership_type, tier) {
+            (Some(partnership_type), Some(tier)) if errors.is_empty() => Ok(NewPartner {
+                name,
+                partnership_type,
+                tier,
+                owner_email,
+                reason,
+            }),
+            _ => Err(errors
+                .keep("name", self.name.clone())
+                .keep("partnership_type", self.partnership_type.clone())
+                .keep("tier", self.tier.clone())
+                .keep("owner_email", self.owner_email.clone())
+                .keep("reason", self.reason.clone())),
+        }
+    }
 }
 
 /// Freezing, suspending or reactivating a partner.

@@ -45,6 +45,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "status" => "Standing changed.",
         "tier" => "Tier changed.",
         "switches" => "Switches saved.",
+        "created" => "Partner created. Its owner has been e-mailed an invitation to join.",
         _ => return None,
     })
 }
@@ -232,7 +233,7 @@ fn Timeline(partner: PartnerDetail) -> impl IntoView {
 
 /// The reason every change needs, with its message and what was typed.
 #[component]
-fn Reason(error: Signal<Option<AppError>>, id: &'static str) -> impl IntoView {
+pub(super) fn Reason(error: Signal<Option<AppError>>, id: &'static str) -> impl IntoView {
     let message = move || message_for(error.get(), "reason");
     let error_id = format!("{id}-error");
     let described = error_id.clone();

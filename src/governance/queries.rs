@@ -250,3 +250,14 @@ pub async fn set_switches(conn: &mut PgConnection, id: Uuid, s: Switches) -> sql
     .await?;
     Ok(())
 }
+
+/// Whether `email` already belongs to someone in the portal: an admin, a member or a client
+/// user of any partner (the database's `email_has_place`, which answers yes or no only).
+pub async fn email_has_place(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    email: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(r#"select email_has_place($1) as "taken!""#, email)
+        .fetch_one(&mut **tx)
+        .await
+}

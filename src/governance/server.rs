@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::model::{PartnerDetail, StatusInput, SwitchesInput, TierInput};
+use super::model::{NewPartnerInput, PartnerDetail, StatusInput, SwitchesInput, TierInput};
 use crate::error::AppError;
 
 /// One partner, for admins.
@@ -172,4 +172,74 @@ pub async fn change_switches(input: SwitchesInput) -> Result<(), AppError> {
             "custom_css": switches.custom_css,
         }));
     audit_and_commit(tx, entry, input.partner_id, "switches").await
+}
+
+/// Creates a partner without an application and invites its owner by e-mail (the link
+/// works once, for the invitation's days). Answers the new partner's id; a plain form post
+/// goes on to its page.
+#[server(endpoint = "admin/partners/create")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn create_partner(input: NewPartnerInput) -> Result<Uuid, AppError> {
+    use crate::{
+        error::FieldErrors,
+        invitations::model::INVITATION_DAYS,
+        mail::{self, OutgoingEmail},
+        partners::onboarding,
+    };
+
+    let me = admin().await?;
+    let new = input.validate().map_err(AppError::Validation)?;
+    let mut tx = crate::state::pool()?.begin().await?;
+    if super::queries::email_has_place(&mut tx, &new.owner_email).await? {
+        return Err(AppError::Validation(
+            FieldErrors::field(
+                "owner_email",
+                "This address already has an account in the portal: the owner must be someone new.",
+            )
+            .keep("name", new.name)
+            .keep("partnership_type", new.partnership_type.slug())
+            .keep("tier", new.tier.slug())
+            .keep("owner_email", new.owner_email)
+            .keep("reason", new.reason),
+        ));
+    }
+    let onboarded = onboarding::onboard(
+        &mut tx,
+        &me,
+        &onboarding::Onboarding {
+            name: &new.name,
+            partnership_type: new.partnership_type,
+            tier: new.tier,
+            owner_email: &new.owner_email,
+            application: None,
+            reason: Some(&new.reason),
+        },
+    )
+    .await?;
+    mail::enqueue(
+        &mut *tx,
+        &OutgoingEmail {
+            to: new.owner_email.clone(),
+            subject: format!("{} is now a partner: set up your account", new.name),
+            body: format!(
+                "Hello,\n\nThe partner program team has set up {name} on the partner portal \
+                 as a {tier} {kind} partner, with you as its owner.\n\
+                 Choose your password here:\n\n{link}\n\n\
+                 The link works once and for {INVITATION_DAYS} days.\n",
+                name = new.name,
+                tier = new.tier.label(),
+                kind = new.partnership_type.label().to_lowercase(),
+                link = onboarded.invitation_link,
+            ),
+            partner_id: Some(onboarded.partner_id),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    // With JavaScript too: the router follows the redirect to the new partner's page.
+    leptos_axum::redirect(&format!(
+        "/admin/partners/{}?done=created",
+        onboarded.partner_id
+    ));
+    Ok(onboarded.partner_id)
 }

@@ -48,6 +48,48 @@ pub struct TeamPage {
     /// The viewer may invite, change roles, remove and transfer (the owner).
     pub manage: bool,
     pub me: Uuid,
+    pub two_factor: TeamTwoFactor,
+}
+
+/// The team's two-factor rule: whether the owner requires it, and how many members have
+/// not set it up (they can use nothing but their account page while it is required).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamTwoFactor {
+    pub required: bool,
+    pub members_without: i64,
+    /// The viewer has it on: an owner must, before requiring it of the team.
+    pub mine: bool,
+}
+
+/// The owner's change of the two-factor rule. Requiring it needs the box ticked (`yes`):
+/// members without it are shut out until they set it up.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TwoFactorRuleInput {
+    pub required: bool,
+    pub confirm: Option<String>,
+}
+
+impl TwoFactorRuleInput {
+    /// The rule asked for, if the owner may set it: `owner_has_it` is whether the owner
+    /// signs in with two factors themselves (else they would shut themselves out).
+    pub fn validate(&self, owner_has_it: bool) -> Result<bool, FieldErrors> {
+        if !self.required {
+            return Ok(false);
+        }
+        if !owner_has_it {
+            return Err(FieldErrors::form(
+                "Turn on two-factor sign-in for yourself first, on your account page.",
+            ));
+        }
+        match self.confirm.as_deref() {
+            Some("yes") => Ok(true),
+            _ => Err(FieldErrors::field(
+                "confirm",
+                "Tick the box to confirm: members without two-factor sign-in will have to set it up before they can continue.",
+            )),
+        }
+    }
 }
 
 /// The role picked in a form, one an owner may give (not ownership: that is transferred).

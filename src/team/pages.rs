@@ -9,10 +9,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    model::{last_seen, PendingInvitation, TeamMember, TeamPage, TEAM_INVITATION_HOURS},
+    model::{
+        last_seen, PendingInvitation, TeamMember, TeamPage, TeamTwoFactor, TEAM_INVITATION_HOURS,
+    },
     server::{
         get_team, ChangeRole, InviteMember, RemoveMember, ResendInvitation, RevokeInvitation,
-        TransferOwnership,
+        SetTeamTwoFactor, TransferOwnership,
     },
 };
 use crate::{
@@ -35,6 +37,7 @@ struct TeamActions {
     role: ServerAction<ChangeRole>,
     remove: ServerAction<RemoveMember>,
     transfer: ServerAction<TransferOwnership>,
+    two_factor: ServerAction<SetTeamTwoFactor>,
 }
 
 impl TeamActions {
@@ -46,11 +49,12 @@ impl TeamActions {
             role: ServerAction::new(),
             remove: ServerAction::new(),
             transfer: ServerAction::new(),
+            two_factor: ServerAction::new(),
         }
     }
 
     /// Changes whenever any of them finishes, so that the list is read again.
-    fn versions(&self) -> [usize; 6] {
+    fn versions(&self) -> [usize; 7] {
         [
             self.invite.version().get(),
             self.resend.version().get(),
@@ -58,6 +62,7 @@ impl TeamActions {
             self.role.version().get(),
             self.remove.version().get(),
             self.transfer.version().get(),
+            self.two_factor.version().get(),
         ]
     }
 
@@ -85,6 +90,7 @@ impl TeamActions {
         track(self.role, "role", true, last);
         track(self.remove, "removed", true, last);
         track(self.transfer, "transferred", true, last);
+        track(self.two_factor, "two_factor", false, last);
     }
 }
 
@@ -114,6 +120,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "role" => "Role changed.",
         "removed" => "Member removed. Their sessions have ended.",
         "transferred" => "Ownership transferred. You are now a manager.",
+        "two_factor" => "The team's two-factor rule is saved.",
         _ => return None,
     })
 }
@@ -158,6 +165,7 @@ fn TeamView(page: TeamPage, actions: TeamActions) -> impl IntoView {
         invitations,
         manage,
         me,
+        two_factor,
     } = page;
     let rows = members
         .into_iter()
@@ -197,6 +205,7 @@ fn TeamView(page: TeamPage, actions: TeamActions) -> impl IntoView {
         {manage.then(|| view! {
             <Invitations invitations actions />
             <InviteForm action=actions.invite />
+            <TwoFactorRule rule=two_factor action=actions.two_factor />
         })}
     }
 }
@@ -368,6 +377,60 @@ fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
                     <button type="submit" class="button" disabled=move || action.pending().get()>"Send invitation"</button>
                 </div>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The owner's switch for the team's two-factor rule: its state, who has not set it up,
+/// and the one change it allows (requiring it needs a ticked box).
+#[component]
+fn TwoFactorRule(rule: TeamTwoFactor, action: ServerAction<SetTeamTwoFactor>) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let without = match rule.members_without {
+        0 => "Every member has it on.".to_string(),
+        1 => "1 member has not set it up.".to_string(),
+        n => format!("{} members have not set it up.", format::count(n)),
+    };
+    let state = if rule.required {
+        "Required: members without it can use nothing but their account page until they set it up."
+    } else {
+        "Optional: each member decides."
+    };
+    let change = if rule.required {
+        view! {
+            <ActionForm action>
+                <FormErrorSummary error />
+                <input type="hidden" name=input_name("required") value="false" />
+                <button type="submit" class="button button-quiet">"Make it optional"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else if !rule.mine {
+        view! {
+            <p class="muted">
+                "To require it of the team, first turn it on for yourself on "
+                <a href="/account#two-factor">"your account page"</a>"."
+            </p>
+        }
+        .into_any()
+    } else {
+        let label = "Members without it must set it up before they can do anything else.";
+        view! {
+            <ActionForm action>
+                <FormErrorSummary error />
+                <input type="hidden" name=input_name("required") value="true" />
+                <Confirm id="require-two-factor" label error />
+                <button type="submit" class="button">"Require two-factor sign-in"</button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card narrow" aria-labelledby="team-two-factor-title">
+            <h2 id="team-two-factor-title">"Two-factor sign-in"</h2>
+            <p data-testid="team-two-factor">{state}</p>
+            <p class="muted">{without}</p>
+            {change}
         </section>
     }
 }

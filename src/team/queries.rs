@@ -4,7 +4,9 @@
 use sqlx::{PgPool, Postgres, QueryBuilder, Transaction};
 use uuid::Uuid;
 
-use super::model::{PendingInvitation, TeamMember, MEMBERS_PAGE, PENDING_INVITATIONS_MAX};
+use super::model::{
+    PendingInvitation, TeamMember, TeamTwoFactor, MEMBERS_PAGE, PENDING_INVITATIONS_MAX,
+};
 use crate::{
     auth::model::Role,
     db::keyset::SortKey,
@@ -75,6 +77,52 @@ pub async fn member_count(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<i64> 
     )
     .fetch_one(pool)
     .await
+}
+
+/// Whether the partner requires two-factor sign-in, and how many of its members have not
+/// set it up (a team is at most a few hundred people).
+pub async fn two_factor_rule(
+    pool: &PgPool,
+    partner_id: Uuid,
+    viewer: Uuid,
+) -> sqlx::Result<TeamTwoFactor> {
+    let row = sqlx::query!(
+        r#"select p.two_factor_required as "required!",
+                  (select count(*) from partner_members m
+                   where m.partner_id = p.id
+                     and not exists (select 1 from user_totp t
+                                     where t.user_id = m.user_id and t.confirmed_at is not null))
+                    as "members_without!",
+                  exists (select 1 from user_totp t
+                          where t.user_id = $2 and t.confirmed_at is not null) as "mine!"
+           from partners p where p.id = $1"#,
+        partner_id,
+        viewer
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(TeamTwoFactor {
+        required: row.required,
+        members_without: row.members_without,
+        mine: row.mine,
+    })
+}
+
+/// Sets the partner's two-factor rule; `false` when it was so already.
+pub async fn set_two_factor_rule(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    required: bool,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update partners set two_factor_required = $2
+         where id = $1 and two_factor_required <> $2",
+        partner_id,
+        required
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The team invitations not yet accepted or withdrawn, newest first (at most

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::model::{InviteInput, MemberInput, RoleInput, TeamPage};
+use super::model::{InviteInput, MemberInput, RoleInput, TeamPage, TwoFactorRuleInput};
 use crate::{error::AppError, program::Position};
 
 /// The owner's partner: its id and name.
@@ -75,6 +75,7 @@ pub async fn get_team(position: Option<Position>) -> Result<TeamPage, AppError> 
         invitations,
         manage,
         me: me.user_id,
+        two_factor: super::queries::two_factor_rule(&pool, partner_id, me.user_id).await?,
     })
 }
 
@@ -341,6 +342,40 @@ pub async fn transfer_ownership(input: MemberInput) -> Result<(), AppError> {
             .target("user", user_id)
             .detail(serde_json::json!({ "to": name, "their_role_before": before.slug() })),
         "transferred",
+    )
+    .await
+}
+
+/// Requires two-factor sign-in of every member, or makes it optional again. Members without
+/// it can then use nothing but their account page until they set it up; the owner must have
+/// it first.
+#[server(endpoint = "team/two-factor")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
+pub async fn set_team_two_factor(input: TwoFactorRuleInput) -> Result<(), AppError> {
+    use crate::{
+        audit::{Action, AuditEntry},
+        state::pool,
+    };
+
+    let (me, partner_id, _) = require_owner().await?;
+    let required = input
+        .validate(me.two_factor.enabled)
+        .map_err(AppError::Validation)?;
+    let mut tx = pool()?.begin().await?;
+    if !super::queries::set_two_factor_rule(&mut tx, partner_id, required).await? {
+        // Already so: nothing changed, nothing to record.
+        crate::state::redirect_plain_form("/partner/team?done=two_factor");
+        return Ok(());
+    }
+    let action = if required {
+        Action::TeamTwoFactorRequired
+    } else {
+        Action::TeamTwoFactorOptional
+    };
+    audit_and_commit(
+        tx,
+        AuditEntry::by(&me, action).target("partner", partner_id),
+        "two_factor",
     )
     .await
 }

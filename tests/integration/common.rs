@@ -184,9 +184,29 @@ impl TestApp {
             "sign-in of {email} failed: {}",
             reply.body
         );
-        reply
+        let cookie = reply
             .session_cookie()
-            .expect("sign-in sets a session cookie")
+            .expect("sign-in sets a session cookie");
+        if !reply.body.contains("/login/two-factor") {
+            return cookie;
+        }
+        // Admins (and anyone who turned it on) answer the second step, as their app would.
+        let code = partner_portal::demo::two_factor::next_code(&self.pool, email)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{email} has no demo authenticator key"));
+        let second = self
+            .call(Some(&cookie), "login/two-factor", &[("input[code]", &code)])
+            .await;
+        assert_eq!(
+            second.status,
+            StatusCode::OK,
+            "second step of {email} failed: {}",
+            second.body
+        );
+        second
+            .session_cookie()
+            .expect("the second step sets a session cookie")
     }
 
     pub async fn partner_id(&self, slug: &str) -> Uuid {

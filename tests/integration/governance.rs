@@ -341,3 +341,134 @@ async fn the_partner_list_searches_filters_sorts_and_exports(
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{who}");
     }
 }
+
+fn new_partner_form<'a>(name: &'a str, owner: &'a str) -> [(&'static str, &'a str); 5] {
+    [
+        ("input[name]", name),
+        ("input[partnership_type]", "referral"),
+        ("input[tier]", "silver"),
+        ("input[owner_email]", owner),
+        ("input[reason]", "Signed at the partner summit"),
+    ]
+}
+
+/// An admin creates a partner without an application: the partner, its owner's invitation
+/// and the e-mail exist together and are audited with the reason; the owner joins through
+/// the link. An address that already belongs to someone is refused at its field, and
+/// nothing is made.
+#[sqlx::test]
+async fn an_admin_creates_a_partner_whose_owner_joins_by_the_emailed_link(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let admin = app.sign_in(ADMIN).await;
+    let partners_before: i64 = sqlx::query_scalar("select count(*) from partners")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    let bad = app
+        .call(
+            Some(&admin),
+            "admin/partners/create",
+            &new_partner_form("Tailwind Traders", "dana-at-tailwind"),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("owner_email"), "{}", bad.body);
+    let taken = app
+        .call(
+            Some(&admin),
+            "admin/partners/create",
+            &new_partner_form("Tailwind Traders", NW_SALES),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        taken.body.contains("already has an account"),
+        "{}",
+        taken.body
+    );
+    let partners: i64 = sqlx::query_scalar("select count(*) from partners")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(partners, partners_before, "nothing made");
+
+    let created = app
+        .call(
+            Some(&admin),
+            "admin/partners/create",
+            &new_partner_form("Tailwind Traders", "Dana@Tailwind.example"),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let id: Uuid = serde_json::from_str(&created.body).unwrap();
+    let partner = detail(&app, &admin, id).await;
+    assert_eq!(partner.name, "Tailwind Traders");
+    assert_eq!(partner.slug, "tailwind-traders");
+    assert_eq!(partner.tier, partner_portal::program::Tier::Silver);
+    let (to, body): (String, String) =
+        sqlx::query_as("select to_address, body_text from email_outbox where partner_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(to, "dana@tailwind.example");
+    assert!(
+        body.contains("Tailwind Traders") && body.contains("owner"),
+        "{body}"
+    );
+    let reason: String = sqlx::query_scalar(
+        "select detail->>'reason' from audit_log where action = 'partner.created' and target_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(reason, "Signed at the partner summit");
+    assert_eq!(app.audit_count("invitation.created").await, 1);
+
+    // The owner follows the link, chooses a password, and runs the new partner.
+    let token = body
+        .split("/invite/")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let mut owner = Browser {
+        app: &app,
+        cookie: None,
+    };
+    let joined = owner
+        .call(
+            "invitation/accept",
+            &[
+                ("input[token]", &token),
+                ("input[display_name]", "Dana Owner"),
+                ("input[password]", "a long enough password 2026"),
+                ("input[password_confirm]", "a long enough password 2026"),
+            ],
+        )
+        .await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    let overview = owner.call("partner/overview", &[]).await;
+    assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
+    assert!(
+        overview.body.contains("Tailwind Traders"),
+        "{}",
+        overview.body
+    );
+    let role: String = sqlx::query_scalar(
+        "select m.role::text from partner_members m join users u on u.id = m.user_id
+         where u.email = 'dana@tailwind.example' and m.partner_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(role, "owner");
+}

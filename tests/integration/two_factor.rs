@@ -186,3 +186,185 @@ async fn a_recovery_code_signs_in_once_and_the_password_turns_it_off(
     assert_eq!(app.audit_count("account.two_factor_disabled").await, 1);
     app.sign_in(NW_OWNER).await;
 }
+
+/// Admins must use two-factor sign-in. One without it (made the way an operator adds an
+/// admin) signs in, is sent to set it up, and is refused every admin function with that
+/// reason until it is on; once on, it cannot be turned off.
+#[sqlx::test]
+async fn an_admin_without_a_second_factor_can_only_set_it_up(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let email = "second-admin@demo.test";
+    sqlx::query(
+        "insert into users (email, display_name, password_hash, is_admin)
+         select $1, 'Second Admin', password_hash, true from users where email = $2",
+    )
+    .bind(email)
+    .bind(ADMIN)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let mut admin = Browser {
+        app: &app,
+        cookie: None,
+    };
+    let signed_in = admin
+        .call(
+            "login",
+            &[("input[email]", email), ("input[password]", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
+    assert!(
+        signed_in.body.contains("/account#two-factor"),
+        "sent to set it up: {}",
+        signed_in.body
+    );
+    for endpoint in [
+        "admin/overview",
+        "admin/payouts",
+        "admin/commissions/months",
+    ] {
+        let refused = admin.call(endpoint, &[]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{endpoint}");
+        assert!(
+            refused.body.contains("TwoFactorRequired"),
+            "{endpoint}: {}",
+            refused.body
+        );
+    }
+    let page = app.get_page(admin.cookie.as_deref(), "/admin").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.body.contains("/account#two-factor"),
+        "the page links to the set-up"
+    );
+    assert_eq!(two_factor_state(&mut admin).await["required"], true);
+
+    // Set up on /account, which stays open; then the admin area opens.
+    let (secret, _) = enrol_signed_in(&app, &mut admin, email).await;
+    assert!(!secret.is_empty());
+    assert_eq!(
+        admin.call("admin/overview", &[]).await.status,
+        StatusCode::OK
+    );
+    let off = admin
+        .call(
+            "account/two-factor/disable",
+            &[("input[password]", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::FORBIDDEN, "{}", off.body);
+    assert_eq!(two_factor_state(&mut admin).await["enabled"], true);
+    assert_eq!(app.audit_count("account.two_factor_disabled").await, 0);
+}
+
+/// Sets up two-factor sign-in in an open session; answers the secret and recovery codes.
+async fn enrol_signed_in(
+    app: &TestApp,
+    me: &mut Browser<'_>,
+    email: &str,
+) -> (Vec<u8>, Vec<String>) {
+    assert_eq!(
+        me.call("account/two-factor/start", &[]).await.status,
+        StatusCode::OK
+    );
+    let secret = secret(app, email).await;
+    let code = code_at(&secret, now());
+    let confirmed = me
+        .call("account/two-factor/confirm", &[("input[code]", &code)])
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let codes = serde_json::from_value(two_factor_state(me).await["new_codes"].clone()).unwrap();
+    (secret, codes)
+}
+
+/// An owner may require two-factor sign-in of the whole team, once they use it themselves.
+/// From the next request a member without it can use only their account page; setting it
+/// up, or the owner making it optional again, lets them back in. Both changes are audited.
+#[sqlx::test]
+async fn an_owner_requires_a_second_factor_of_the_team(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let mut owner = Browser::signed_in(&app, NW_OWNER).await;
+    let mut manager = Browser::signed_in(&app, NW_MANAGER).await;
+    let mut sales = Browser::signed_in(&app, NW_SALES).await;
+    let require = [("input[required]", "true"), ("input[confirm]", "yes")];
+
+    // Not before the owner has it: they would shut themselves out.
+    let first = owner.call("team/two-factor", &require).await;
+    assert_eq!(
+        first.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("for yourself first"), "{}", first.body);
+    enrol_signed_in(&app, &mut owner, NW_OWNER).await;
+    // Nor without the ticked box.
+    let unticked = owner
+        .call("team/two-factor", &[("input[required]", "true")])
+        .await;
+    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.audit_count("team.two_factor_required").await, 0);
+
+    let required = owner.call("team/two-factor", &require).await;
+    assert_eq!(required.status, StatusCode::OK, "{}", required.body);
+    assert_eq!(app.audit_count("team.two_factor_required").await, 1);
+    let team: serde_json::Value =
+        serde_json::from_str(&owner.call("team", &[]).await.body).unwrap();
+    assert_eq!(team["two_factor"]["required"], true);
+    assert_eq!(team["two_factor"]["members_without"], 4, "{team}");
+
+    // The manager's open session: refused from the very next request, but /account works.
+    let refused = manager.call("partner/overview", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.body.contains("TwoFactorRequired"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        owner.call("partner/overview", &[]).await.status,
+        StatusCode::OK
+    );
+    enrol_signed_in(&app, &mut manager, NW_MANAGER).await;
+    assert_eq!(
+        manager.call("partner/overview", &[]).await.status,
+        StatusCode::OK
+    );
+    // The requirement holds for the owner too: they cannot turn theirs off.
+    let off = owner
+        .call(
+            "account/two-factor/disable",
+            &[("input[password]", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::FORBIDDEN);
+
+    // Made optional again: the sales member is back in without a second factor.
+    assert_eq!(
+        sales.call("partner/overview", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let optional = owner
+        .call("team/two-factor", &[("input[required]", "false")])
+        .await;
+    assert_eq!(optional.status, StatusCode::OK, "{}", optional.body);
+    assert_eq!(app.audit_count("team.two_factor_optional").await, 1);
+    assert_eq!(
+        sales.call("partner/overview", &[]).await.status,
+        StatusCode::OK
+    );
+
+    // Another partner's members were never asked.
+    let mut contoso = Browser::signed_in(&app, CONTOSO_OWNER).await;
+    let team: serde_json::Value =
+        serde_json::from_str(&contoso.call("team", &[]).await.body).unwrap();
+    assert_eq!(team["two_factor"]["required"], false);
+}

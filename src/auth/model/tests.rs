@@ -15,6 +15,7 @@ fn member(role: Role, status: PartnerStatus) -> Principal {
             client_management: true,
         },
         acting: None,
+        two_factor: TwoFactor::default(),
     }
 }
 
@@ -160,4 +161,41 @@ fn next_paths_stay_on_this_site() {
     ] {
         assert_eq!(safe_next_path(bad), None, "{bad:?}");
     }
+}
+
+/// A person who must use two-factor sign-in and has not set it up holds no permission at
+/// all; once it is on, or when nobody asks for it, their role decides as before.
+#[test]
+fn a_missing_second_factor_refuses_every_permission() {
+    let required = |enabled| TwoFactor {
+        enabled,
+        required: true,
+    };
+    let admin = Principal {
+        kind: PrincipalKind::Admin,
+        two_factor: required(false),
+        ..member(Role::Owner, PartnerStatus::Active)
+    };
+    assert_eq!(admin.check(Perm::Admin), Err(Refusal::TwoFactorMissing));
+    let owner = Principal {
+        two_factor: required(false),
+        ..member(Role::Owner, PartnerStatus::Active)
+    };
+    for perm in [Perm::PartnerRead, Perm::Team, Perm::EditClients] {
+        assert_eq!(
+            owner.check(perm),
+            Err(Refusal::TwoFactorMissing),
+            "{perm:?}"
+        );
+    }
+    let enrolled = Principal {
+        two_factor: required(true),
+        ..owner.clone()
+    };
+    assert!(enrolled.has(Perm::Team));
+    let optional = Principal {
+        two_factor: TwoFactor::default(),
+        ..owner
+    };
+    assert!(optional.has(Perm::Team));
 }

@@ -13,7 +13,7 @@ use totp_rs::{Algorithm, TOTP};
 const ISSUER: &str = "Partner Portal";
 /// Bytes of a new secret (160 bits, as RFC 4226 recommends).
 const SECRET_BYTES: usize = 20;
-const STEP_SECONDS: u64 = 30;
+pub const STEP_SECONDS: u64 = 30;
 /// How many recovery codes a person gets at once.
 pub const RECOVERY_CODES: usize = 10;
 /// Letters of a recovery code without the ones easily confused (0/o, 1/l/i).

@@ -116,3 +116,43 @@ fn each_change_leads_to_its_status() {
     assert_eq!(StatusChange::Suspend.status(), PartnerStatus::Suspended);
     assert_eq!(StatusChange::Reactivate.status(), PartnerStatus::Active);
 }
+
+#[test]
+fn a_new_partner_is_checked_field_by_field_and_nothing_typed_is_lost() {
+    let empty = NewPartnerInput::default().validate().unwrap_err();
+    for field in ["name", "partnership_type", "tier", "owner_email", "reason"] {
+        assert!(empty.message(field).is_some(), "{field}");
+    }
+    let bad = NewPartnerInput {
+        name: "x".repeat(MAX_PARTNER_NAME + 1),
+        partnership_type: "reseller".into(),
+        tier: "diamond".into(),
+        owner_email: "dana-at-example".into(),
+        reason: "Signed at the partner summit".into(),
+    };
+    let errors = bad.validate().unwrap_err();
+    assert!(errors.message("name").unwrap().contains("200"));
+    assert!(errors.message("tier").is_some());
+    assert!(errors.message("owner_email").is_some());
+    assert!(errors.message("partnership_type").is_none());
+    assert_eq!(errors.kept("owner_email"), Some("dana-at-example"));
+    assert_eq!(errors.kept("tier"), Some("diamond"));
+
+    let good = NewPartnerInput {
+        name: "  Tailwind Traders ".into(),
+        partnership_type: "referral".into(),
+        tier: "silver".into(),
+        owner_email: " Dana@Tailwind.Example ".into(),
+        reason: "Signed at the partner summit".into(),
+    };
+    assert_eq!(
+        good.validate().unwrap(),
+        NewPartner {
+            name: "Tailwind Traders".into(),
+            partnership_type: PartnershipType::Referral,
+            tier: Tier::Silver,
+            owner_email: "dana@tailwind.example".into(),
+            reason: "Signed at the partner summit".into(),
+        }
+    );
+}

@@ -69,6 +69,7 @@ pub enum Action {
     PartnerSwitchesChanged,
     TeamTwoFactorRequired,
     TeamTwoFactorOptional,
+    PartnerProfileChanged,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -85,7 +86,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 57] = [
+    pub const ALL: [Action; 58] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -143,6 +144,7 @@ impl Action {
         Action::PartnerSwitchesChanged,
         Action::TeamTwoFactorRequired,
         Action::TeamTwoFactorOptional,
+        Action::PartnerProfileChanged,
     ];
 
     /// The name stored in the log.
@@ -205,6 +207,7 @@ impl Action {
             Action::PartnerSwitchesChanged => "partner.switches_changed",
             Action::TeamTwoFactorRequired => "team.two_factor_required",
             Action::TeamTwoFactorOptional => "team.two_factor_optional",
+            Action::PartnerProfileChanged => "partner.profile_changed",
         }
     }
 
@@ -273,6 +276,7 @@ impl Action {
             Action::PartnerSwitchesChanged => "Changed a partner's feature switches",
             Action::TeamTwoFactorRequired => "Required two-factor sign-in of the team",
             Action::TeamTwoFactorOptional => "Made two-factor sign-in optional for the team",
+            Action::PartnerProfileChanged => "Changed a partner's territories and industries",
         }
     }
 
@@ -337,6 +341,7 @@ impl Action {
             Action::PartnerSwitchesChanged => Audience::Team,
             Action::TeamTwoFactorRequired => Audience::Team,
             Action::TeamTwoFactorOptional => Audience::Team,
+            Action::PartnerProfileChanged => Audience::Team,
         }
     }
 

@@ -242,6 +242,23 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
     .await
     .map_err(|e| DemoSeedError::Brands(e.to_string()))?;
 
+    // The countries and industries lead assignment matches on (left as they are when set).
+    for (partner, territories, industries) in [
+        (northwind, &["CA", "US"][..], &["manufacturing", "retail"][..]),
+        (contoso, &["DE", "GB", "IE"][..], &["healthcare", "professional_services"][..]),
+        (litware, &["US"][..], &["logistics", "technology"][..]),
+    ] {
+        sqlx::query(
+            "update partners set territories = $2, industries = $3
+             where id = $1 and territories = '{}' and industries = '{}'",
+        )
+        .bind(partner)
+        .bind(territories)
+        .bind(industries)
+        .execute(&mut *tx)
+        .await?;
+    }
+
     let after: i64 = sqlx::query_scalar("select count(*) from users")
         .fetch_one(&mut *tx)
         .await?;

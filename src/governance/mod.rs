@@ -6,6 +6,7 @@
 pub mod model;
 pub mod new_partner;
 pub mod pages;
+pub mod profile;
 #[cfg(feature = "ssr")]
 mod queries;
 pub mod server;

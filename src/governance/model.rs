@@ -46,6 +46,7 @@ pub struct PartnerDetail {
     pub timeline: Vec<TimelineEntry>,
     /// From the application the partner came from, if it applied.
     pub application: Option<ApplicationFacts>,
+    pub profile: super::profile::Profile,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,7 +117,7 @@ impl StatusChange {
 }
 
 /// A reason, trimmed: required, and at most [`MAX_REASON`] characters.
-fn reason(text: &str, errors: &mut FieldErrors) -> String {
+pub(super) fn reason(text: &str, errors: &mut FieldErrors) -> String {
     let reason = text.trim().to_string();
     if reason.is_empty() {
         errors.add(

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use super::{
     model::{PartnerDetail, MAX_REASON},
-    server::{get_partner, ChangeStatus, ChangeSwitches, ChangeTier},
+    profile::{industry_label, INDUSTRIES},
+    server::{get_partner, ChangeProfile, ChangeStatus, ChangeSwitches, ChangeTier},
 };
 use crate::{
     auth::model::PartnerStatus,
@@ -22,20 +23,22 @@ use crate::{
     program::Tier,
 };
 
-/// The page's three changes.
+/// The page's four changes.
 #[derive(Clone, Copy)]
 struct Changes {
     status: ServerAction<ChangeStatus>,
     tier: ServerAction<ChangeTier>,
     switches: ServerAction<ChangeSwitches>,
+    profile: ServerAction<ChangeProfile>,
 }
 
 impl Changes {
-    fn versions(&self) -> [usize; 3] {
+    fn versions(&self) -> [usize; 4] {
         [
             self.status.version().get(),
             self.tier.version().get(),
             self.switches.version().get(),
+            self.profile.version().get(),
         ]
     }
 }
@@ -45,6 +48,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "status" => "Standing changed.",
         "tier" => "Tier changed.",
         "switches" => "Switches saved.",
+        "profile" => "Profile saved.",
         "created" => "Partner created. Its owner has been e-mailed an invitation to join.",
         _ => return None,
     })
@@ -60,6 +64,7 @@ pub fn AdminPartnerPage() -> impl IntoView {
         status: ServerAction::new(),
         tier: ServerAction::new(),
         switches: ServerAction::new(),
+        profile: ServerAction::new(),
     };
     let partner = Resource::new(
         move || (id.get(), changes.versions()),
@@ -79,6 +84,7 @@ pub fn AdminPartnerPage() -> impl IntoView {
                 .value()
                 .get()
                 .map(|r| r.map(|_| "switches")),
+            changes.profile.value().get().map(|r| r.map(|_| "profile")),
         ];
         finished
             .into_iter()
@@ -151,6 +157,22 @@ fn PartnerView(partner: PartnerDetail, changes: Changes) -> impl IntoView {
         })
         .collect_view();
     let audit_link = format!("/admin/audit?partner={}", partner.id);
+    let listed = |items: Vec<String>| {
+        if items.is_empty() {
+            "None yet".to_string()
+        } else {
+            items.join(", ")
+        }
+    };
+    let territories = listed(partner.profile.territories.clone());
+    let industries = listed(
+        partner
+            .profile
+            .industries
+            .iter()
+            .map(|i| industry_label(i).to_string())
+            .collect(),
+    );
     view! {
         <header class="page-header">
             <h1>{partner.name.clone()}</h1>
@@ -170,6 +192,8 @@ fn PartnerView(partner: PartnerDetail, changes: Changes) -> impl IntoView {
                         <dt>"Clients"</dt><dd data-testid="client-places">{clients}</dd>
                         <dt>"Active clients"</dt><dd>{count(partner.active_clients)}</dd>
                         <dt>"MRR"</dt><dd>{money(partner.mrr)}</dd>
+                        <dt>"Territories"</dt><dd data-testid="territories">{territories}</dd>
+                        <dt>"Industries"</dt><dd data-testid="industries">{industries}</dd>
                         {application}
                     </dl>
                 </section>
@@ -205,7 +229,8 @@ fn PartnerView(partner: PartnerDetail, changes: Changes) -> impl IntoView {
             <aside>
                 <StandingForm partner=partner.clone() action=changes.status />
                 <TierForm partner=partner.clone() action=changes.tier />
-                <SwitchesForm partner action=changes.switches />
+                <SwitchesForm partner=partner.clone() action=changes.switches />
+                <ProfileForm partner action=changes.profile />
             </aside>
         </div>
     }
@@ -344,6 +369,51 @@ fn SwitchesForm(partner: PartnerDetail, action: ServerAction<ChangeSwitches>) ->
                 </div>
                 <Reason error id="switches-reason" />
                 <button type="submit" class="button">"Save switches"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The countries the partner serves and the industries it knows, as lead assignment reads
+/// them.
+#[component]
+fn ProfileForm(partner: PartnerDetail, action: ServerAction<ChangeProfile>) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let current = partner.profile.territories.join(", ");
+    let industries = INDUSTRIES
+        .iter()
+        .enumerate()
+        .map(|(n, (slug, label))| {
+            let id = format!("industry-{slug}");
+            let checked = partner.profile.industries.iter().any(|i| i == slug);
+            view! {
+                <div class="field field-check">
+                    <input id=id.clone() type="checkbox" name=format!("input[industries][{n}]") value=*slug checked=checked />
+                    <label for=id>{*label}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="profile-form-heading">
+            <h2 id="profile-form-heading">"Territories and industries"</h2>
+            <ActionForm action attr:novalidate="true">
+                <FormErrorSummary error />
+                <input type="hidden" name=input_name("partner_id") value=partner.id.to_string() />
+                <Field name="territories" label="Countries served"
+                    hint=Some("Two-letter ISO codes, separated by commas: US, CA, GB.")
+                    message=Signal::derive(move || message_for(error.get(), "territories"))
+                    value=Signal::derive(move || {
+                        let kept = kept_value(error.get(), "territories");
+                        if error.get().is_some() { kept } else { current.clone() }
+                    }) />
+                <fieldset class="field">
+                    <legend>"Industries"</legend>
+                    {industries}
+                    {move || message_for(error.get(), "industries").map(|m| view! { <p class="field-error" id="industries-error">{m}</p> })}
+                </fieldset>
+                <Reason error id="profile-reason" />
+                <button type="submit" class="button">"Save profile"</button>
             </ActionForm>
         </section>
     }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::profile::Profile;
 use super::model::{
     ApplicationFacts, MemberLine, PartnerDetail, PayoutLine, StatementLine, Switches, TimelineEntry,
 };
@@ -30,6 +31,7 @@ pub fn timeline_actions() -> Vec<String> {
         PartnerTierPinned,
         PartnerTierUnpinned,
         PartnerSwitchesChanged,
+        PartnerProfileChanged,
     ]
     .into_iter()
     .map(|a| a.as_str().to_string())
@@ -48,7 +50,8 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<PartnerDetai
                   coalesce(f.active_clients, 0)::int8 as "active_clients!",
                   coalesce(f.open_clients, 0)::int8 as "open_clients!",
                   coalesce(f.mrr, 0) as "mrr!",
-                  (select count(*) from partner_members m where m.partner_id = p.id) as "member_count!"
+                  (select count(*) from partner_members m where m.partner_id = p.id) as "member_count!",
+                  p.territories, p.industries
            from partners p left join partner_figures f on f.partner_id = p.id
            where p.id = $1"#,
         id
@@ -164,6 +167,10 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<PartnerDetai
         payouts,
         timeline,
         application,
+        profile: Profile {
+            territories: p.territories,
+            industries: p.industries,
+        },
     }))
 }
 
@@ -249,6 +256,28 @@ pub async fn set_switches(conn: &mut PgConnection, id: Uuid, s: Switches) -> sql
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Replaces the partner's territories and industries; answers the profile before.
+pub async fn set_profile(conn: &mut PgConnection, id: Uuid, profile: &Profile) -> sqlx::Result<Profile> {
+    let before = sqlx::query!(
+        "select territories, industries from partners where id = $1",
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update partners set territories = $2, industries = $3 where id = $1",
+        id,
+        &profile.territories,
+        &profile.industries
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(Profile {
+        territories: before.territories,
+        industries: before.industries,
+    })
 }
 
 /// Whether `email` already belongs to someone in the portal: an admin, a member or a client

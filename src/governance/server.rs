@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::model::{NewPartnerInput, PartnerDetail, StatusInput, SwitchesInput, TierInput};
+use super::{
+    model::{NewPartnerInput, PartnerDetail, StatusInput, SwitchesInput, TierInput},
+    profile::ProfileInput,
+};
 use crate::error::AppError;
 
 /// One partner, for admins.
@@ -172,6 +175,28 @@ pub async fn change_switches(input: SwitchesInput) -> Result<(), AppError> {
             "custom_css": switches.custom_css,
         }));
     audit_and_commit(tx, entry, input.partner_id, "switches").await
+}
+
+/// Sets the countries a partner serves and the industries it knows (what lead assignment
+/// matches leads on), with a reason.
+#[server(endpoint = "admin/partner/profile")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
+pub async fn change_profile(input: ProfileInput) -> Result<(), AppError> {
+    use crate::audit::{Action, AuditEntry};
+
+    let me = admin().await?;
+    let (profile, reason) = input.validate().map_err(AppError::Validation)?;
+    let (mut tx, _) = begin(input.partner_id).await?;
+    let before = super::queries::set_profile(&mut tx, input.partner_id, &profile).await?;
+    let entry = AuditEntry::by(&me, Action::PartnerProfileChanged)
+        .partner(input.partner_id)
+        .target("partner", input.partner_id)
+        .detail(serde_json::json!({
+            "reason": reason,
+            "from": before,
+            "to": profile,
+        }));
+    audit_and_commit(tx, entry, input.partner_id, "profile").await
 }
 
 /// Creates a partner without an application and invites its owner by e-mail (the link

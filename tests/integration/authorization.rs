@@ -114,6 +114,8 @@ enum Args {
     UnknownPartnerSwitches,
     /// A new partner with nothing filled in.
     EmptyNewPartner,
+    /// A profile, with a reason, for a partner that does not exist.
+    UnknownPartnerProfile,
     /// Requiring two-factor sign-in of the team, confirmed (the demo owners do not have it
     /// themselves, so past the guard it is refused as a form error).
     RequireTeamTwoFactor,
@@ -281,6 +283,11 @@ fn table() -> Vec<Row> {
         Row {
             endpoint: "admin/partner/switches",
             args: Args::UnknownPartnerSwitches,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/partner/profile",
+            args: Args::UnknownPartnerProfile,
             expect: ADMIN_FINDS_NOTHING,
         },
         Row {
@@ -1116,6 +1123,12 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
                 ("input[reason]", "Table row"),
             ],
             Args::EmptyNewPartner => vec![("input[name]", "")],
+            Args::UnknownPartnerProfile => vec![
+                ("input[partner_id]", UNKNOWN_ID),
+                ("input[territories]", "US"),
+                ("input[industries][0]", "retail"),
+                ("input[reason]", "Table row"),
+            ],
             Args::RequireTeamTwoFactor => {
                 vec![("input[required]", "true"), ("input[confirm]", "yes")]
             }

@@ -472,3 +472,79 @@ async fn an_admin_creates_a_partner_whose_owner_joins_by_the_emailed_link(
     .unwrap();
     assert_eq!(role, "owner");
 }
+
+/// The profile form, with two industries ticked (boxes 0 and 3 of the list).
+fn profile_form(partner: Uuid, territories: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("input[partner_id]", partner.to_string()),
+        ("input[territories]", territories.to_string()),
+        ("input[industries][0]", "manufacturing".to_string()),
+        ("input[industries][3]", "financial_services".to_string()),
+        ("input[reason]", "Opened the Canadian office".to_string()),
+    ]
+}
+
+fn pairs(form: &[(&'static str, String)]) -> Vec<(&'static str, &str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// An admin sets the countries a partner serves and the industries it knows: the ticked
+/// boxes arrive with gaps in their numbering, the codes are normalised, the change is
+/// audited with before and after and shows in the timeline. An unknown code changes nothing.
+#[sqlx::test]
+async fn an_admin_sets_a_partners_territories_and_industries(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let admin = app.sign_in(ADMIN).await;
+    let id = app.partner_id("contoso").await;
+    let bad = profile_form(id, "us, XX");
+    let refused = app
+        .call(Some(&admin), "admin/partner/profile", &pairs(&bad))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("XX"), "{}", refused.body);
+    assert_eq!(
+        detail(&app, &admin, id).await.profile.territories,
+        ["DE", "GB", "IE"],
+        "the demo's, unchanged"
+    );
+
+    let good = profile_form(id, "us, ca ca");
+    let saved = app
+        .call(Some(&admin), "admin/partner/profile", &pairs(&good))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let partner = detail(&app, &admin, id).await;
+    assert_eq!(partner.profile.territories, ["CA", "US"]);
+    assert_eq!(
+        partner.profile.industries,
+        ["financial_services", "manufacturing"]
+    );
+    assert_eq!(
+        partner.timeline[0].action, "partner.profile_changed",
+        "{:?}",
+        partner.timeline
+    );
+    assert_eq!(
+        partner.timeline[0].reason.as_deref(),
+        Some("Opened the Canadian office")
+    );
+    let to: serde_json::Value = sqlx::query_scalar(
+        "select detail->'to' from audit_log where action = 'partner.profile_changed'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(to["territories"], serde_json::json!(["CA", "US"]));
+    // What lead assignment will ask: who serves Canada in financial services.
+    let serving: Vec<String> = sqlx::query_scalar(
+        "select slug from partners
+         where territories @> '{CA}' and industries @> '{financial_services}'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(serving, ["contoso"]);
+}

@@ -116,3 +116,43 @@ test("an owner filters the audit log and downloads the CSV", async ({ page }, te
     expect(line.split(",")[1]).toBe("invitation.created");
   }
 });
+
+// An admin creates a partner without an application (a mistyped owner address is named at
+// its field, nothing typed is lost), lands on its page, and gives it territories and
+// industries.
+test("an admin creates a partner directly and sets where it sells", async ({ page }, testInfo) => {
+  const stamp = `${testInfo.project.name}-${Date.now().toString(36)}`;
+  const name = `Tailwind ${stamp}`;
+  await signInFromLoginPage(page, testInfo, ACCOUNTS.admin);
+  await expect(page).toHaveURL("/admin");
+  await page.goto("/admin/partners");
+  await ready(page, testInfo);
+  await page.getByRole("link", { name: "New partner" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "New partner" })).toBeVisible();
+  await ready(page, testInfo);
+
+  await page.getByLabel("Company").fill(name);
+  await page.getByLabel("Tier").selectOption("silver");
+  await page.getByLabel("Owner's e-mail").fill("dana-at-tailwind");
+  await page.getByLabel("Reason").fill("Signed at the partner summit");
+  await page.getByRole("button", { name: "Create partner and invite owner" }).click();
+  await expect(page.locator("#owner_email-error")).toBeVisible();
+  await expect(page.getByLabel("Company")).toHaveValue(name);
+  await expect(page.getByLabel("Tier")).toHaveValue("silver");
+
+  await page.getByLabel("Owner's e-mail").fill(`dana-${stamp}@tailwind.example`);
+  await page.getByRole("button", { name: "Create partner and invite owner" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Partner created." })).toBeVisible();
+  await expect(page.getByTestId("timeline")).toContainText("Signed at the partner summit");
+  await ready(page, testInfo);
+
+  const profile = page.getByRole("region", { name: "Territories and industries" });
+  await profile.getByLabel("Countries served").fill("us, ca");
+  await profile.getByLabel("Retail").check();
+  await profile.getByLabel("Reason").fill("Opened the Canadian office");
+  await profile.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Profile saved." })).toBeVisible();
+  await expect(page.getByTestId("territories")).toHaveText("CA, US");
+  await expect(page.getByTestId("industries")).toHaveText("Retail");
+});

@@ -244,8 +244,16 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
 
     // The countries and industries lead assignment matches on (left as they are when set).
     for (partner, territories, industries) in [
-        (northwind, &["CA", "US"][..], &["manufacturing", "retail"][..]),
-        (contoso, &["DE", "GB", "IE"][..], &["healthcare", "professional_services"][..]),
+        (
+            northwind,
+            &["CA", "US"][..],
+            &["manufacturing", "retail"][..],
+        ),
+        (
+            contoso,
+            &["DE", "GB", "IE"][..],
+            &["healthcare", "professional_services"][..],
+        ),
         (litware, &["US"][..], &["logistics", "technology"][..]),
     ] {
         sqlx::query(

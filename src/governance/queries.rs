@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::profile::Profile;
 use super::model::{
     ApplicationFacts, MemberLine, PartnerDetail, PayoutLine, StatementLine, Switches, TimelineEntry,
 };
+use super::profile::Profile;
 use crate::{
     auth::model::{PartnerStatus, Role},
     program::Tier,
@@ -259,7 +259,11 @@ pub async fn set_switches(conn: &mut PgConnection, id: Uuid, s: Switches) -> sql
 }
 
 /// Replaces the partner's territories and industries; answers the profile before.
-pub async fn set_profile(conn: &mut PgConnection, id: Uuid, profile: &Profile) -> sqlx::Result<Profile> {
+pub async fn set_profile(
+    conn: &mut PgConnection,
+    id: Uuid,
+    profile: &Profile,
+) -> sqlx::Result<Profile> {
     let before = sqlx::query!(
         "select territories, industries from partners where id = $1",
         id

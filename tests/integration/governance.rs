@@ -484,7 +484,7 @@ fn profile_form(partner: Uuid, territories: &str) -> Vec<(&'static str, String)>
     ]
 }
 
-fn pairs(form: &[(&'static str, String)]) -> Vec<(&'static str, &str)> {
+fn pairs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 

@@ -239,8 +239,7 @@ fn PartnerView(partner: PartnerDetail, changes: Changes) -> impl IntoView {
 #[component]
 fn Timeline(partner: PartnerDetail) -> impl IntoView {
     if partner.timeline.is_empty() {
-        return view! { <p class="empty">"No changes of standing, tier or switches yet."</p> }
-            .into_any();
+        return view! { <p class="empty">"No changes yet."</p> }.into_any();
     }
     let items = partner
         .timeline

@@ -64,6 +64,7 @@ pub async fn onboard(
     audit::record(
         &mut **tx,
         AuditEntry::by(me, Action::PartnerCreated)
+            .partner(partner_id)
             .target("partner", partner_id)
             .detail(serde_json::json!({
                 "slug": slug,

@@ -409,6 +409,12 @@ async fn an_admin_creates_a_partner_whose_owner_joins_by_the_emailed_link(
     assert_eq!(partner.name, "Tailwind Traders");
     assert_eq!(partner.slug, "tailwind-traders");
     assert_eq!(partner.tier, partner_portal::program::Tier::Silver);
+    assert_eq!(partner.timeline.len(), 1, "{:?}", partner.timeline);
+    assert_eq!(partner.timeline[0].action, "partner.created");
+    assert_eq!(
+        partner.timeline[0].reason.as_deref(),
+        Some("Signed at the partner summit")
+    );
     let (to, body): (String, String) =
         sqlx::query_as("select to_address, body_text from email_outbox where partner_id = $1")
             .bind(id)

@@ -83,6 +83,7 @@ test("admin pages pass axe-core", async ({ page }, testInfo) => {
   await checkPages(page, testInfo, [
     "/admin",
     "/admin/partners",
+    "/admin/partners/new",
     partner,
     "/admin/audit",
     "/admin/applications",

@@ -77,8 +77,14 @@ pub async fn accept_invitation(input: super::model::JoinInput) -> Result<String,
 
     crate::auth::acting::start_fresh(&pool, &session().await?, user_id).await?;
     tracing::info!(partner = %invitation.partner_name, "invitation accepted");
+    // A team that requires two-factor sign-in starts its new member at setting it up.
+    let must_set_up = crate::auth::queries::load_principal(&pool, user_id, None)
+        .await?
+        .is_some_and(|me| me.two_factor.missing());
     let destination = if invitation.client_id.is_some() {
         "/app"
+    } else if must_set_up {
+        "/account#two-factor"
     } else {
         "/partner"
     };

@@ -42,6 +42,14 @@ fn key() -> SortKey {
     SortKey::new(&[("a.occurred_at", "timestamptz"), ("a.id", "uuid")], true)
 }
 
+/// The same key over the merged halves of a page filtered by person.
+fn merged_key() -> SortKey {
+    SortKey::new(
+        &[("merged.occurred_at", "timestamptz"), ("merged.id", "uuid")],
+        true,
+    )
+}
+
 const COLUMNS: &str = "a.id, a.occurred_at, a.action, a.target_type, a.target_id, a.detail, \
     host(a.client_addr) as client_addr, \
     u.display_name as actor_name, u.email as actor_email, \
@@ -57,8 +65,25 @@ const FROM: &str = " from audit_log a \
     left join users r on r.id = a.real_user_id \
     left join partners p on p.id = a.partner_id where true";
 
+/// How a row matches the person the filter names: as the one who acted or the one acting
+/// through them (either), or, for the two ordered halves of a page, each way alone.
+#[derive(Clone, Copy)]
+enum PersonMatch {
+    Either,
+    Actor,
+    RealOnly,
+}
+
 /// Appends the filter's conditions (after a `where`).
 fn push_filter(builder: &mut QueryBuilder<'_, Postgres>, filter: &Filter<'_>) {
+    push_conditions(builder, filter, PersonMatch::Either);
+}
+
+fn push_conditions(
+    builder: &mut QueryBuilder<'_, Postgres>,
+    filter: &Filter<'_>,
+    matching: PersonMatch,
+) {
     let q = filter.query;
     match filter.reader {
         Reader::Partner { id, actions } => {
@@ -75,12 +100,20 @@ fn push_filter(builder: &mut QueryBuilder<'_, Postgres>, filter: &Filter<'_>) {
         }
     }
     if let Some(person) = filter.person {
-        builder
-            .push(" and (a.actor_user_id = ")
-            .push_bind(person)
-            .push(" or a.real_user_id = ")
-            .push_bind(person)
-            .push(")");
+        match matching {
+            PersonMatch::Either => builder
+                .push(" and (a.actor_user_id = ")
+                .push_bind(person)
+                .push(" or a.real_user_id = ")
+                .push_bind(person)
+                .push(")"),
+            PersonMatch::Actor => builder.push(" and a.actor_user_id = ").push_bind(person),
+            PersonMatch::RealOnly => builder
+                .push(" and a.real_user_id = ")
+                .push_bind(person)
+                .push(" and a.actor_user_id is distinct from ")
+                .push_bind(person),
+        };
     }
     if let Some(action) = &q.action {
         builder.push(" and a.action = ").push_bind(action.clone());
@@ -176,13 +209,29 @@ pub async fn page(
 ) -> sqlx::Result<(Vec<AuditRow>, PageLinks, Total)> {
     let key = key();
     let position = &filter.query.position;
-    let mut builder = QueryBuilder::new(format!(
-        "select {COLUMNS}, {} as page_key{FROM}",
-        key.select()
-    ));
-    push_filter(&mut builder, filter);
-    key.push_bound(&mut builder, position);
-    key.push_order(&mut builder, position, PAGE_SIZE);
+    // A page of one way of matching: its rows in key order from the cursor, one past the page.
+    let push_page = |builder: &mut QueryBuilder<'_, Postgres>, matching: PersonMatch| {
+        builder.push(format!(
+            "select {COLUMNS}, {} as page_key{FROM}",
+            key.select()
+        ));
+        push_conditions(builder, filter, matching);
+        key.push_bound(builder, position);
+        key.push_order(builder, position, PAGE_SIZE);
+    };
+    let mut builder = QueryBuilder::new("");
+    if filter.person.is_some() {
+        // "Done by them or through them" cannot be read in order from one index: each half
+        // is (an index on the actor, one on the real user), and the page is their merge.
+        builder.push("select * from ((");
+        push_page(&mut builder, PersonMatch::Actor);
+        builder.push(") union all (");
+        push_page(&mut builder, PersonMatch::RealOnly);
+        builder.push(")) merged");
+        merged_key().push_order(&mut builder, position, PAGE_SIZE);
+    } else {
+        push_page(&mut builder, PersonMatch::Either);
+    }
     let rows: Vec<KeyedRow> = builder.build_query_as().fetch_all(pool).await?;
     let (rows, links) = key.finish(
         rows.into_iter()
@@ -191,8 +240,23 @@ pub async fn page(
         position,
         PAGE_SIZE,
     );
-    let mut count = QueryBuilder::new("select count(*) from (select 1 from audit_log a where true");
-    push_filter(&mut count, filter);
+    // Counted up to the bound, by the same halves when the filter names a person.
+    let mut count = QueryBuilder::new("select count(*) from (");
+    let halves: &[PersonMatch] = if filter.person.is_some() {
+        &[PersonMatch::Actor, PersonMatch::RealOnly]
+    } else {
+        &[PersonMatch::Either]
+    };
+    for (n, matching) in halves.iter().enumerate() {
+        // Each half in a subquery of its own: PostgreSQL takes one limit per level.
+        count.push(if n > 0 { " union all " } else { "" });
+        count.push("select * from (select 1 from audit_log a where true");
+        push_conditions(&mut count, filter, *matching);
+        count
+            .push(" limit ")
+            .push_bind(COUNT_BOUND + 1)
+            .push(format!(") half_{n}"));
+    }
     count
         .push(" limit ")
         .push_bind(COUNT_BOUND + 1)

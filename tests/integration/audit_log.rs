@@ -138,13 +138,17 @@ async fn filters_pages_and_both_identities_of_an_impersonation(
     let support = user_id(&app, NW_SUPPORT).await;
     let acted_as = user_id(&app, FABRIKAM_OWNER).await;
     let fabrikam = app.client_id("fabrikam").await;
-    // 130 client updates by Northwind's support member acting as Fabrikam's owner, a
-    // second apart, on 2 November; the demo data has none of these that day.
+    // 130 client updates by Northwind's support member, a second apart, on 2 November (the
+    // demo data has none of these that day): every other one acting as Fabrikam's owner,
+    // the rest as themselves, so that the person filter's pages merge both ways of matching.
     sqlx::query(
         "insert into audit_log (occurred_at, partner_id, action, actor_user_id, real_user_id,
                                 impersonation_id, target_type, target_id, detail)
          select timestamptz '2026-11-02 08:00:00+00' + make_interval(secs => n), $1,
-                'client.contact_updated', $2, $3, gen_random_uuid(), 'client', $4,
+                'client.contact_updated',
+                case when n % 2 = 0 then $2 else $3 end,
+                case when n % 2 = 0 then $3 end,
+                case when n % 2 = 0 then gen_random_uuid() end, 'client', $4,
                 jsonb_build_object('n', n)
          from generate_series(1, 130) n",
     )
@@ -221,6 +225,16 @@ async fn filters_pages_and_both_identities_of_an_impersonation(
         back.rows.first().map(|r| r.detail[0].1.as_str()),
         Some("80")
     );
+    let mut form = filter.to_vec();
+    form.push(("query[position]", "last"));
+    let last: AuditPage =
+        serde_json::from_str(&app.call(Some(&owner), "partner/audit", &form).await.body).unwrap();
+    let numbers: Vec<i64> = last
+        .rows
+        .iter()
+        .map(|r| r.detail[0].1.parse().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=50).rev().collect::<Vec<_>>(), "the oldest 50");
 
     // Someone else, an unknown address, the day after: nothing.
     for (name, value) in [

@@ -61,7 +61,7 @@ impl PartnerQuery {
             search: get("q")
                 .map(|q| q.trim().chars().take(100).collect::<String>())
                 .filter(|q| !q.is_empty()),
-            tier: get("tier").and_then(|t| Tier::ALL.into_iter().find(|x| x.slug() == t)),
+            tier: get("tier").and_then(|t| Tier::from_slug(&t)),
             status: get("status")
                 .and_then(|s| STATUSES.iter().find(|(_, v)| *v == s).map(|(st, _)| *st)),
             sort: get("sort")

@@ -177,7 +177,7 @@ impl NewPartnerInput {
                 "Choose reseller, referral or technology.",
             );
         }
-        let tier = Tier::ALL.into_iter().find(|t| t.slug() == self.tier.trim());
+        let tier = Tier::from_slug(self.tier.trim());
         if tier.is_none() {
             errors.add("tier", "Choose a tier.");
         }
@@ -194,13 +194,18 @@ impl NewPartnerInput {
                 owner_email,
                 reason,
             }),
-            _ => Err(errors
-                .keep("name", self.name.clone())
-                .keep("partnership_type", self.partnership_type.clone())
-                .keep("tier", self.tier.clone())
-                .keep("owner_email", self.owner_email.clone())
-                .keep("reason", self.reason.clone())),
+            _ => Err(self.keep_typed(errors)),
         }
+    }
+
+    /// `errors` with everything typed kept, for the form to show again.
+    pub fn keep_typed(&self, errors: FieldErrors) -> FieldErrors {
+        errors
+            .keep("name", self.name.clone())
+            .keep("partnership_type", self.partnership_type.clone())
+            .keep("tier", self.tier.clone())
+            .keep("owner_email", self.owner_email.clone())
+            .keep("reason", self.reason.clone())
     }
 }
 
@@ -254,7 +259,7 @@ impl TierInput {
         let mut errors = FieldErrors::new();
         let change = match self.tier.trim() {
             "" => Some(TierChange::Unpin),
-            slug => match Tier::ALL.into_iter().find(|t| t.slug() == slug) {
+            slug => match Tier::from_slug(slug) {
                 None => {
                     errors.add("tier", "Choose a tier.");
                     None

@@ -258,25 +258,23 @@ pub async fn set_switches(conn: &mut PgConnection, id: Uuid, s: Switches) -> sql
     Ok(())
 }
 
-/// Replaces the partner's territories and industries; answers the profile before.
+/// Replaces the partner's territories and industries; answers the profile before (one
+/// statement: the row is locked already).
 pub async fn set_profile(
     conn: &mut PgConnection,
     id: Uuid,
     profile: &Profile,
 ) -> sqlx::Result<Profile> {
     let before = sqlx::query!(
-        "select territories, industries from partners where id = $1",
-        id
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "update partners set territories = $2, industries = $3 where id = $1",
+        r#"update partners p set territories = $2, industries = $3
+           from partners old
+           where p.id = $1 and old.id = p.id
+           returning old.territories as "territories!", old.industries as "industries!""#,
         id,
         &profile.territories,
         &profile.industries
     )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(Profile {
         territories: before.territories,

@@ -216,17 +216,10 @@ pub async fn create_partner(input: NewPartnerInput) -> Result<Uuid, AppError> {
     let new = input.validate().map_err(AppError::Validation)?;
     let mut tx = crate::state::pool()?.begin().await?;
     if super::queries::email_has_place(&mut tx, &new.owner_email).await? {
-        return Err(AppError::Validation(
-            FieldErrors::field(
-                "owner_email",
-                "This address already has an account in the portal: the owner must be someone new.",
-            )
-            .keep("name", new.name)
-            .keep("partnership_type", new.partnership_type.slug())
-            .keep("tier", new.tier.slug())
-            .keep("owner_email", new.owner_email)
-            .keep("reason", new.reason),
-        ));
+        return Err(AppError::Validation(input.keep_typed(FieldErrors::field(
+            "owner_email",
+            "This address already has an account in the portal: the owner must be someone new.",
+        ))));
     }
     let onboarded = onboarding::onboard(
         &mut tx,

@@ -38,6 +38,11 @@ impl Tier {
         }
     }
 
+    /// The tier a slug names, as forms and addresses write it.
+    pub fn from_slug(slug: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.slug() == slug)
+    }
+
     /// Fewest active clients that earn this tier.
     pub fn min_active_clients(self) -> i64 {
         match self {

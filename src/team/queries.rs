@@ -80,11 +80,12 @@ pub async fn member_count(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<i64> 
 }
 
 /// Whether the partner requires two-factor sign-in, and how many of its members have not
-/// set it up (a team is at most a few hundred people).
+/// set it up (a team is at most a few hundred people). `viewer_has_it` comes from the
+/// viewer's principal, which read it already.
 pub async fn two_factor_rule(
     pool: &PgPool,
     partner_id: Uuid,
-    viewer: Uuid,
+    viewer_has_it: bool,
 ) -> sqlx::Result<TeamTwoFactor> {
     let row = sqlx::query!(
         r#"select p.two_factor_required as "required!",
@@ -92,19 +93,16 @@ pub async fn two_factor_rule(
                    where m.partner_id = p.id
                      and not exists (select 1 from user_totp t
                                      where t.user_id = m.user_id and t.confirmed_at is not null))
-                    as "members_without!",
-                  exists (select 1 from user_totp t
-                          where t.user_id = $2 and t.confirmed_at is not null) as "mine!"
+                    as "members_without!"
            from partners p where p.id = $1"#,
-        partner_id,
-        viewer
+        partner_id
     )
     .fetch_one(pool)
     .await?;
     Ok(TeamTwoFactor {
         required: row.required,
         members_without: row.members_without,
-        mine: row.mine,
+        mine: viewer_has_it,
     })
 }
 

@@ -75,7 +75,8 @@ pub async fn get_team(position: Option<Position>) -> Result<TeamPage, AppError> 
         invitations,
         manage,
         me: me.user_id,
-        two_factor: super::queries::two_factor_rule(&pool, partner_id, me.user_id).await?,
+        two_factor: super::queries::two_factor_rule(&pool, partner_id, me.two_factor.enabled)
+            .await?,
     })
 }
 

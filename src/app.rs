@@ -130,6 +130,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/commissions/:month") view={Lazy::<lazy::Statement>::new()} />
                     <Route path=path!("/branding") view={Lazy::<lazy::Branding>::new()} />
                     <Route path=path!("/team") view={Lazy::<lazy::Team>::new()} />
+                    <Route path=path!("/api-keys") view={Lazy::<lazy::ApiKeys>::new()} />
                     <Route path=path!("/audit") view={Lazy::<lazy::PartnerAudit>::new()} />
                 </ParentRoute>
                 <ParentRoute

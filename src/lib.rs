@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod api_keys;
 pub mod app;
 pub mod applications;
 pub mod audit;
@@ -26,6 +27,8 @@ pub mod program;
 pub mod recovery;
 pub mod team;
 
+#[cfg(feature = "ssr")]
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]

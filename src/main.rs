@@ -93,6 +93,10 @@ async fn main() -> std::process::ExitCode {
         let housekeeper = tokio::spawn(partner_portal::auth::housekeeping::run(
             database.system.clone(),
         ));
+        let key_notices = tokio::spawn(partner_portal::api_keys::notices::run(
+            database.system.clone(),
+            settings.site.public_url.clone(),
+        ));
         let mailer = match start_mail_delivery(&settings, database.system.clone()) {
             Ok(handle) => handle,
             Err(error) => {
@@ -112,6 +116,7 @@ async fn main() -> std::process::ExitCode {
         listener.abort();
         sweeper.abort();
         housekeeper.abort();
+        key_notices.abort();
         mailer.abort();
     }
     database.close().await;

@@ -73,11 +73,16 @@ pub fn settings() -> Result<Arc<Settings>, AppError> {
 /// Redirects a plain HTML form post (no JavaScript) to `path`. With JavaScript the caller
 /// handles the answer itself (e.g. a full page load to a route outside the app).
 pub fn redirect_plain_form(path: &str) {
-    let accepts_html = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
-        .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
-        .unwrap_or(false);
-    if accepts_html {
+    if is_plain_form_post() {
         leptos_axum::redirect(path);
     }
+}
+
+/// Whether this call is a plain HTML form post (the browser asks for a page back), not a
+/// call from the WebAssembly.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
+        .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+        .unwrap_or(false)
 }

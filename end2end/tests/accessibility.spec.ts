@@ -108,6 +108,7 @@ test("partner pages pass axe-core", async ({ page }, testInfo) => {
     statement,
     "/partner/branding",
     "/partner/team",
+    "/partner/api-keys",
     "/partner/audit",
     "/account",
   ]);

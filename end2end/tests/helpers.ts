@@ -20,8 +20,27 @@ export function jsEnabled(testInfo: TestInfo): boolean {
 /** Waits until the WebAssembly has taken over the page (with JavaScript on). The debug
  * bundle is large and the machine is shared with the server: allow it longer than a check. */
 export async function ready(page: Page, testInfo: TestInfo) {
-  if (jsEnabled(testInfo)) {
+  if (!jsEnabled(testInfo)) {
+    return;
+  }
+  try {
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true", { timeout: 25_000 });
+  } catch (error) {
+    // Say why: a panic during hydration, a chunk that did not load, or only a slow machine.
+    const errors = (await page.pageErrors()).map((e) => `page error: ${e.message}`);
+    const logged = (await page.consoleMessages())
+      .filter((m) => m.type() === "error" || m.type() === "warning")
+      .map((m) => `console ${m.type()}: ${m.text()}`);
+    const failed = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((r) => r as PerformanceResourceTiming)
+        .filter((r) => r.name.includes("/pkg/"))
+        .map((r) => `${r.name} ${Math.round(r.duration)} ms, status ${r.responseStatus}`),
+    );
+    const report = [`${page.url()} did not hydrate`, ...errors, ...logged, "assets:", ...failed].join("\n");
+    await testInfo.attach("hydration", { body: report, contentType: "text/plain" });
+    throw new Error(`${report}\n${error}`);
   }
 }
 

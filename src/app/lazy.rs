@@ -21,6 +21,7 @@ use leptos_router::LazyRoute;
 use crate::{
     account::pages::AccountPage,
     admin::pages::{AdminHomePage, AdminPartnersPage},
+    api_keys::pages::ApiKeysPage,
     applications::pages::{
         ApplicationDetailPage, ApplicationQueuePage, ApplicationStatsPage, ApplyPage,
         ApplyThanksPage,
@@ -236,11 +237,12 @@ lazy_page!(#[doc = "`/app`"] ClientHome => client_portal(PortalPage::Home), __pr
 lazy_page!(#[doc = "`/app/users`"] AccountUsers => client_portal(PortalPage::Users), __preload_client_portal);
 lazy_page!(#[doc = "`/app/support-access`"] SupportAccess => client_portal(PortalPage::SupportAccess), __preload_client_portal);
 
-/// The people pages: anyone's own account, and a partner's team.
+/// The people pages: anyone's own account, a partner's team and its API keys.
 #[derive(Clone, Copy)]
 pub enum PeoplePage {
     Account,
     Team,
+    ApiKeys,
 }
 
 #[lazy]
@@ -248,11 +250,13 @@ fn people_pages(page: PeoplePage) -> AnyView {
     match page {
         PeoplePage::Account => view! { <AccountPage /> }.into_any(),
         PeoplePage::Team => view! { <TeamPage /> }.into_any(),
+        PeoplePage::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
     }
 }
 
 lazy_page!(#[doc = "`/account`"] Account => people_pages(PeoplePage::Account), __preload_people_pages);
 lazy_page!(#[doc = "`/partner/team`"] Team => people_pages(PeoplePage::Team), __preload_people_pages);
+lazy_page!(#[doc = "`/partner/api-keys`"] ApiKeys => people_pages(PeoplePage::ApiKeys), __preload_people_pages);
 
 /// The audit log, a partner's and the program's: one viewer.
 #[derive(Clone, Copy)]

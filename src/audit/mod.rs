@@ -70,6 +70,8 @@ pub enum Action {
     TeamTwoFactorRequired,
     TeamTwoFactorOptional,
     PartnerProfileChanged,
+    ApiKeyCreated,
+    ApiKeyRevoked,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -86,7 +88,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 58] = [
+    pub const ALL: [Action; 60] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -145,6 +147,8 @@ impl Action {
         Action::TeamTwoFactorRequired,
         Action::TeamTwoFactorOptional,
         Action::PartnerProfileChanged,
+        Action::ApiKeyCreated,
+        Action::ApiKeyRevoked,
     ];
 
     /// The name stored in the log.
@@ -208,6 +212,8 @@ impl Action {
             Action::TeamTwoFactorRequired => "team.two_factor_required",
             Action::TeamTwoFactorOptional => "team.two_factor_optional",
             Action::PartnerProfileChanged => "partner.profile_changed",
+            Action::ApiKeyCreated => "api_key.created",
+            Action::ApiKeyRevoked => "api_key.revoked",
         }
     }
 
@@ -277,6 +283,8 @@ impl Action {
             Action::TeamTwoFactorRequired => "Required two-factor sign-in of the team",
             Action::TeamTwoFactorOptional => "Made two-factor sign-in optional for the team",
             Action::PartnerProfileChanged => "Changed a partner's territories and industries",
+            Action::ApiKeyCreated => "Created an API key",
+            Action::ApiKeyRevoked => "Revoked an API key",
         }
     }
 
@@ -342,6 +350,8 @@ impl Action {
             Action::TeamTwoFactorRequired => Audience::Team,
             Action::TeamTwoFactorOptional => Audience::Team,
             Action::PartnerProfileChanged => Audience::Team,
+            Action::ApiKeyCreated => Audience::Team,
+            Action::ApiKeyRevoked => Audience::Team,
         }
     }
 

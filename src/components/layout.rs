@@ -19,14 +19,20 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             ("/admin/payouts", "Payouts"),
             ("/admin/audit", "Audit log"),
         ],
-        PrincipalKind::Member { .. } if me.has(Perm::Commissions) => vec![
-            ("/partner", "Dashboard"),
-            ("/partner/clients", "Clients"),
-            ("/partner/commissions", "Commissions"),
-            ("/partner/branding", "Branding"),
-            ("/partner/team", "Team"),
-            ("/partner/audit", "Audit log"),
-        ],
+        PrincipalKind::Member { .. } if me.has(Perm::Commissions) => {
+            let mut links = vec![
+                ("/partner", "Dashboard"),
+                ("/partner/clients", "Clients"),
+                ("/partner/commissions", "Commissions"),
+                ("/partner/branding", "Branding"),
+                ("/partner/team", "Team"),
+                ("/partner/audit", "Audit log"),
+            ];
+            if me.has(Perm::ApiKeys) {
+                links.push(("/partner/api-keys", "API keys"));
+            }
+            links
+        }
         PrincipalKind::Member { .. } => vec![
             ("/partner", "Dashboard"),
             ("/partner/clients", "Clients"),

@@ -76,6 +76,10 @@ enum Args {
     EmptyApplication,
     /// An invitation token that was never issued.
     UnknownInvitation,
+    /// A valid new API key.
+    NewApiKey,
+    /// Revoking an API key that does not exist, confirmed.
+    UnknownApiKeyConfirmed,
     /// Accepting an invitation that was never issued, with a good password.
     AcceptUnknownInvitation,
     /// Removing a user who is not on the account.
@@ -133,6 +137,19 @@ const TEAM_OWNERS_FIND_NOTHING: &[(Caller, u16)] = &[
     (User(FABRIKAM_OWNER), 403),
     (User(NW_OWNER), 404),
     (User(CONTOSO_OWNER), 404),
+];
+
+/// Owners only, each for their own partner.
+const API_KEY_OWNERS: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(NW_MANAGER), 403),
+    (User(NW_SALES), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_OWNER), 200),
+    (User(CONTOSO_OWNER), 200),
 ];
 
 /// Everyone signed in, each for their own account; nobody anonymous.
@@ -712,6 +729,22 @@ fn table() -> Vec<Row> {
             expect: TEAM_OWNERS_FIND_NOTHING,
         },
         Row {
+            // API keys are the owner's alone.
+            endpoint: "api-keys",
+            args: Args::None,
+            expect: API_KEY_OWNERS,
+        },
+        Row {
+            endpoint: "api-keys/create",
+            args: Args::NewApiKey,
+            expect: API_KEY_OWNERS,
+        },
+        Row {
+            endpoint: "api-keys/revoke",
+            args: Args::UnknownApiKeyConfirmed,
+            expect: TEAM_OWNERS_FIND_NOTHING,
+        },
+        Row {
             endpoint: "team/two-factor",
             args: Args::RequireTeamTwoFactor,
             expect: &[
@@ -1092,6 +1125,14 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
                 ("input[role]", "sales"),
             ],
             Args::UnknownTeamInvitation => vec![("invitation_id", UNKNOWN_ID)],
+            Args::NewApiKey => vec![
+                ("input[name]", "Table key"),
+                ("input[scopes][0]", "clients:read"),
+                ("input[days]", "30"),
+            ],
+            Args::UnknownApiKeyConfirmed => {
+                vec![("input[key_id]", UNKNOWN_ID), ("input[confirm]", "yes")]
+            }
             Args::ForgotUnknownAddress => vec![("input[email]", "nobody@example.com")],
             Args::WrongCode => vec![("input[code]", "000000")],
             Args::WrongPasswordOnly => vec![("input[password]", "not-the-password")],

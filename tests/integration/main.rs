@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 mod account;
+mod api_keys;
 mod applications;
 mod assets;
 mod audit_chain;

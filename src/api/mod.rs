@@ -1,0 +1,24 @@
+//! The partner API: `/v1` for partners' own systems (kept apart from the server functions
+//! under `/api`, which serve the portal's pages), and `/oauth/token`. Callers authenticate
+//! with an API key or a bearer token in the `Authorization` header; errors are RFC 9457
+//! problem details.
+
+pub mod caller;
+pub mod clients;
+pub mod oauth;
+pub mod problem;
+
+use axum::{
+    routing::{get, post},
+    Router,
+};
+
+use crate::state::AppState;
+
+/// The API's routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/oauth/token", post(oauth::token))
+        .route("/v1/clients", get(clients::list))
+        .route("/v1/clients/{id}", get(clients::show))
+}

@@ -42,11 +42,26 @@ create table api_tokens (
 create index api_tokens_expiry_idx on api_tokens (expires_at);
 create index api_tokens_key_idx on api_tokens (key_id);
 
+-- What a POST with an `Idempotency-Key` answered, replayed for the same key and body for 24
+-- hours. A row without a status is a request still running (or one that failed, which
+-- removes its row so that a retry runs again).
+create table api_idempotency (
+    key_id       uuid not null references api_keys (id),
+    idem_key     text not null check (char_length(idem_key) between 1 and 255),
+    partner_id   uuid not null references partners (id),
+    request_hash bytea not null,
+    status       smallint,
+    body         text,
+    created_at   timestamptz not null default now(),
+    primary key (key_id, idem_key)
+);
+create index api_idempotency_age_idx on api_idempotency (created_at);
+
 do $$
 declare
     t text;
 begin
-    foreach t in array array['api_keys', 'api_tokens'] loop
+    foreach t in array array['api_keys', 'api_tokens', 'api_idempotency'] loop
         execute format('alter table %I enable row level security', t);
         execute format('create policy tenant_partner on %I to portal_app
             using (partner_id = app_partner()) with check (partner_id = app_partner())', t);

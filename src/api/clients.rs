@@ -4,18 +4,31 @@
 use std::collections::HashMap;
 
 use axum::{
+    body::Bytes,
     extract::{Path, Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
     Json,
 };
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{caller::ApiCaller, problem::Problem};
+use super::{
+    caller::ApiCaller,
+    context::within,
+    idempotency::{self, Claim},
+    problem::Problem,
+};
 use crate::{
     api_keys::model::ApiScope,
-    clients::list::{ClientQuery, ClientRow},
+    auth::model::{Perm, Principal},
+    clients::{
+        input::ClientInput,
+        list::{ClientQuery, ClientRow},
+        model::ClientDetail,
+    },
     db::scope::{scoped, Scope},
     error::AppError,
     program::Position,
@@ -125,20 +138,137 @@ pub async fn show(
     )
     .await
     .map_err(AppError::from)?;
-    let c = found.ok_or(AppError::NotFound)?;
-    Ok(Json(Client {
-        id: c.id,
-        company_name: c.company_name,
-        contact_name: c.contact_name,
-        contact_email: c.contact_email,
-        contact_phone: c.contact_phone,
-        plan: c.plan,
-        plan_name: c.plan_name,
-        list_price: c.list_price,
-        custom_price: c.custom_price,
-        billing_owned_by_reseller: c.billing_owned_by_reseller,
-        status: c.status.slug(),
-        region: c.region,
-        created_at: c.created_at,
-    }))
+    Ok(Json(Client::from(found.ok_or(AppError::NotFound)?)))
+}
+
+impl From<ClientDetail> for Client {
+    fn from(c: ClientDetail) -> Self {
+        Client {
+            id: c.id,
+            company_name: c.company_name,
+            contact_name: c.contact_name,
+            contact_email: c.contact_email,
+            contact_phone: c.contact_phone,
+            plan: c.plan,
+            plan_name: c.plan_name,
+            list_price: c.list_price,
+            custom_price: c.custom_price,
+            billing_owned_by_reseller: c.billing_owned_by_reseller,
+            status: c.status.slug(),
+            region: c.region,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// The body of `POST /v1/clients`. Prices are strings of a decimal number ("49.00"), never
+/// floating point.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewClient {
+    pub company_name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    pub plan: String,
+    #[serde(default)]
+    pub custom_price: Option<String>,
+    #[serde(default)]
+    pub billing_owned_by_reseller: bool,
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+impl From<NewClient> for ClientInput {
+    fn from(c: NewClient) -> Self {
+        ClientInput {
+            company_name: c.company_name,
+            contact_name: c.contact_name,
+            contact_email: c.contact_email,
+            contact_phone: c.contact_phone.unwrap_or_default(),
+            plan: c.plan,
+            custom_price: c.custom_price.unwrap_or_default(),
+            billing_owned_by_reseller: c.billing_owned_by_reseller.then(|| "on".to_string()),
+            region: c.region.unwrap_or_default(),
+        }
+    }
+}
+
+/// `POST /v1/clients`: creates a client as the page does (the cap, the plan list, the
+/// validation, the subscription event, the owner's invitation and the audit row), acting
+/// as the member who made the key, within that member's role today. `Idempotency-Key`
+/// makes a retry safe.
+pub async fn create(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let partner_id = caller.partner_to_change(ApiScope::ClientsWrite)?;
+    let idempotency_key = idempotency::key_of(&headers)?;
+    let request: NewClient = serde_json::from_slice(&body).map_err(|error| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invalid input",
+            format!("The body must be a JSON client: {error}"),
+        )
+    })?;
+    let key_id = caller.credential.key_id;
+    let claimed = match idempotency_key {
+        None => None,
+        Some(key) => match idempotency::claim(&state.pool, key_id, partner_id, key, &body).await? {
+            Claim::Replay(answer) => return Ok(answer),
+            Claim::Run { key } => Some(key),
+        },
+    };
+    let outcome = within(&state, partner_id, async {
+        let me = acting_member(&state, &caller).await?;
+        let id = crate::clients::server::create(&me, &request.into(), Some(key_id)).await?;
+        let created = crate::clients::queries::find(&state.pool, partner_id, id)
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::Internal)?;
+        Ok::<_, Problem>(Client::from(created))
+    })
+    .await;
+    let (status, body) = match &outcome {
+        Ok(client) => (StatusCode::CREATED, serde_json::to_string(client)),
+        Err(problem) => (problem.status(), serde_json::to_string(problem)),
+    };
+    if let Some(key) = claimed {
+        // A success or a refusal of the input is final; anything else may go otherwise
+        // next time (the cap, a busy database), so a retry runs again.
+        match (&body, status) {
+            (Ok(text), StatusCode::CREATED | StatusCode::UNPROCESSABLE_ENTITY) => {
+                idempotency::finish(&state.pool, key_id, &key, status, text).await?
+            }
+            _ => idempotency::release(&state.pool, key_id, &key).await,
+        }
+    }
+    let client = outcome?;
+    let location = format!("/v1/clients/{}", client.id);
+    let mut response = (StatusCode::CREATED, Json(client)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// The member a key acts as: its maker, still a member of the key's partner and allowed to
+/// edit clients today (a key made by an owner since removed or demoted changes nothing).
+async fn acting_member(state: &AppState, caller: &ApiCaller) -> Result<Principal, Problem> {
+    let gone = || {
+        Problem::from(AppError::Refused(
+            "The member who made this key can no longer make changes: ask your owner for a new key."
+                .into(),
+        ))
+    };
+    let maker = caller.credential.created_by.ok_or_else(gone)?;
+    let me = crate::auth::queries::load_principal(&state.pool, maker, None)
+        .await
+        .map_err(AppError::from)?
+        .filter(|me| me.partner_id() == Some(caller.credential.partner_id))
+        .ok_or_else(gone)?;
+    Ok(crate::auth::guard::permitted(me, Perm::EditClients)?)
 }

@@ -5,6 +5,8 @@
 
 pub mod caller;
 pub mod clients;
+pub mod context;
+pub mod idempotency;
 pub mod oauth;
 pub mod problem;
 
@@ -19,6 +21,6 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/oauth/token", post(oauth::token))
-        .route("/v1/clients", get(clients::list))
+        .route("/v1/clients", get(clients::list).post(clients::create))
         .route("/v1/clients/{id}", get(clients::show))
 }

@@ -175,6 +175,8 @@ pub struct Credential {
     pub partner_id: Uuid,
     pub partner_status: PartnerStatus,
     pub scopes: Vec<ApiScope>,
+    /// The member who made the key: changes through the API are theirs, within their role.
+    pub created_by: Option<Uuid>,
 }
 
 /// The key in use whose secret hashes to `hash`, and its partner's standing. Notes when
@@ -188,6 +190,7 @@ pub async fn use_key(
     let from = from.map(|a| a.to_string());
     let row = sqlx::query!(
         r#"select k.id, k.name, k.partner_id, k.scopes, p.status as "status: PartnerStatus",
+                  k.created_by,
                   (k.last_used_at is null or k.last_used_at < now() - interval '1 minute'
                    or k.last_used_from is distinct from $2::text::inet) as "note_use!"
            from api_keys k join partners p on p.id = k.partner_id
@@ -215,6 +218,7 @@ pub async fn use_key(
         partner_id: r.partner_id,
         partner_status: r.status,
         scopes: scopes_of(&r.scopes),
+        created_by: r.created_by,
     }))
 }
 
@@ -252,7 +256,8 @@ pub async fn insert_token(
 /// The bearer token whose hash is `hash`, while it and its key are in use.
 pub async fn use_token(pool: &PgPool, hash: &[u8]) -> sqlx::Result<Option<Credential>> {
     let row = sqlx::query!(
-        r#"select k.id, k.name, t.partner_id, t.scopes, p.status as "status: PartnerStatus"
+        r#"select k.id, k.name, t.partner_id, t.scopes, p.status as "status: PartnerStatus",
+                  k.created_by
            from api_tokens t
            join api_keys k on k.id = t.key_id
            join partners p on p.id = t.partner_id
@@ -268,6 +273,7 @@ pub async fn use_token(pool: &PgPool, hash: &[u8]) -> sqlx::Result<Option<Creden
         partner_id: r.partner_id,
         partner_status: r.status,
         scopes: scopes_of(&r.scopes),
+        created_by: r.created_by,
     }))
 }
 

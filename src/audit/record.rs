@@ -93,6 +93,15 @@ impl AuditEntry {
         self.detail = detail;
         self
     }
+
+    /// Records the API key a change came through (`api_key` in the detail), if any: every
+    /// use of a key is attributable.
+    pub fn via_api_key(mut self, key: Option<Uuid>) -> Self {
+        if let (Some(key), Some(detail)) = (key, self.detail.as_object_mut()) {
+            detail.insert("api_key".into(), serde_json::Value::String(key.to_string()));
+        }
+        self
+    }
 }
 
 /// Appends `entry` using `executor`: pass the transaction that makes the change.

@@ -144,7 +144,8 @@ pub async fn require_in(
     permitted(me, perm)
 }
 
-fn permitted(me: Principal, perm: Perm) -> Result<Principal, AppError> {
+/// `me` if they hold `perm` now, with the refusal a caller is shown otherwise.
+pub fn permitted(me: Principal, perm: Perm) -> Result<Principal, AppError> {
     match me.check(perm) {
         Ok(()) => Ok(me),
         Err(Refusal::NotPermitted | Refusal::PartnerInactive | Refusal::Impersonating) => {

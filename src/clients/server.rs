@@ -95,18 +95,33 @@ pub async fn list_plans() -> Result<Vec<PlanOption>, AppError> {
 #[server(endpoint = "partner/clients/create")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
 pub async fn create_client(input: super::input::ClientInput) -> Result<(), AppError> {
+    use crate::auth::{model::Perm, require};
+
+    let me = require(Perm::EditClients).await?;
+    let client_id = create(&me, &input, None).await?;
+    leptos_axum::redirect(&format!("/partner/clients/{client_id}"));
+    Ok(())
+}
+
+/// The creation itself, for the page's server function and the API alike: `me` has been
+/// allowed to edit clients; `api_key` is the key the API call came with, recorded in the
+/// audit row.
+#[cfg(feature = "ssr")]
+pub async fn create(
+    me: &crate::auth::model::Principal,
+    input: &super::input::ClientInput,
+    api_key: Option<Uuid>,
+) -> Result<Uuid, AppError> {
     use super::queries::{self, NewEvent};
     use crate::program::SubscriptionStatus;
     use crate::{
         audit::{self, Action, AuditEntry},
-        auth::{model::Perm, require},
         state::pool,
     };
 
-    let me = require(Perm::EditClients).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
     let pool = pool()?;
-    let fields = checked(&input).await?;
+    let fields = checked(input).await?;
 
     let mut tx = pool.begin().await?;
     let (tier, open) = queries::lock_cap(&mut tx, partner_id).await?;
@@ -134,14 +149,15 @@ pub async fn create_client(input: super::input::ClientInput) -> Result<(), AppEr
     .await?;
     audit::record(
         &mut *tx,
-        AuditEntry::by(&me, Action::ClientCreated)
+        AuditEntry::by(me, Action::ClientCreated)
             .target("client", client_id)
-            .detail(serde_json::json!({ "company": fields.company_name, "plan": fields.plan })),
+            .detail(serde_json::json!({ "company": fields.company_name, "plan": fields.plan }))
+            .via_api_key(api_key),
     )
     .await?;
     super::invite::invite_client_user(
         &mut tx,
-        &me,
+        me,
         partner_id,
         client_id,
         &fields.company_name,
@@ -150,8 +166,7 @@ pub async fn create_client(input: super::input::ClientInput) -> Result<(), AppEr
     )
     .await?;
     tx.commit().await?;
-    leptos_axum::redirect(&format!("/partner/clients/{client_id}"));
-    Ok(())
+    Ok(client_id)
 }
 
 /// Edits a client's details, plan and price; each change of plan or price is an event.

@@ -520,3 +520,196 @@ async fn the_owner_is_told_once_a_week_before_a_key_expires(pool: PgPool) {
         .unwrap();
     assert_eq!(notices().await.len(), 1, "told once");
 }
+
+/// A POST of the API with a JSON body and the headers given.
+async fn api_post(
+    app: &TestApp,
+    path: &str,
+    secret: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let mut request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {secret}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.send(
+        request.body(Body::from(body.to_string())).unwrap(),
+        default_peer(),
+    )
+    .await
+}
+
+async fn client_count(app: &TestApp, company: &str) -> i64 {
+    sqlx::query_scalar("select count(*) from clients where company_name = $1")
+        .bind(company)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_client_made_through_the_api_follows_the_pages_rules_and_a_retry_makes_one(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let mut owner = Browser::signed_in(&app, NW_OWNER).await;
+    let (key_id, writer) = make_key(
+        &mut owner,
+        "Provisioning",
+        &["clients:write", "clients:read"],
+    )
+    .await;
+    let (_, reader) = make_key(&mut owner, "Read only", &["clients:read"]).await;
+    let body = r#"{"company_name":"Zephyr Kites","contact_name":"Ana Diaz",
+                  "contact_email":"ana@zephyr.example","plan":"starter","custom_price":"19.50"}"#;
+
+    let unscoped = api_post(&app, "/v1/clients", &reader, body, &[]).await;
+    assert_problem(&unscoped, StatusCode::FORBIDDEN);
+
+    let first = api_post(
+        &app,
+        "/v1/clients",
+        &writer,
+        body,
+        &[("idempotency-key", "order-4711")],
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let created = json(&first);
+    assert_eq!(created["company_name"], "Zephyr Kites");
+    assert_eq!(created["custom_price"], "19.50");
+    assert_eq!(
+        first.location(),
+        Some(format!("/v1/clients/{}", created["id"].as_str().unwrap()).as_str())
+    );
+    let again = api_post(
+        &app,
+        "/v1/clients",
+        &writer,
+        body,
+        &[("idempotency-key", "order-4711")],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(
+        json(&again)["id"],
+        created["id"],
+        "the first answer, replayed"
+    );
+    assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(
+        client_count(&app, "Zephyr Kites").await,
+        1,
+        "one client for two requests"
+    );
+    let other_body = body.replace("Zephyr Kites", "Zephyr Two");
+    let reused = api_post(
+        &app,
+        "/v1/clients",
+        &writer,
+        &other_body,
+        &[("idempotency-key", "order-4711")],
+    )
+    .await;
+    assert_problem(&reused, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(client_count(&app, "Zephyr Two").await, 0);
+
+    // The same path as the page: the event, the owner's invitation and an audit row that
+    // names the key.
+    let detail: serde_json::Value = sqlx::query_scalar(
+        "select detail from audit_log where action = 'client.created' and detail->>'company' = 'Zephyr Kites'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(detail["api_key"], key_id);
+    let invited: i64 = sqlx::query_scalar(
+        "select count(*) from email_outbox where to_address = 'ana@zephyr.example'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(invited, 1);
+
+    // Bad input: each field named, nothing stored.
+    let bad = api_post(
+        &app,
+        "/v1/clients",
+        &writer,
+        r#"{"company_name":"","contact_name":"X","contact_email":"nope","plan":"gold-plated","custom_price":"1.234"}"#,
+        &[],
+    )
+    .await;
+    let problem = assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for field in ["company_name", "contact_email", "plan", "custom_price"] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    assert_problem(
+        &api_post(&app, "/v1/clients", &writer, "{not json", &[]).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+}
+
+#[sqlx::test]
+async fn the_cap_holds_through_the_api_and_a_demoted_makers_key_changes_nothing(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let mut owner = Browser::signed_in(&app, CONTOSO_OWNER).await;
+    let (_, writer) = make_key(&mut owner, "Provisioning", &["clients:write"]).await;
+    crate::clients::fill_contoso(&app, 25).await;
+    let before: i64 = sqlx::query_scalar("select count(*) from clients")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let body = r#"{"company_name":"Place Twenty Six","contact_name":"A B",
+                  "contact_email":"ab@place.example","plan":"starter"}"#;
+    let refused = api_post(
+        &app,
+        "/v1/clients",
+        &writer,
+        body,
+        &[("idempotency-key", "cap-1")],
+    )
+    .await;
+    let problem = assert_problem(&refused, StatusCode::CONFLICT);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Bronze tier allows 25 clients"),
+        "{problem}"
+    );
+    let after: i64 = sqlx::query_scalar("select count(*) from clients")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, before);
+
+    // Keys act within their maker's role today: a maker no longer allowed to edit clients
+    // (here: no longer a member at all) makes the key unable to change anything.
+    sqlx::query(
+        "update partner_members set role = 'viewer' where user_id = (select id from users where email = $1)",
+    )
+    .bind(CONTOSO_OWNER)
+    .execute(&app.pool)
+    .await
+    .expect_err("the last owner cannot be demoted: the database refuses");
+    sqlx::query("update api_keys set created_by = (select id from users where email = $1)")
+        .bind(NW_VIEWER)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let other_maker = api_post(&app, "/v1/clients", &writer, body, &[]).await;
+    assert!(
+        assert_problem(&other_maker, StatusCode::FORBIDDEN)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("can no longer make changes")
+    );
+}

@@ -45,7 +45,7 @@ async fn scalar(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// Fills Contoso (Bronze, cap 25) up to `open` clients that count against the cap.
-async fn fill_contoso(app: &TestApp, open: i64) {
+pub async fn fill_contoso(app: &TestApp, open: i64) {
     let have = scalar(app, "select count(*) from clients c join partners p on p.id = c.partner_id where p.slug = 'contoso' and c.status <> 'canceled'").await;
     sqlx::query(
         "insert into clients (partner_id, slug, company_name, contact_name, contact_email, plan)

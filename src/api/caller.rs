@@ -5,12 +5,14 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts},
-    http::{header, request::Parts},
+    extract::{ConnectInfo, FromRequestParts, Request, State},
+    http::{header, request::Parts, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
 };
 use uuid::Uuid;
 
-use super::problem::Problem;
+use super::{problem::Problem, rate_limit};
 use crate::{
     api_keys::{
         model::ApiScope,
@@ -96,36 +98,75 @@ pub fn addr_of(parts: &Parts, state: &AppState) -> IpAddr {
     crate::auth::guard::client_addr_of(peer, &parts.headers, &state.settings.site.trusted_proxies)
 }
 
+/// Authenticates the request's credential.
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<ApiCaller, Problem> {
+    if secret_in_query(parts.uri.query()) {
+        tracing::warn!(path = %parts.uri.path(), "API secret sent in a URL refused");
+        return Err(Problem::unauthenticated(
+            "Keys and tokens are accepted only in the Authorization header, never in the URL. \
+             Revoke a key that was sent in a URL: it may now be in logs.",
+            false,
+        ));
+    }
+    let Some(secret) = bearer(parts) else {
+        return Err(Problem::unauthenticated(
+            "Send an API key or token as \"Authorization: Bearer <secret>\".",
+            false,
+        ));
+    };
+    let spent =
+        || Problem::unauthenticated("The key or token is unknown, revoked or expired.", true);
+    let kind = Kind::of(secret).ok_or_else(spent)?;
+    let addr = addr_of(parts, state);
+    let hash = token::hash(secret);
+    let found = match kind {
+        Kind::Key => queries::use_key(&state.pool, &hash, Some(addr)).await,
+        Kind::AccessToken => queries::use_token(&state.pool, &hash).await,
+    }
+    .map_err(|error| Problem::from(crate::error::AppError::from(error)))?;
+    let credential = found.ok_or_else(spent)?;
+    Ok(ApiCaller { credential, addr })
+}
+
+/// The layer in front of every `/v1` operation: authenticates the caller, counts the
+/// request against the key's budget, and says where the key stands on every answer.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let caller = match authenticate(&parts, &state).await {
+        Ok(caller) => caller,
+        Err(problem) => return problem.into_response(),
+    };
+    let standing = rate_limit::take(caller.credential.key_id);
+    if !standing.allowed {
+        let mut refused = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many requests",
+            format!(
+                "A key may make {} requests a minute. Try again in {} s.",
+                rate_limit::PER_MINUTE,
+                standing.reset
+            ),
+        )
+        .with_retry_after(u32::try_from(standing.reset).unwrap_or(60))
+        .into_response();
+        standing.write(refused.headers_mut());
+        return refused;
+    }
+    parts.extensions.insert(caller);
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    standing.write(response.headers_mut());
+    response
+}
+
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        if secret_in_query(parts.uri.query()) {
-            tracing::warn!(path = %parts.uri.path(), "API secret sent in a URL refused");
-            return Err(Problem::unauthenticated(
-                "Keys and tokens are accepted only in the Authorization header, never in the URL. \
-                 Revoke a key that was sent in a URL: it may now be in logs.",
-                false,
-            ));
-        }
-        let Some(secret) = bearer(parts) else {
-            return Err(Problem::unauthenticated(
-                "Send an API key or token as \"Authorization: Bearer <secret>\".",
-                false,
-            ));
-        };
-        let spent =
-            || Problem::unauthenticated("The key or token is unknown, revoked or expired.", true);
-        let kind = Kind::of(secret).ok_or_else(spent)?;
-        let addr = addr_of(parts, state);
-        let hash = token::hash(secret);
-        let found = match kind {
-            Kind::Key => queries::use_key(&state.pool, &hash, Some(addr)).await,
-            Kind::AccessToken => queries::use_token(&state.pool, &hash).await,
-        }
-        .map_err(|error| Problem::from(crate::error::AppError::from(error)))?;
-        let credential = found.ok_or_else(spent)?;
-        Ok(ApiCaller { credential, addr })
+    /// The caller [`guard`] authenticated.
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Problem> {
+        parts.extensions.get::<ApiCaller>().cloned().ok_or_else(|| {
+            tracing::error!(path = %parts.uri.path(), "API operation without its guard");
+            Problem::from(crate::error::AppError::Internal)
+        })
     }
 }
 

@@ -111,7 +111,7 @@ pub fn router(state: AppState) -> Router {
             "/impersonate/{token}",
             get(crate::impersonation::enter::enter),
         )
-        .merge(crate::api::routes())
+        .merge(crate::api::routes(&state))
         .merge(assets::site_routes(&settings.site.root, options.hash_files))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

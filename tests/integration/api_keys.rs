@@ -713,3 +713,66 @@ async fn the_cap_holds_through_the_api_and_a_demoted_makers_key_changes_nothing(
             .contains("can no longer make changes")
     );
 }
+
+#[sqlx::test]
+async fn every_answer_says_where_the_key_stands_and_the_request_past_the_budget_waits(
+    pool: PgPool,
+) {
+    use partner_portal::api::rate_limit::PER_MINUTE;
+
+    let app = TestApp::new(pool).await;
+    let mut owner = Browser::signed_in(&app, NW_OWNER).await;
+    let (_, secret) = make_key(&mut owner, "Busy", &["clients:read"]).await;
+    let auth = format!("Bearer {secret}");
+    let first = api_get(&app, "/v1/clients", Some(&auth)).await;
+    assert_eq!(
+        first.headers.get("ratelimit-policy").unwrap(),
+        &format!("\"per-key\";q={PER_MINUTE};w=60")
+    );
+    let state = first
+        .headers
+        .get("ratelimit")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        state.starts_with(&format!("\"per-key\";r={};t=", PER_MINUTE - 1)),
+        "{state}"
+    );
+    for _ in 1..PER_MINUTE {
+        let reply = api_get(
+            &app,
+            "/v1/clients/00000000-0000-0000-0000-000000000000",
+            Some(&auth),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
+    let over = api_get(&app, "/v1/clients", Some(&auth)).await;
+    assert_problem(&over, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = over
+        .headers
+        .get(header::RETRY_AFTER)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    assert!(over
+        .headers
+        .get("ratelimit")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains(";r=0;"));
+    // Another key of the same partner has its own budget.
+    let (_, other) = make_key(&mut owner, "Quiet", &["clients:read"]).await;
+    assert_eq!(
+        api_get(&app, "/v1/clients", Some(&format!("Bearer {other}")))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}

@@ -37,6 +37,16 @@ test("an owner makes an API key, sees it once, uses it and revokes it", async ({
   expect(listed.status()).toBe(200);
   expect((await listed.json()).data.length).toBeGreaterThan(0);
 
+  // With its client id, the key trades for a bearer token (OAuth client credentials).
+  const clientId = await page.getByTestId("new-key-id").innerText();
+  const basic = Buffer.from(`${clientId}:${secret}`).toString("base64");
+  const token = await request.post("/oauth/token", {
+    headers: { Authorization: `Basic ${basic}` },
+    form: { grant_type: "client_credentials" },
+  });
+  expect(token.status()).toBe(200);
+  expect((await token.json()).token_type).toBe("Bearer");
+
   // Shown once: a fresh view of the page no longer has it.
   await page.goto("/partner/api-keys");
   await ready(page, testInfo);

@@ -122,7 +122,10 @@ fn NewSecret(key: CreatedKey) -> impl IntoView {
             <label for="new-key-secret">"Secret"</label>
             <input id="new-key-secret" data-testid="new-key-secret" class="secret" type="text" readonly
                 value=key.secret spellcheck="false" autocomplete="off" />
-            <p class="muted">{format!("It works until {}.", format::date_time(key.expires_at))}</p>
+            <p class="muted">
+                {format!("It works until {}. For OAuth client credentials its client id is ", format::date_time(key.expires_at))}
+                <code data-testid="new-key-id">{key.id.to_string()}</code>"."
+            </p>
         </section>
     }
 }
@@ -172,7 +175,7 @@ fn KeyRow(key: ApiKeyRow, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
     view! {
         <tr data-state=state.label()>
             <th scope="row">{name}</th>
-            <td><code>{shown}"…"</code></td>
+            <td><code>{shown}"…"</code><br /><span class="muted">"id "<code>{id.to_string()}</code></span></td>
             <td>{scopes}</td>
             <td>{created}</td>
             <td>{used}</td>

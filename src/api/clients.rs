@@ -134,7 +134,7 @@ pub async fn show(
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let found = scoped(
         Scope::Partner(partner_id),
-        crate::clients::queries::find(&state.pool, partner_id, id),
+        crate::clients::queries::find_without_history(&state.pool, partner_id, id),
     )
     .await
     .map_err(AppError::from)?;
@@ -225,7 +225,7 @@ pub async fn create(
     let outcome = within(&state, partner_id, async {
         let me = acting_member(&state, &caller).await?;
         let id = crate::clients::server::create(&me, &request.into(), Some(key_id)).await?;
-        let created = crate::clients::queries::find(&state.pool, partner_id, id)
+        let created = crate::clients::queries::find_without_history(&state.pool, partner_id, id)
             .await
             .map_err(AppError::from)?
             .ok_or(AppError::Internal)?;

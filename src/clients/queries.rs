@@ -23,26 +23,14 @@ pub async fn plans(pool: &PgPool) -> sqlx::Result<Vec<PlanOption>> {
     .await
 }
 
-/// The client `client_id` if it belongs to `partner_id`; another partner's client is `None`,
-/// exactly as if it did not exist.
+/// The client `client_id` if it belongs to `partner_id`, with its subscription history;
+/// another partner's client is `None`, exactly as if it did not exist.
 pub async fn find(
     pool: &PgPool,
     partner_id: Uuid,
     client_id: Uuid,
 ) -> sqlx::Result<Option<ClientDetail>> {
-    let Some(c) = sqlx::query!(
-        r#"select c.id, c.company_name, c.contact_name, c.contact_email, c.contact_phone, c.plan,
-                  pl.name as plan_name, pl.monthly_price as list_price, c.custom_price,
-                  c.billing_owned_by_reseller, c.status as "status: SubscriptionStatus",
-                  c.region, c.created_at as "created_at: DateTime<Utc>", c.reseller_access_enabled
-           from clients c join plans pl on pl.code = c.plan
-           where c.partner_id = $1 and c.id = $2"#,
-        partner_id,
-        client_id
-    )
-    .fetch_optional(pool)
-    .await?
-    else {
+    let Some(client) = find_without_history(pool, partner_id, client_id).await? else {
         return Ok(None);
     };
     let history = sqlx::query_as!(
@@ -62,6 +50,30 @@ pub async fn find(
     )
     .fetch_all(pool)
     .await?;
+    Ok(Some(ClientDetail { history, ..client }))
+}
+
+/// [`find`] without the history: what the API answers.
+pub async fn find_without_history(
+    pool: &PgPool,
+    partner_id: Uuid,
+    client_id: Uuid,
+) -> sqlx::Result<Option<ClientDetail>> {
+    let Some(c) = sqlx::query!(
+        r#"select c.id, c.company_name, c.contact_name, c.contact_email, c.contact_phone, c.plan,
+                  pl.name as plan_name, pl.monthly_price as list_price, c.custom_price,
+                  c.billing_owned_by_reseller, c.status as "status: SubscriptionStatus",
+                  c.region, c.created_at as "created_at: DateTime<Utc>", c.reseller_access_enabled
+           from clients c join plans pl on pl.code = c.plan
+           where c.partner_id = $1 and c.id = $2"#,
+        partner_id,
+        client_id
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
     Ok(Some(ClientDetail {
         id: c.id,
         company_name: c.company_name,
@@ -77,7 +89,7 @@ pub async fn find(
         region: c.region,
         created_at: c.created_at,
         reseller_access_enabled: c.reseller_access_enabled,
-        history,
+        history: Vec::new(),
         can_edit: false,
         can_impersonate: false,
     }))

@@ -19,7 +19,8 @@ use crate::{
         queries::{self, Credential},
         token::{self, Kind},
     },
-    auth::model::PartnerStatus,
+    auth::model::{PartnerStatus, Perm, Principal},
+    error::AppError,
     state::AppState,
 };
 
@@ -54,6 +55,25 @@ impl ApiCaller {
             return Err(crate::error::AppError::Refused(crate::auth::FROZEN_NOTICE.into()).into());
         }
         Ok(partner_id)
+    }
+
+    /// The member a change through this key acts as: its maker, still a member of the key's
+    /// partner and allowed `perm` today (a key made by an owner since removed or demoted
+    /// changes nothing).
+    pub async fn acting_member(&self, state: &AppState, perm: Perm) -> Result<Principal, Problem> {
+        let gone = || {
+            Problem::from(AppError::Refused(
+                "The member who made this key can no longer make changes: ask your owner for a new key."
+                    .into(),
+            ))
+        };
+        let maker = self.credential.created_by.ok_or_else(gone)?;
+        let me = crate::auth::queries::load_principal(&state.pool, maker, None)
+            .await
+            .map_err(AppError::from)?
+            .filter(|me| me.partner_id() == Some(self.credential.partner_id))
+            .ok_or_else(gone)?;
+        Ok(crate::auth::guard::permitted(me, perm)?)
     }
 }
 
@@ -136,15 +156,15 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         Ok(caller) => caller,
         Err(problem) => return problem.into_response(),
     };
-    let standing = rate_limit::take(caller.credential.key_id);
+    let budget = state.settings.api.requests_per_minute;
+    let standing = rate_limit::take(caller.credential.key_id, budget);
     if !standing.allowed {
         let mut refused = Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many requests",
             format!(
                 "A key may make {} requests a minute. Try again in {} s.",
-                rate_limit::PER_MINUTE,
-                standing.reset
+                budget, standing.reset
             ),
         )
         .with_retry_after(u32::try_from(standing.reset).unwrap_or(60))

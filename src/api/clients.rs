@@ -13,30 +13,31 @@ use axum::{
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
     caller::ApiCaller,
     context::within,
-    idempotency::{self, Claim},
+    idempotency::{self, Outcome},
     problem::Problem,
 };
 use crate::{
     api_keys::model::ApiScope,
-    auth::model::{Perm, Principal},
+    auth::model::Perm,
     clients::{
         input::ClientInput,
         list::{ClientQuery, ClientRow},
         model::ClientDetail,
     },
     db::scope::{scoped, Scope},
-    error::AppError,
-    program::Position,
+    error::{AppError, FieldErrors},
+    program::{Position, SubscriptionStatus},
     state::AppState,
 };
 
 /// A client in a list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ClientSummary {
     pub id: Uuid,
     pub company_name: String,
@@ -45,7 +46,10 @@ pub struct ClientSummary {
     pub plan_name: String,
     /// What the client pays a month: the custom price if set, else the plan's.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String, example = "49.00")]
     pub price: Decimal,
+    /// `active`, `suspended` or `canceled`.
+    #[schema(example = "active")]
     pub status: &'static str,
 }
 
@@ -64,20 +68,21 @@ impl From<ClientRow> for ClientSummary {
 }
 
 /// Where the next and previous pages start: whole paths, ready to request.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Links {
     pub next: Option<String>,
     pub previous: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A page of clients.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ClientList {
     pub data: Vec<ClientSummary>,
     pub links: Links,
 }
 
 /// One client in full.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Client {
     pub id: Uuid,
     pub company_name: String,
@@ -86,25 +91,102 @@ pub struct Client {
     pub contact_phone: Option<String>,
     pub plan: String,
     pub plan_name: String,
+    /// The plan's price a month.
     #[serde(with = "rust_decimal::serde::str")]
+    #[schema(value_type = String, example = "49.00")]
     pub list_price: Decimal,
+    /// The price agreed with the client instead of the plan's, if any.
     #[serde(with = "rust_decimal::serde::str_option")]
+    #[schema(value_type = Option<String>, example = "45.00")]
     pub custom_price: Option<Decimal>,
     pub billing_owned_by_reseller: bool,
+    /// `active`, `suspended` or `canceled`.
+    #[schema(example = "active")]
     pub status: &'static str,
     pub region: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
-/// `GET /v1/clients?status=&plan=&q=&sort=&dir=&after=|before=`: a page of 25, with the
-/// filters and sorts of the client list page.
+/// The filters and sorts of `GET /v1/clients`, as the client list page has them.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by name from the query, documented by this type
+pub struct ClientListParams {
+    /// `active`, `suspended` or `canceled`.
+    #[param(pattern = "^(active|suspended|canceled)$")]
+    status: Option<String>,
+    /// A plan code, e.g. `starter`.
+    #[param(pattern = "^[a-z]{1,30}$")]
+    plan: Option<String>,
+    /// Words in the company, contact name or e-mail.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// `company` (the default), `created`, `plan` or `price`.
+    #[param(pattern = "^(company|created|plan|price)$")]
+    sort: Option<String>,
+    /// `asc` (the default) or `desc`.
+    #[param(pattern = "^(asc|desc)$")]
+    dir: Option<String>,
+    /// A cursor from `links.next`.
+    #[param(max_length = 2000)]
+    after: Option<String>,
+    /// A cursor from `links.previous`.
+    #[param(max_length = 2000)]
+    before: Option<String>,
+}
+
+/// The list's query, every value checked: a filter that cannot match is an error, never a
+/// silent "everything".
+fn checked_query(params: &HashMap<String, String>) -> Result<ClientQuery, Problem> {
+    let mut errors = FieldErrors::new();
+    let mut allowed = |name: &str, ok: &dyn Fn(&str) -> bool, message: &str| {
+        if params.get(name).is_some_and(|value| !ok(value)) {
+            errors.add(name, message);
+        }
+    };
+    allowed(
+        "status",
+        &|v| SubscriptionStatus::from_slug(v).is_some(),
+        "Use active, suspended or canceled.",
+    );
+    allowed(
+        "plan",
+        &|v| (1..=30).contains(&v.len()) && v.chars().all(|c| c.is_ascii_lowercase()),
+        "A plan code is 1 to 30 lowercase letters.",
+    );
+    allowed("q", &|v| v.chars().count() <= 100, "At most 100 characters.");
+    allowed(
+        "sort",
+        &|v| ["company", "created", "plan", "price"].contains(&v),
+        "Use company, created, plan or price.",
+    );
+    allowed("dir", &|v| ["asc", "desc"].contains(&v), "Use asc or desc.");
+    for cursor in ["after", "before"] {
+        allowed(
+            cursor,
+            &|v| (1..=2000).contains(&v.len()),
+            "Use the cursor from a links value.",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors).into());
+    }
+    Ok(ClientQuery::from_params(|k| params.get(k).cloned()))
+}
+
+/// A page of 25 clients, with the filters and sorts of the client list page.
+#[utoipa::path(
+    get, path = "/v1/clients", tag = "clients", params(ClientListParams),
+    responses((status = 200, description = "A page of clients; follow `links.next`.", body = ClientList)),
+    security(("bearer" = ["clients:read"]))
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<ClientList>, Problem> {
     let partner_id = caller.partner_for(ApiScope::ClientsRead)?;
-    let query = ClientQuery::from_params(|k| params.get(k).cloned());
+    let query = checked_query(&params)?;
     let (rows, links, _) = scoped(
         Scope::Partner(partner_id),
         crate::clients::queries::list(&state.pool, partner_id, &query),
@@ -124,7 +206,13 @@ pub async fn list(
     }))
 }
 
-/// `GET /v1/clients/{id}`.
+/// One client.
+#[utoipa::path(
+    get, path = "/v1/clients/{id}", tag = "clients",
+    params(("id" = Uuid, Path, description = "The client's id")),
+    responses((status = 200, description = "The client", body = Client)),
+    security(("bearer" = ["clients:read"]))
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -163,7 +251,7 @@ impl From<ClientDetail> for Client {
 
 /// The body of `POST /v1/clients`. Prices are strings of a decimal number ("49.00"), never
 /// floating point.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewClient {
     pub company_name: String,
@@ -171,7 +259,9 @@ pub struct NewClient {
     pub contact_email: String,
     #[serde(default)]
     pub contact_phone: Option<String>,
+    /// A plan code, e.g. `starter`.
     pub plan: String,
+    /// A price a month instead of the plan's, e.g. "45.00".
     #[serde(default)]
     pub custom_price: Option<String>,
     #[serde(default)]
@@ -195,10 +285,15 @@ impl From<NewClient> for ClientInput {
     }
 }
 
-/// `POST /v1/clients`: creates a client as the page does (the cap, the plan list, the
-/// validation, the subscription event, the owner's invitation and the audit row), acting
-/// as the member who made the key, within that member's role today. `Idempotency-Key`
-/// makes a retry safe.
+/// Creates a client as the page does (the cap, the plan list, the validation, the
+/// subscription event, the owner's invitation and the audit row), acting as the member who
+/// made the key, within that member's role today. `Idempotency-Key` makes a retry safe.
+#[utoipa::path(
+    post, path = "/v1/clients", tag = "clients", request_body = NewClient,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body get the first answer for 24 hours")),
+    responses((status = 201, description = "The new client", body = Client)),
+    security(("bearer" = ["clients:write"]))
+)]
 pub async fn create(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -206,47 +301,27 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let partner_id = caller.partner_to_change(ApiScope::ClientsWrite)?;
-    let idempotency_key = idempotency::key_of(&headers)?;
-    let request: NewClient = serde_json::from_slice(&body).map_err(|error| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Invalid input",
-            format!("The body must be a JSON client: {error}"),
-        )
-    })?;
+    idempotency::key_of(&headers)?;
+    let request: NewClient = super::json_body(&body)?;
     let key_id = caller.credential.key_id;
-    let claimed = match idempotency_key {
-        None => None,
-        Some(key) => match idempotency::claim(&state.pool, key_id, partner_id, key, &body).await? {
-            Claim::Replay(answer) => return Ok(answer),
-            Claim::Run { key } => Some(key),
-        },
+    let work = within(&state, partner_id, async {
+        let me = caller.acting_member(&state, Perm::EditClients).await?;
+        let id = crate::clients::changes::create(&me, &request.into(), Some(key_id)).await?;
+        read(&state, partner_id, id).await
+    });
+    let outcome = idempotency::once(
+        &state.pool,
+        &caller,
+        &headers,
+        ("/v1/clients", &body),
+        StatusCode::CREATED,
+        work,
+    )
+    .await?;
+    let client = match outcome {
+        Outcome::Ran(client) => client,
+        Outcome::Replay(answer) => return Ok(answer),
     };
-    let outcome = within(&state, partner_id, async {
-        let me = acting_member(&state, &caller).await?;
-        let id = crate::clients::server::create(&me, &request.into(), Some(key_id)).await?;
-        let created = crate::clients::queries::find_without_history(&state.pool, partner_id, id)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::Internal)?;
-        Ok::<_, Problem>(Client::from(created))
-    })
-    .await;
-    let (status, body) = match &outcome {
-        Ok(client) => (StatusCode::CREATED, serde_json::to_string(client)),
-        Err(problem) => (problem.status(), serde_json::to_string(problem)),
-    };
-    if let Some(key) = claimed {
-        // A success or a refusal of the input is final; anything else may go otherwise
-        // next time (the cap, a busy database), so a retry runs again.
-        match (&body, status) {
-            (Ok(text), StatusCode::CREATED | StatusCode::UNPROCESSABLE_ENTITY) => {
-                idempotency::finish(&state.pool, key_id, &key, status, text).await?
-            }
-            _ => idempotency::release(&state.pool, key_id, &key).await,
-        }
-    }
-    let client = outcome?;
     let location = format!("/v1/clients/{}", client.id);
     let mut response = (StatusCode::CREATED, Json(client)).into_response();
     if let Ok(location) = HeaderValue::from_str(&location) {
@@ -255,20 +330,10 @@ pub async fn create(
     Ok(response)
 }
 
-/// The member a key acts as: its maker, still a member of the key's partner and allowed to
-/// edit clients today (a key made by an owner since removed or demoted changes nothing).
-async fn acting_member(state: &AppState, caller: &ApiCaller) -> Result<Principal, Problem> {
-    let gone = || {
-        Problem::from(AppError::Refused(
-            "The member who made this key can no longer make changes: ask your owner for a new key."
-                .into(),
-        ))
-    };
-    let maker = caller.credential.created_by.ok_or_else(gone)?;
-    let me = crate::auth::queries::load_principal(&state.pool, maker, None)
+/// A client as the API shows it, after a change.
+pub(super) async fn read(state: &AppState, partner_id: Uuid, id: Uuid) -> Result<Client, Problem> {
+    let found = crate::clients::queries::find_without_history(&state.pool, partner_id, id)
         .await
-        .map_err(AppError::from)?
-        .filter(|me| me.partner_id() == Some(caller.credential.partner_id))
-        .ok_or_else(gone)?;
-    Ok(crate::auth::guard::permitted(me, Perm::EditClients)?)
+        .map_err(AppError::from)?;
+    Ok(Client::from(found.ok_or(AppError::NotFound)?))
 }

@@ -4,14 +4,17 @@
 //! still running. The claim is its own statement, so two retries racing each other cannot
 //! both run.
 
+use std::future::Future;
+
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::problem::Problem;
+use super::{caller::ApiCaller, problem::Problem};
 use crate::error::AppError;
 
 pub const HEADER: &str = "idempotency-key";
@@ -41,15 +44,65 @@ pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     }
 }
 
-/// Claims `key` for this request, or finds what it answered before.
+/// What a POST did: ran now, or answered a retry with the first answer.
+pub enum Outcome<T> {
+    Ran(T),
+    Replay(Response),
+}
+
+/// Runs `work` once per `Idempotency-Key` (if the request has one): `success` is the status
+/// of its answer. A success or a refusal of the input is kept for retries; anything else may
+/// go otherwise next time (the cap, a busy database), so a retry runs again.
+pub async fn once<T, F>(
+    pool: &PgPool,
+    caller: &ApiCaller,
+    headers: &HeaderMap,
+    request: (&str, &[u8]),
+    success: StatusCode,
+    work: F,
+) -> Result<Outcome<T>, Problem>
+where
+    T: Serialize,
+    F: Future<Output = Result<T, Problem>>,
+{
+    let key_id = caller.credential.key_id;
+    let claimed = match key_of(headers)? {
+        None => None,
+        Some(key) => {
+            match claim(pool, key_id, caller.credential.partner_id, key, request).await? {
+                Claim::Replay(answer) => return Ok(Outcome::Replay(answer)),
+                Claim::Run { key } => Some(key),
+            }
+        }
+    };
+    let outcome = work.await;
+    if let Some(key) = claimed {
+        let (status, text) = match &outcome {
+            Ok(value) => (success, serde_json::to_string(value)),
+            Err(problem) => (problem.status(), serde_json::to_string(problem)),
+        };
+        match text {
+            Ok(text) if status == success || status == StatusCode::UNPROCESSABLE_ENTITY => {
+                finish(pool, key_id, &key, status, &text).await?
+            }
+            _ => release(pool, key_id, &key).await,
+        }
+    }
+    outcome.map(Outcome::Ran)
+}
+
+/// Claims `key` for this request (its path and body), or finds what it answered before.
 pub async fn claim(
     pool: &PgPool,
     api_key: Uuid,
     partner_id: Uuid,
     key: String,
-    body: &[u8],
+    (path, body): (&str, &[u8]),
 ) -> Result<Claim, Problem> {
-    let hash = crate::api_keys::token::hash(&String::from_utf8_lossy(body));
+    let hash = crate::api_keys::token::hash(&format!(
+        "{path}\n{}",
+        String::from_utf8_lossy(body)
+    ));
     // A claim older than a day is forgotten first: the key may be used afresh.
     sqlx::query!(
         "delete from api_idempotency where key_id = $1 and idem_key = $2

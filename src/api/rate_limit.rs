@@ -1,4 +1,5 @@
-//! Requests per key: at most [`PER_MINUTE`] in each minute-long window, counted in this
+//! Requests per key: at most `api.requests_per_minute` (600 by default) in each minute-long
+//! window, counted in this
 //! process (DESIGN.md section 9: limits may be per process; behind N servers set the
 //! budget to the plan's divided by N). Every answer says where the caller stands, in the
 //! `RateLimit-Policy` and `RateLimit` fields of the IETF draft; the request past the budget
@@ -13,7 +14,7 @@ use std::{
 use axum::http::{HeaderMap, HeaderValue};
 use uuid::Uuid;
 
-/// Requests a key may make per window.
+/// Requests a key may make per window unless the settings say otherwise.
 pub const PER_MINUTE: u32 = 600;
 const WINDOW: Duration = Duration::from_secs(60);
 /// Windows kept before old ones are swept.
@@ -30,17 +31,19 @@ static WINDOWS: LazyLock<Mutex<HashMap<Uuid, Window>>> = LazyLock::new(Default::
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Standing {
     pub allowed: bool,
+    /// Requests allowed per window.
+    pub budget: u32,
     pub remaining: u32,
     /// Seconds until the window starts afresh.
     pub reset: u64,
 }
 
-/// Counts one request of `key` now.
-pub fn take(key: Uuid) -> Standing {
-    take_at(key, Instant::now())
+/// Counts one request of `key` now, against a budget of `budget` a minute.
+pub fn take(key: Uuid, budget: u32) -> Standing {
+    take_at(key, budget, Instant::now())
 }
 
-fn take_at(key: Uuid, now: Instant) -> Standing {
+fn take_at(key: Uuid, budget: u32, now: Instant) -> Standing {
     let mut windows = WINDOWS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -57,14 +60,15 @@ fn take_at(key: Uuid, now: Instant) -> Standing {
             used: 0,
         };
     }
-    let allowed = window.used < PER_MINUTE;
+    let allowed = window.used < budget;
     if allowed {
         window.used += 1;
     }
     let left = WINDOW.saturating_sub(now.duration_since(window.started));
     Standing {
         allowed,
-        remaining: PER_MINUTE - window.used,
+        budget,
+        remaining: budget.saturating_sub(window.used),
         reset: left.as_secs().max(1),
     }
 }
@@ -72,7 +76,7 @@ fn take_at(key: Uuid, now: Instant) -> Standing {
 impl Standing {
     /// The draft's fields: the policy, and what is left of it.
     pub fn write(&self, headers: &mut HeaderMap) {
-        let policy = format!("\"per-key\";q={PER_MINUTE};w={}", WINDOW.as_secs());
+        let policy = format!("\"per-key\";q={};w={}", self.budget, WINDOW.as_secs());
         let state = format!("\"per-key\";r={};t={}", self.remaining, self.reset);
         for (name, value) in [("ratelimit-policy", policy), ("ratelimit", state)] {
             if let Ok(value) = HeaderValue::from_str(&value) {
@@ -91,19 +95,19 @@ mod tests {
         let key = Uuid::new_v4();
         let start = Instant::now();
         for n in 1..=PER_MINUTE {
-            let standing = take_at(key, start);
+            let standing = take_at(key, PER_MINUTE, start);
             assert!(standing.allowed);
             assert_eq!(standing.remaining, PER_MINUTE - n);
         }
-        let over = take_at(key, start + Duration::from_secs(20));
+        let over = take_at(key, PER_MINUTE, start + Duration::from_secs(20));
         assert!(!over.allowed);
         assert_eq!(over.remaining, 0);
         assert_eq!(over.reset, 40);
         assert!(
-            take_at(Uuid::new_v4(), start).allowed,
+            take_at(Uuid::new_v4(), PER_MINUTE, start).allowed,
             "other keys have their own"
         );
-        let next = take_at(key, start + WINDOW);
+        let next = take_at(key, PER_MINUTE, start + WINDOW);
         assert!(next.allowed);
         assert_eq!(next.remaining, PER_MINUTE - 1);
     }

@@ -72,6 +72,8 @@ pub enum Action {
     PartnerProfileChanged,
     ApiKeyCreated,
     ApiKeyRevoked,
+    LicenseIssued,
+    LicenseRevoked,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -88,7 +90,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 60] = [
+    pub const ALL: [Action; 62] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -149,6 +151,8 @@ impl Action {
         Action::PartnerProfileChanged,
         Action::ApiKeyCreated,
         Action::ApiKeyRevoked,
+        Action::LicenseIssued,
+        Action::LicenseRevoked,
     ];
 
     /// The name stored in the log.
@@ -214,6 +218,8 @@ impl Action {
             Action::PartnerProfileChanged => "partner.profile_changed",
             Action::ApiKeyCreated => "api_key.created",
             Action::ApiKeyRevoked => "api_key.revoked",
+            Action::LicenseIssued => "license.issued",
+            Action::LicenseRevoked => "license.revoked",
         }
     }
 
@@ -285,6 +291,8 @@ impl Action {
             Action::PartnerProfileChanged => "Changed a partner's territories and industries",
             Action::ApiKeyCreated => "Created an API key",
             Action::ApiKeyRevoked => "Revoked an API key",
+            Action::LicenseIssued => "Issued a license",
+            Action::LicenseRevoked => "Revoked a license",
         }
     }
 
@@ -352,6 +360,8 @@ impl Action {
             Action::PartnerProfileChanged => Audience::Team,
             Action::ApiKeyCreated => Audience::Team,
             Action::ApiKeyRevoked => Audience::Team,
+            Action::LicenseIssued => Audience::Team,
+            Action::LicenseRevoked => Audience::Team,
         }
     }
 

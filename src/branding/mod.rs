@@ -11,6 +11,8 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod assets;
 #[cfg(feature = "ssr")]
+pub mod changes;
+#[cfg(feature = "ssr")]
 pub mod css;
 #[cfg(feature = "ssr")]
 pub mod domain;

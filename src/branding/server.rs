@@ -92,47 +92,13 @@ pub async fn check_css(css: String) -> Result<CheckedCss, AppError> {
 #[server(endpoint = "partner/branding/save")]
 #[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
 pub async fn save_branding(input: super::model::BrandInput) -> Result<i32, AppError> {
-    use super::{css::sanitize, model::BRAND_ROOT, queries};
     use crate::{
-        audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
-        error::FieldErrors,
-        state::{pool, redirect_plain_form},
+        state::redirect_plain_form,
     };
 
     let me = require(Perm::Branding).await?;
-    let pool = pool()?;
-    let (partner_id, info) = white_label_partner(&pool, &me).await?;
-    let brand = input.validate(info.eligibility.custom_css)?;
-    // A picked upload must be one of this partner's, of the right kind; the same uploads
-    // are the only URLs its custom CSS may name.
-    let assets = queries::assets(&pool, partner_id).await?;
-    for (kind, source) in super::input::images(&brand) {
-        let owned = |id| assets.iter().any(|a| a.id == id && a.kind == kind);
-        if source.asset().is_some_and(|id| !owned(id)) {
-            let mut errors = input
-                .fields()
-                .into_iter()
-                .fold(FieldErrors::new(), |e, (f, v)| e.keep(f, v));
-            errors.add(kind.slug(), "Pick one of your uploaded images.");
-            return Err(AppError::Validation(errors));
-        }
-    }
-    let urls: Vec<String> = assets.into_iter().map(|a| a.url).collect();
-    let rebuilt = sanitize(&brand.custom_css, BRAND_ROOT, &urls);
-    let mut tx = pool.begin().await?;
-    let number =
-        queries::insert_version(&mut tx, partner_id, me.user_id, &brand, &rebuilt.css, None)
-            .await?;
-    audit::record(
-        &mut *tx,
-        AuditEntry::by(&me, Action::BrandingSaved).detail(serde_json::json!({
-            "version": number,
-            "css_removed": rebuilt.removed.len(),
-        })),
-    )
-    .await?;
-    tx.commit().await?;
+    let number = super::changes::save(&me, &input, None).await?;
     redirect_plain_form(&format!("/partner/branding?saved={number}"));
     Ok(number)
 }
@@ -141,27 +107,13 @@ pub async fn save_branding(input: super::model::BrandInput) -> Result<i32, AppEr
 #[server(endpoint = "partner/branding/publish")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn publish_branding(version: i32) -> Result<i32, AppError> {
-    use super::queries;
     use crate::{
-        audit::{self, Action, AuditEntry},
         auth::{model::Perm, require},
-        state::{pool, redirect_plain_form},
+        state::redirect_plain_form,
     };
 
     let me = require(Perm::Branding).await?;
-    let pool = pool()?;
-    let (partner_id, _) = white_label_partner(&pool, &me).await?;
-    let mut tx = pool.begin().await?;
-    if !queries::publish(&mut tx, partner_id, version, me.user_id).await? {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &mut *tx,
-        AuditEntry::by(&me, Action::BrandingPublished)
-            .detail(serde_json::json!({ "version": version })),
-    )
-    .await?;
-    tx.commit().await?;
+    super::changes::publish(&me, version, None).await?;
     redirect_plain_form(&format!("/partner/branding?published={version}"));
     Ok(version)
 }

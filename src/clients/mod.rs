@@ -8,6 +8,8 @@ pub mod pages;
 pub mod server;
 
 #[cfg(feature = "ssr")]
+pub mod changes;
+#[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
 pub mod invite;

@@ -91,6 +91,18 @@ pub async fn lines(
     page: i64,
     per_page: i64,
 ) -> sqlx::Result<Vec<LineComputation>> {
+    let after = (page - 1).saturating_mul(per_page);
+    lines_after(pool, statement_id, partner_id, after, per_page).await
+}
+
+/// Up to `per_page` lines after position `after` (the API's cursor).
+pub async fn lines_after(
+    pool: &PgPool,
+    statement_id: Uuid,
+    partner_id: Uuid,
+    after: i64,
+    per_page: i64,
+) -> sqlx::Result<Vec<LineComputation>> {
     let rows = sqlx::query!(
         r#"select l.client_id, l.client_name, coalesce(p.name, l.plan) as "plan!", l.list_price, l.days_active,
                   l.days_in_month, l.tier as "tier: Tier", l.rate, l.amount
@@ -102,7 +114,7 @@ pub async fn lines(
         statement_id,
         partner_id,
         i32::try_from(per_page).unwrap_or(i32::MAX),
-        i32::try_from((page - 1).saturating_mul(per_page)).unwrap_or(i32::MAX)
+        i32::try_from(after).unwrap_or(i32::MAX)
     )
     .fetch_all(pool)
     .await?;

@@ -21,6 +21,13 @@ pub struct Settings {
     pub session: SessionSettings,
     pub mail: MailSettings,
     pub domains: DomainSettings,
+    pub api: ApiSettings,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiSettings {
+    /// Requests an API key may make a minute, in this process.
+    pub requests_per_minute: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -215,6 +222,13 @@ impl Settings {
                     900_000,
                 )?,
             },
+            api: ApiSettings {
+                requests_per_minute: source.get(
+                    "api.requests_per_minute",
+                    "PORTAL_API_REQUESTS_PER_MINUTE",
+                    600,
+                )?,
+            },
             session: SessionSettings {
                 idle_minutes: source.get(
                     "session.idle_minutes",
@@ -288,6 +302,13 @@ impl Settings {
                 "mail.from",
                 "PORTAL_MAIL_FROM",
                 "must contain an e-mail address",
+            ));
+        }
+        if self.api.requests_per_minute == 0 {
+            return Err(source.invalid(
+                "api.requests_per_minute",
+                "PORTAL_API_REQUESTS_PER_MINUTE",
+                "must be at least 1",
             ));
         }
         if !(1..=7 * 24 * 60).contains(&self.session.idle_minutes) {

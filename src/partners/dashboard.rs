@@ -52,7 +52,8 @@ pub async fn dashboard(
     })
 }
 
-async fn money_figures(
+/// The money figures (MRR, growth, accruals, earnings, the next payout) of a partner.
+pub async fn money_figures(
     pool: &PgPool,
     partner_id: Uuid,
     overview: &super::model::PartnerOverview,

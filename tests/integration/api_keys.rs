@@ -15,7 +15,7 @@ use sqlx::PgPool;
 use crate::common::*;
 
 /// Makes a key as `owner` and returns its id and secret.
-async fn make_key(owner: &mut Browser<'_>, name: &str, scopes: &[&str]) -> (String, String) {
+pub(crate) async fn make_key(owner: &mut Browser<'_>, name: &str, scopes: &[&str]) -> (String, String) {
     let mut form = vec![
         ("input[name]".to_string(), name.to_string()),
         ("input[days]".to_string(), "30".to_string()),
@@ -34,7 +34,7 @@ async fn make_key(owner: &mut Browser<'_>, name: &str, scopes: &[&str]) -> (Stri
 }
 
 /// A GET of the API with `authorization`, if any.
-async fn api_get(app: &TestApp, path: &str, authorization: Option<&str>) -> Reply {
+pub(crate) async fn api_get(app: &TestApp, path: &str, authorization: Option<&str>) -> Reply {
     let mut request = Request::get(path).header(header::ACCEPT, "application/json");
     if let Some(value) = authorization {
         request = request.header(header::AUTHORIZATION, value);
@@ -43,11 +43,11 @@ async fn api_get(app: &TestApp, path: &str, authorization: Option<&str>) -> Repl
         .await
 }
 
-fn json(reply: &Reply) -> Value {
+pub(crate) fn json(reply: &Reply) -> Value {
     serde_json::from_str(&reply.body).unwrap_or_else(|_| panic!("not JSON: {}", reply.body))
 }
 
-fn assert_problem(reply: &Reply, status: StatusCode) -> Value {
+pub(crate) fn assert_problem(reply: &Reply, status: StatusCode) -> Value {
     assert_eq!(reply.status, status, "{}", reply.body);
     assert_eq!(
         reply.headers.get(header::CONTENT_TYPE).unwrap(),
@@ -522,7 +522,7 @@ async fn the_owner_is_told_once_a_week_before_a_key_expires(pool: PgPool) {
 }
 
 /// A POST of the API with a JSON body and the headers given.
-async fn api_post(
+pub(crate) async fn api_post(
     app: &TestApp,
     path: &str,
     secret: &str,
@@ -542,7 +542,7 @@ async fn api_post(
     .await
 }
 
-async fn client_count(app: &TestApp, company: &str) -> i64 {
+pub(crate) async fn client_count(app: &TestApp, company: &str) -> i64 {
     sqlx::query_scalar("select count(*) from clients where company_name = $1")
         .bind(company)
         .fetch_one(&app.pool)

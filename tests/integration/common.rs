@@ -108,6 +108,19 @@ impl TestApp {
         }
     }
 
+    /// Serves the router on a free port of 127.0.0.1, as the real server does, for clients
+    /// that speak HTTP themselves (the command-line client); returns its address.
+    pub async fn listen(&self) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let service = self
+            .router
+            .clone()
+            .into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await });
+        addr
+    }
+
     /// Sends `request` through the router. A request that gets no whole answer in two
     /// minutes fails its test with its method and path, rather than stalling the run (one
     /// full run once hung in a request here, and nothing said where).

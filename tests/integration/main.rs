@@ -5,12 +5,14 @@
 
 mod account;
 mod api_keys;
+mod api_v1;
 mod applications;
 mod assets;
 mod audit_chain;
 mod audit_log;
 mod authorization;
 mod branding;
+mod cli;
 mod clients;
 mod close_runs;
 mod commissions;

@@ -51,8 +51,12 @@ impl ClientChange {
     fn over(self, client: &Client) -> ClientInput {
         let price = client.custom_price.map(|p| p.to_string());
         ClientInput {
-            company_name: self.company_name.unwrap_or_else(|| client.company_name.clone()),
-            contact_name: self.contact_name.unwrap_or_else(|| client.contact_name.clone()),
+            company_name: self
+                .company_name
+                .unwrap_or_else(|| client.company_name.clone()),
+            contact_name: self
+                .contact_name
+                .unwrap_or_else(|| client.contact_name.clone()),
             contact_email: self
                 .contact_email
                 .unwrap_or_else(|| client.contact_email.clone()),

@@ -119,7 +119,7 @@ pub struct ClientListParams {
     #[param(pattern = "^[a-z]{1,30}$")]
     plan: Option<String>,
     /// Words in the company, contact name or e-mail.
-    #[param(max_length = 100)]
+    #[param(min_length = 1, max_length = 100)]
     q: Option<String>,
     /// `company` (the default), `created`, `plan` or `price`.
     #[param(pattern = "^(company|created|plan|price)$")]
@@ -128,10 +128,10 @@ pub struct ClientListParams {
     #[param(pattern = "^(asc|desc)$")]
     dir: Option<String>,
     /// A cursor from `links.next`.
-    #[param(max_length = 2000)]
+    #[param(min_length = 1, max_length = 2000)]
     after: Option<String>,
     /// A cursor from `links.previous`.
-    #[param(max_length = 2000)]
+    #[param(min_length = 1, max_length = 2000)]
     before: Option<String>,
 }
 
@@ -154,7 +154,11 @@ fn checked_query(params: &HashMap<String, String>) -> Result<ClientQuery, Proble
         &|v| (1..=30).contains(&v.len()) && v.chars().all(|c| c.is_ascii_lowercase()),
         "A plan code is 1 to 30 lowercase letters.",
     );
-    allowed("q", &|v| v.chars().count() <= 100, "At most 100 characters.");
+    allowed(
+        "q",
+        &|v| (1..=100).contains(&v.chars().count()),
+        "Use 1 to 100 characters.",
+    );
     allowed(
         "sort",
         &|v| ["company", "created", "plan", "price"].contains(&v),
@@ -290,7 +294,7 @@ impl From<NewClient> for ClientInput {
 /// made the key, within that member's role today. `Idempotency-Key` makes a retry safe.
 #[utoipa::path(
     post, path = "/v1/clients", tag = "clients", request_body = NewClient,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body get the first answer for 24 hours")),
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Retries with the same key and body get the first answer for 24 hours")),
     responses((status = 201, description = "The new client", body = Client)),
     security(("bearer" = ["clients:write"]))
 )]

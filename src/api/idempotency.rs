@@ -68,12 +68,10 @@ where
     let key_id = caller.credential.key_id;
     let claimed = match key_of(headers)? {
         None => None,
-        Some(key) => {
-            match claim(pool, key_id, caller.credential.partner_id, key, request).await? {
-                Claim::Replay(answer) => return Ok(Outcome::Replay(answer)),
-                Claim::Run { key } => Some(key),
-            }
-        }
+        Some(key) => match claim(pool, key_id, caller.credential.partner_id, key, request).await? {
+            Claim::Replay(answer) => return Ok(Outcome::Replay(answer)),
+            Claim::Run { key } => Some(key),
+        },
     };
     let outcome = work.await;
     if let Some(key) = claimed {
@@ -99,10 +97,7 @@ pub async fn claim(
     key: String,
     (path, body): (&str, &[u8]),
 ) -> Result<Claim, Problem> {
-    let hash = crate::api_keys::token::hash(&format!(
-        "{path}\n{}",
-        String::from_utf8_lossy(body)
-    ));
+    let hash = crate::api_keys::token::hash(&format!("{path}\n{}", String::from_utf8_lossy(body)));
     // A claim older than a day is forgotten first: the key may be used afresh.
     sqlx::query!(
         "delete from api_idempotency where key_id = $1 and idem_key = $2

@@ -131,7 +131,7 @@ fn uuid_or_404(id: &str) -> Result<Uuid, Problem> {
     post, path = "/v1/clients/{id}/licenses", tag = "licenses", request_body = IssueLicense,
     params(
         ("id" = Uuid, Path, description = "The client's id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body get the first answer for 24 hours"),
+        ("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Retries with the same key and body get the first answer for 24 hours"),
     ),
     responses((status = 201, description = "The license, with its signed key", body = License)),
     security(("bearer" = ["licenses:write"]))
@@ -166,7 +166,9 @@ pub async fn issue(
             ))
             .into());
         }
-        let key = signing::signing_key(&state.pool).await.map_err(AppError::from)?;
+        let key = signing::signing_key(&state.pool)
+            .await
+            .map_err(AppError::from)?;
         let issued_at = Utc::now()
             .duration_trunc(TimeDelta::seconds(1))
             .unwrap_or_else(|_| Utc::now());
@@ -196,7 +198,9 @@ pub async fn issue(
             api_key_id: Some(caller.credential.key_id),
             license_key: &license_key,
         };
-        queries::insert(&mut tx, &new).await.map_err(AppError::from)?;
+        queries::insert(&mut tx, &new)
+            .await
+            .map_err(AppError::from)?;
         audit::record(
             &mut *tx,
             AuditEntry::by(&me, Action::LicenseIssued)
@@ -272,15 +276,10 @@ pub async fn list(
     };
     scoped(Scope::Partner(partner_id), async {
         super::clients::read(&state, partner_id, client_id).await?;
-        let mut rows = queries::for_client(
-            &state.pool,
-            partner_id,
-            client_id,
-            after,
-            LICENSES_PAGE + 1,
-        )
-        .await
-        .map_err(AppError::from)?;
+        let mut rows =
+            queries::for_client(&state.pool, partner_id, client_id, after, LICENSES_PAGE + 1)
+                .await
+                .map_err(AppError::from)?;
         let more = rows.len() > LICENSES_PAGE as usize;
         rows.truncate(LICENSES_PAGE as usize);
         let next = more
@@ -381,6 +380,7 @@ pub async fn public_key(State(state): State<AppState>) -> Result<Json<PublicKey>
             key.as_bytes(),
         ),
         pem: signing::public_pem(&key),
-        format: "PPL1.<base64url(JSON payload)>.<base64url(Ed25519 signature of the payload bytes)>",
+        format:
+            "PPL1.<base64url(JSON payload)>.<base64url(Ed25519 signature of the payload bytes)>",
     }))
 }

@@ -72,13 +72,20 @@ async fn unknown() -> Problem {
     )
 }
 
-/// A JSON request body, or a 422 problem that says what is wrong with it.
+/// A JSON object request body, or a 422 problem that says what is wrong with it. (A JSON
+/// array is refused too: serde would read one as a struct's fields in order.)
 pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
-    serde_json::from_slice(body).map_err(|error| {
+    let invalid = |why: String| {
         Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Invalid input",
-            format!("The body must be JSON of the documented shape: {error}"),
+            format!("The body must be a JSON object of the documented shape: {why}"),
         )
-    })
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|error| invalid(error.to_string()))?;
+    if !value.is_object() {
+        return Err(invalid("it is not an object".into()));
+    }
+    serde_json::from_value(value).map_err(|error| invalid(error.to_string()))
 }

@@ -13,7 +13,11 @@ use crate::{
 };
 
 /// Saves `input` as a new draft version; returns its number.
-pub async fn save(me: &Principal, input: &BrandInput, api_key: Option<Uuid>) -> Result<i32, AppError> {
+pub async fn save(
+    me: &Principal,
+    input: &BrandInput,
+    api_key: Option<Uuid>,
+) -> Result<i32, AppError> {
     let pool = pool()?;
     let (partner_id, info) = super::server::white_label_partner(&pool, me).await?;
     let brand = input.validate(info.eligibility.custom_css)?;

@@ -82,10 +82,7 @@ impl LicenseRequest {
                 None
             }
             (Some(_), Some(days)) if !(1..=MAX_DAYS).contains(&days) => {
-                errors.add(
-                    "duration_days",
-                    format!("Use 1 to {MAX_DAYS} days."),
-                );
+                errors.add("duration_days", format!("Use 1 to {MAX_DAYS} days."));
                 None
             }
             (Some(_), Some(days)) => Some(Duration::days(days)),
@@ -191,7 +188,9 @@ mod tests {
         assert!(errors.message("duration_days").is_some());
         let errors = request("perpetual", Some(3), &[], 5).parse().unwrap_err();
         assert!(errors.message("duration_days").is_some());
-        let errors = request("trial", Some(MAX_DAYS + 1), &[], 5).parse().unwrap_err();
+        let errors = request("trial", Some(MAX_DAYS + 1), &[], 5)
+            .parse()
+            .unwrap_err();
         assert!(errors.message("duration_days").is_some());
         let many: Vec<String> = (0..=MAX_FEATURES).map(|i| format!("f{i}")).collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();

@@ -15,7 +15,11 @@ use sqlx::PgPool;
 use crate::common::*;
 
 /// Makes a key as `owner` and returns its id and secret.
-pub(crate) async fn make_key(owner: &mut Browser<'_>, name: &str, scopes: &[&str]) -> (String, String) {
+pub(crate) async fn make_key(
+    owner: &mut Browser<'_>,
+    name: &str,
+    scopes: &[&str],
+) -> (String, String) {
     let mut form = vec![
         ("input[name]".to_string(), name.to_string()),
         ("input[days]".to_string(), "30".to_string()),

@@ -1361,3 +1361,245 @@ async fn changes_of_role_or_standing_apply_at_the_next_call(
         401
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// The partner API: every `/v1` operation x every kind of credential x the expected status.
+
+/// Who calls the API: no key; a Northwind key with every scope but the operation's; a key of
+/// another partner (Contoso) with every scope; a Northwind key with every scope made by a
+/// member whose role is now the lowest (viewer); and a Northwind owner's key with every scope.
+const API_CALLERS: [&str; 5] = [
+    "no key",
+    "without scope",
+    "other partner",
+    "lower role",
+    "allowed",
+];
+
+/// An operation, the scope it needs, its body, and the status each of [`API_CALLERS`] gets,
+/// in the order the callers call (the allowed one last, so that the others meet the state
+/// before it). `{fabrikam}` is Northwind's client, `{license}` the license issued above,
+/// `{month}` the latest closed month, `{version}` Northwind's newest brand version.
+const API_TABLE: &[(&str, &str, &str, &str, [u16; 5])] = &[
+    ("GET", "/v1/key", "", "", [401, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/v1/clients",
+        "clients:read",
+        "",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/v1/clients/{fabrikam}",
+        "clients:read",
+        "",
+        [401, 403, 404, 200, 200],
+    ),
+    (
+        "POST",
+        "/v1/clients",
+        "clients:write",
+        r#"{"company_name":"Table Test Ltd","contact_name":"Tab Le","contact_email":"tab@table.test","plan":"starter"}"#,
+        [401, 403, 201, 403, 201],
+    ),
+    (
+        "PATCH",
+        "/v1/clients/{fabrikam}",
+        "clients:write",
+        r#"{"region":"EMEA"}"#,
+        [401, 403, 404, 403, 200],
+    ),
+    (
+        "POST",
+        "/v1/clients/{fabrikam}/licenses",
+        "licenses:write",
+        r#"{"type":"trial","duration_days":30,"max_users":5}"#,
+        [401, 403, 404, 403, 201],
+    ),
+    (
+        "GET",
+        "/v1/clients/{fabrikam}/licenses",
+        "clients:read",
+        "",
+        [401, 403, 404, 200, 200],
+    ),
+    (
+        "GET",
+        "/v1/licenses/{license}",
+        "clients:read",
+        "",
+        [401, 403, 404, 200, 200],
+    ),
+    (
+        "POST",
+        "/v1/licenses/{license}/revoke",
+        "licenses:write",
+        "",
+        [401, 403, 404, 403, 200],
+    ),
+    (
+        "POST",
+        "/v1/clients/{fabrikam}/suspend",
+        "clients:write",
+        "",
+        [401, 403, 404, 403, 200],
+    ),
+    (
+        "POST",
+        "/v1/clients/{fabrikam}/resume",
+        "clients:write",
+        "",
+        [401, 403, 404, 403, 200],
+    ),
+    (
+        "POST",
+        "/v1/clients/{fabrikam}/cancel",
+        "clients:write",
+        "",
+        [401, 403, 404, 403, 200],
+    ),
+    (
+        "GET",
+        "/v1/metrics",
+        "metrics:read",
+        "",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/v1/statements",
+        "commissions:read",
+        "",
+        [401, 403, 200, 200, 200],
+    ),
+    (
+        "GET",
+        "/v1/statements/{month}",
+        "commissions:read",
+        "",
+        [401, 403, 200, 200, 200],
+    ),
+    // Contoso (Bronze) has no white-label: its key is refused there.
+    (
+        "POST",
+        "/v1/branding/drafts",
+        "branding:write",
+        r#"{"company_name":"Northwind Cloud"}"#,
+        [401, 403, 403, 403, 201],
+    ),
+    (
+        "POST",
+        "/v1/branding/publish",
+        "branding:write",
+        r#"{"version":{version}}"#,
+        [401, 403, 403, 403, 200],
+    ),
+    (
+        "GET",
+        "/v1/licenses/public-key",
+        "",
+        "",
+        [200, 200, 200, 200, 200],
+    ),
+    ("GET", "/v1/openapi.json", "", "", [200, 200, 200, 200, 200]),
+];
+
+/// A key made straight in the database (the key page has its own tests): `scopes` for
+/// `partner`, made by `maker`.
+async fn api_key(app: &TestApp, partner: &str, maker: &str, scopes: &[&str]) -> String {
+    use partner_portal::api_keys::token::{generate, hash, shown, Kind};
+    let secret = generate(Kind::Key);
+    let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+    sqlx::query(
+        "insert into api_keys (partner_id, name, shown, secret_hash, scopes, created_by, expires_at)
+         select p.id, $3, $4, $5, $6, u.id, now() + interval '30 days'
+         from partners p, users u where p.slug = $1 and u.email = $2",
+    )
+    .bind(partner)
+    .bind(maker)
+    .bind(format!("table {}", uuid::Uuid::new_v4()))
+    .bind(shown(&secret))
+    .bind(hash(&secret))
+    .bind(&scopes)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    secret
+}
+
+#[sqlx::test]
+async fn every_api_operation_answers_each_credential_as_the_table_says(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    use axum::{body::Body, http::Request};
+    use partner_portal::api_keys::model::ApiScope;
+
+    let app = TestApp::new(test_pool(connect).await).await;
+    let every: Vec<&str> = ApiScope::ALL.iter().map(|s| s.slug()).collect();
+    let other = api_key(&app, "contoso", CONTOSO_OWNER, &every).await;
+    let lower = api_key(&app, "northwind", NW_VIEWER, &every).await;
+    let allowed = api_key(&app, "northwind", NW_OWNER, &every).await;
+    let fabrikam = app.client_id("fabrikam").await.to_string();
+    let month = partner_portal::program::Month::containing(chrono::Utc::now())
+        .previous()
+        .previous()
+        .to_string();
+    let mut checked = 0;
+    for (method, path, scope, body, expected) in API_TABLE {
+        let license: Option<uuid::Uuid> =
+            sqlx::query_scalar("select id from licenses order by issued_at desc limit 1")
+                .fetch_optional(&app.pool)
+                .await
+                .unwrap();
+        let version: i32 = sqlx::query_scalar(
+            "select max(number) from branding_versions v join partners p on p.id = v.partner_id
+             where p.slug = 'northwind'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let fill = |text: &str| {
+            text.replace("{fabrikam}", &fabrikam)
+                .replace(
+                    "{license}",
+                    &license.map(|l| l.to_string()).unwrap_or_default(),
+                )
+                .replace("{month}", &month)
+                .replace("{version}", &version.to_string())
+        };
+        let others: Vec<&str> = every.iter().copied().filter(|s| s != scope).collect();
+        let without = api_key(&app, "northwind", NW_OWNER, &others).await;
+        let keys = [
+            None,
+            Some(without),
+            Some(other.clone()),
+            Some(lower.clone()),
+            Some(allowed.clone()),
+        ];
+        for ((who, key), want) in API_CALLERS.iter().zip(keys).zip(expected) {
+            let mut request = Request::builder()
+                .method(*method)
+                .uri(fill(path))
+                .header("content-type", "application/json");
+            if let Some(key) = key {
+                request = request.header("authorization", format!("Bearer {key}"));
+            }
+            let reply = app
+                .send(
+                    request.body(Body::from(fill(body))).unwrap(),
+                    default_peer(),
+                )
+                .await;
+            assert_eq!(
+                reply.status.as_u16(),
+                *want,
+                "{method} {path} by {who}: {}",
+                reply.body
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, API_TABLE.len() * API_CALLERS.len());
+}

@@ -35,7 +35,10 @@ impl Cli {
         let mut command = Command::new(env!("CARGO_BIN_EXE_partner-cli"));
         command
             .args(args)
-            .env("XDG_CONFIG_HOME", self.config.parent().unwrap().parent().unwrap())
+            .env(
+                "XDG_CONFIG_HOME",
+                self.config.parent().unwrap().parent().unwrap(),
+            )
             .env_remove("PARTNER_CLI_CONFIG")
             .env_remove("PARTNER_API_KEY")
             .env("PARTNER_PORTAL_URL", &self.url);
@@ -49,7 +52,8 @@ impl Cli {
         all.extend_from_slice(args);
         let out = self.run(&all).await;
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("not JSON: {}", text(&out.stdout)))
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("not JSON: {}", text(&out.stdout)))
     }
 }
 
@@ -68,7 +72,12 @@ async fn a_partner_runs_the_quick_start_with_the_cli(pool: PgPool) {
     let (_, key) = make_key(
         &mut owner,
         "CLI",
-        &["clients:read", "clients:write", "metrics:read", "licenses:write"],
+        &[
+            "clients:read",
+            "clients:write",
+            "metrics:read",
+            "licenses:write",
+        ],
     )
     .await;
     let cli = Cli::new(&app).await;
@@ -76,7 +85,11 @@ async fn a_partner_runs_the_quick_start_with_the_cli(pool: PgPool) {
     // Before auth: a clear message and the "no credential" exit code.
     let none = cli.run(&["clients", "list"]).await;
     assert_eq!(none.status.code(), Some(3));
-    assert!(text(&none.stderr).contains("partner-cli auth"), "{}", text(&none.stderr));
+    assert!(
+        text(&none.stderr).contains("partner-cli auth"),
+        "{}",
+        text(&none.stderr)
+    );
 
     // auth checks the key, then keeps it readable by the user only.
     let bad = cli.run(&["auth", "ppk_not-a-real-key"]).await;
@@ -91,12 +104,24 @@ async fn a_partner_runs_the_quick_start_with_the_cli(pool: PgPool) {
 
     // Create, list (table and JSON), show, suspend, resume.
     let created = cli
-        .json(&["clients", "create", "--company", "Quickstart Labs", "--contact", "Ada Byron",
-                "--email", "ada@quickstart.test", "--plan", "starter"])
+        .json(&[
+            "clients",
+            "create",
+            "--company",
+            "Quickstart Labs",
+            "--contact",
+            "Ada Byron",
+            "--email",
+            "ada@quickstart.test",
+            "--plan",
+            "starter",
+        ])
         .await;
     let id = created["id"].as_str().unwrap().to_string();
     assert_eq!(created["status"], "active");
-    let table = cli.run(&["clients", "list", "--search", "Quickstart"]).await;
+    let table = cli
+        .run(&["clients", "list", "--search", "Quickstart"])
+        .await;
     let table = text(&table.stdout);
     let mut lines = table.lines();
     assert!(lines.next().unwrap().starts_with("ID"), "{table}");
@@ -108,10 +133,23 @@ async fn a_partner_runs_the_quick_start_with_the_cli(pool: PgPool) {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!(all.as_array().unwrap().len() as i64, total, "--all follows every page");
-    assert_eq!(cli.json(&["clients", "show", &id]).await["company_name"], "Quickstart Labs");
-    assert_eq!(cli.json(&["clients", "suspend", &id]).await["status"], "suspended");
-    assert_eq!(cli.json(&["clients", "resume", &id]).await["status"], "active");
+    assert_eq!(
+        all.as_array().unwrap().len() as i64,
+        total,
+        "--all follows every page"
+    );
+    assert_eq!(
+        cli.json(&["clients", "show", &id]).await["company_name"],
+        "Quickstart Labs"
+    );
+    assert_eq!(
+        cli.json(&["clients", "suspend", &id]).await["status"],
+        "suspended"
+    );
+    assert_eq!(
+        cli.json(&["clients", "resume", &id]).await["status"],
+        "active"
+    );
 
     // Metrics and a license, issued and revoked.
     let metrics = cli.json(&["metrics"]).await;
@@ -119,19 +157,54 @@ async fn a_partner_runs_the_quick_start_with_the_cli(pool: PgPool) {
     let human = cli.run(&["metrics"]).await;
     assert!(text(&human.stdout).contains("MRR"));
     let license = cli
-        .json(&["licenses", "issue", &id, "--type", "trial", "--days", "14", "--feature", "sso", "--max-users", "5"])
+        .json(&[
+            "licenses",
+            "issue",
+            &id,
+            "--type",
+            "trial",
+            "--days",
+            "14",
+            "--feature",
+            "sso",
+            "--max-users",
+            "5",
+        ])
         .await;
-    assert!(license["license_key"].as_str().unwrap().starts_with("PPL1."));
+    assert!(license["license_key"]
+        .as_str()
+        .unwrap()
+        .starts_with("PPL1."));
     let license_id = license["id"].as_str().unwrap().to_string();
-    assert_eq!(cli.json(&["licenses", "revoke", &license_id]).await["status"], "revoked");
+    assert_eq!(
+        cli.json(&["licenses", "revoke", &license_id]).await["status"],
+        "revoked"
+    );
 
     // Errors: invalid input names the field (exit 1), a missing client is 1, a bad id is usage.
     let invalid = cli
-        .run(&["clients", "create", "--company", "X", "--contact", "Y", "--email", "not-an-email", "--plan", "starter"])
+        .run(&[
+            "clients",
+            "create",
+            "--company",
+            "X",
+            "--contact",
+            "Y",
+            "--email",
+            "not-an-email",
+            "--plan",
+            "starter",
+        ])
         .await;
     assert_eq!(invalid.status.code(), Some(1));
-    assert!(text(&invalid.stderr).contains("contact_email"), "{}", text(&invalid.stderr));
-    let missing = cli.run(&["clients", "show", "00000000-0000-0000-0000-000000000000"]).await;
+    assert!(
+        text(&invalid.stderr).contains("contact_email"),
+        "{}",
+        text(&invalid.stderr)
+    );
+    let missing = cli
+        .run(&["clients", "show", "00000000-0000-0000-0000-000000000000"])
+        .await;
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).contains("Not found"));
     let usage = cli.run(&["clients", "show", "fabrikam"]).await;
@@ -149,9 +222,19 @@ async fn the_cli_says_when_its_key_may_not_do_something_or_the_portal_is_away(po
     assert!(cli.run(&["auth", &reader]).await.status.success());
     let refused = cli.run(&["metrics"]).await;
     assert_eq!(refused.status.code(), Some(3));
-    assert!(text(&refused.stderr).contains("metrics:read"), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("metrics:read"),
+        "{}",
+        text(&refused.stderr)
+    );
 
-    let away = cli.run(&["--url", "http://127.0.0.1:9", "clients", "list"]).await;
+    let away = cli
+        .run(&["--url", "http://127.0.0.1:9", "clients", "list"])
+        .await;
     assert_eq!(away.status.code(), Some(4));
-    assert!(text(&away.stderr).contains("could not reach"), "{}", text(&away.stderr));
+    assert!(
+        text(&away.stderr).contains("could not reach"),
+        "{}",
+        text(&away.stderr)
+    );
 }

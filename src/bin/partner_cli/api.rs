@@ -16,7 +16,10 @@ pub struct Api {
 #[derive(Debug)]
 pub enum Failure {
     /// The API refused the request: its problem's title, detail and field errors.
-    Refused { status: u16, message: String },
+    Refused {
+        status: u16,
+        message: String,
+    },
     /// No key saved or given.
     NoKey,
     Usage(String),
@@ -77,7 +80,12 @@ impl Api {
         self.answer(response)
     }
 
-    pub fn post(&self, path: &str, body: &Value, idempotency_key: Option<&str>) -> Result<Value, Failure> {
+    pub fn post(
+        &self,
+        path: &str,
+        body: &Value,
+        idempotency_key: Option<&str>,
+    ) -> Result<Value, Failure> {
         let mut request = self
             .agent
             .post(format!("{}{path}", self.base))
@@ -89,7 +97,12 @@ impl Api {
     }
 
     /// A list's rows: the first page, or every page (`all`), with progress on a terminal.
-    pub fn list(&self, path: &str, query: &[(&str, String)], all: bool) -> Result<Vec<Value>, Failure> {
+    pub fn list(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        all: bool,
+    ) -> Result<Vec<Value>, Failure> {
         let encoded: Vec<String> = query
             .iter()
             .map(|(name, value)| format!("{name}={}", encode(value)))

@@ -43,7 +43,10 @@ pub fn load() -> Result<Option<Config>, Failure> {
             ))
         }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(Failure::Config(format!("cannot read {}: {error}", path.display()))),
+        Err(error) => Err(Failure::Config(format!(
+            "cannot read {}: {error}",
+            path.display()
+        ))),
     }
 }
 

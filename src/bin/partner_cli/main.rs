@@ -19,7 +19,11 @@ use api::{Api, Failure};
 use output::{print_table, Column};
 
 #[derive(Parser)]
-#[command(name = "partner-cli", version, about = "The Partner Portal API from the command line")]
+#[command(
+    name = "partner-cli",
+    version,
+    about = "The Partner Portal API from the command line"
+)]
 struct Cli {
     /// The portal's address (default: the one saved by `auth`, else http://127.0.0.1:3000).
     #[arg(long, global = true, env = "PARTNER_PORTAL_URL")]
@@ -166,7 +170,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     ("MRR", text(&m["mrr"])),
                     ("ARR", text(&m["arr"])),
                     ("Growth", format!("{}%", text(&m["growth_percent"]))),
-                    ("Commission this month", text(&m["commission_accrued_this_month"])),
+                    (
+                        "Commission this month",
+                        text(&m["commission_accrued_this_month"]),
+                    ),
                     ("Commission this year", text(&m["commission_year_to_date"])),
                     ("Active clients", text(&m["active_clients"])),
                     ("Tier", text(&m["tier"]["name"])),
@@ -261,7 +268,11 @@ fn licenses(api: &Api, json: bool, command: LicenseCommand) -> Result<(), Failur
                 "features": features,
                 "max_users": max_users,
             });
-            api.post(&format!("{}/licenses", client_path(&client_id)?), &body, None)?
+            api.post(
+                &format!("{}/licenses", client_path(&client_id)?),
+                &body,
+                None,
+            )?
         }
         LicenseCommand::Revoke { license_id } => {
             let id = checked_id(&license_id, "license")?;

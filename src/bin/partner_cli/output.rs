@@ -49,7 +49,10 @@ mod tests {
 
     #[test]
     fn columns_line_up_and_null_is_a_dash() {
-        let rows = [json!({ "a": "x", "b": 10 }), json!({ "a": "longer", "b": null })];
+        let rows = [
+            json!({ "a": "x", "b": 10 }),
+            json!({ "a": "longer", "b": null }),
+        ];
         assert_eq!(
             table(&[Column("A", "a"), Column("B", "b")], &rows),
             "A       B\nx       10\nlonger  -\n"

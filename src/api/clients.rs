@@ -110,29 +110,28 @@ pub struct Client {
 /// The filters and sorts of `GET /v1/clients`, as the client list page has them.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)] // read by name from the query, documented by this type
 pub struct ClientListParams {
     /// `active`, `suspended` or `canceled`.
     #[param(pattern = "^(active|suspended|canceled)$")]
-    status: Option<String>,
+    pub status: Option<String>,
     /// A plan code, e.g. `starter`.
     #[param(pattern = "^[a-z]{1,30}$")]
-    plan: Option<String>,
+    pub plan: Option<String>,
     /// Words in the company, contact name or e-mail.
     #[param(min_length = 1, max_length = 100)]
-    q: Option<String>,
+    pub q: Option<String>,
     /// `company` (the default), `created`, `plan` or `price`.
     #[param(pattern = "^(company|created|plan|price)$")]
-    sort: Option<String>,
+    pub sort: Option<String>,
     /// `asc` (the default) or `desc`.
     #[param(pattern = "^(asc|desc)$")]
-    dir: Option<String>,
+    pub dir: Option<String>,
     /// A cursor from `links.next`.
     #[param(min_length = 1, max_length = 2000)]
-    after: Option<String>,
+    pub after: Option<String>,
     /// A cursor from `links.previous`.
     #[param(min_length = 1, max_length = 2000)]
-    before: Option<String>,
+    pub before: Option<String>,
 }
 
 /// The list's query, every value checked: a filter that cannot match is an error, never a

@@ -244,10 +244,9 @@ pub async fn issue(
 
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)] // read by name from the query, documented by this type
 pub struct LicenseListParams {
     /// A cursor from `links.next`.
-    after: Option<Uuid>,
+    pub after: Option<Uuid>,
 }
 
 /// A client's licenses, 25 at a time.

@@ -158,11 +158,10 @@ pub async fn list(
 
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)] // read by name from the query, documented by this type
 pub struct LinesParams {
     /// A cursor from `links.next` or `links.previous`.
     #[param(pattern = "^[0-9]{1,9}$")]
-    after: Option<String>,
+    pub after: Option<String>,
 }
 
 /// One statement, with a page of 100 lines.

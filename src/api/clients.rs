@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use axum::{
     body::Bytes,
     extract::{Path, Query, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
     Json,
 };
 use chrono::{DateTime, Utc};
@@ -326,11 +326,7 @@ pub async fn create(
         Outcome::Replay(answer) => return Ok(answer),
     };
     let location = format!("/v1/clients/{}", client.id);
-    let mut response = (StatusCode::CREATED, Json(client)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(super::created(client, &location))
 }
 
 /// A client as the API shows it, after a change.

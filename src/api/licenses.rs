@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use axum::{
     body::Bytes,
     extract::{Path, Query, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    http::{HeaderMap, StatusCode},
+    response::Response,
     Json,
 };
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
@@ -235,11 +235,7 @@ pub async fn issue(
         Outcome::Replay(answer) => return Ok(answer),
     };
     let location = format!("/v1/licenses/{}", license.id);
-    let mut response = (StatusCode::CREATED, Json(license)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(super::created(license, &location))
 }
 
 #[derive(Debug, IntoParams)]

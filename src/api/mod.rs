@@ -72,6 +72,19 @@ async fn unknown() -> Problem {
     )
 }
 
+/// 201 Created with `body` as JSON and where the new resource lives.
+pub fn created<T: serde::Serialize>(body: T, location: &str) -> axum::response::Response {
+    use axum::{
+        http::{header, HeaderValue},
+        response::IntoResponse,
+    };
+    let mut response = (StatusCode::CREATED, axum::Json(body)).into_response();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
 /// A JSON object request body, or a 422 problem that says what is wrong with it. (A JSON
 /// array is refused too: serde would read one as a struct's fields in order.)
 pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {

@@ -215,11 +215,18 @@ pub async fn issue(
         )
         .await?;
         tx.commit().await.map_err(AppError::from)?;
-        let stored = queries::find(&state.pool, partner_id, payload.license_id)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::Internal)?;
-        Ok::<_, Problem>(License::from(stored))
+        // What was stored, without reading it back.
+        Ok::<_, Problem>(License::from(LicenseRow {
+            id: payload.license_id,
+            client_id,
+            kind: payload.kind,
+            features: payload.features,
+            max_users: payload.max_users,
+            issued_at,
+            expires_at: payload.expires_at,
+            revoked_at: None,
+            license_key,
+        }))
     });
     let outcome = idempotency::once(
         &state.pool,

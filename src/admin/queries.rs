@@ -26,7 +26,7 @@ const PARTNER_COLUMNS: &str = "p.id, p.name, p.slug, p.tier, p.tier_pinned, p.st
 /// The list's sort key.
 fn partner_key(sort: PartnerSort) -> SortKey {
     match sort {
-        PartnerSort::Name => SortKey::new(&[("lower(p.name)", "text"), ("p.id", "uuid")], false),
+        PartnerSort::Name => SortKey::new(&[("p.name_key", "text"), ("p.id", "uuid")], false),
         PartnerSort::Clients => SortKey::new(
             &[("coalesce(f.active_clients, 0)", "int4"), ("p.id", "uuid")],
             true,

@@ -123,9 +123,9 @@ pub async fn queue(pool: &PgPool, query: &QueueQuery) -> sqlx::Result<QueuePage>
     // The sort comes from a closed list, never from the request's text; each has its index.
     let key = match query.sort {
         SortField::Submitted => &[("submitted_at", "timestamptz"), ("id", "uuid")][..],
-        SortField::Company => &[("lower(company_name)", "text"), ("id", "uuid")][..],
+        SortField::Company => &[("name_key", "text"), ("id", "uuid")][..],
         SortField::Status => &[
-            ("status", "application_status"),
+            ("status_rank", "int2"),
             ("submitted_at", "timestamptz"),
             ("id", "uuid"),
         ][..],
@@ -139,7 +139,11 @@ pub async fn queue(pool: &PgPool, query: &QueueQuery) -> sqlx::Result<QueuePage>
     ));
     filters(&mut page_sql, query);
     if let Some(status) = query.status {
-        page_sql.push(" and status = ").push_bind(status);
+        // By the stored rank: an enum comparison is not leakproof, so under the policy it
+        // could not bound the index scan (migration 20261210000001).
+        page_sql
+            .push(" and status_rank = ")
+            .push_bind(status_rank(status));
     }
     key.push_bound(&mut page_sql, &query.position);
     key.push_order(&mut page_sql, &query.position, PAGE_SIZE);
@@ -163,6 +167,12 @@ pub async fn queue(pool: &PgPool, query: &QueueQuery) -> sqlx::Result<QueuePage>
         links,
         counts,
     })
+}
+
+/// The status's `status_rank` (its place in the enum's order, from 1).
+fn status_rank(status: ApplicationStatus) -> i16 {
+    let place = ApplicationStatus::ALL.iter().position(|s| *s == status);
+    place.map_or(0, |i| i as i16 + 1)
 }
 
 #[derive(sqlx::FromRow)]

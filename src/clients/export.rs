@@ -113,7 +113,7 @@ async fn write_rows(
          from clients c join plans pl on pl.code = c.plan",
     );
     super::queries::filters_with_search(&mut builder, partner_id, query);
-    builder.push(" order by lower(c.company_name), c.id");
+    builder.push(" order by c.name_key, c.id");
     // One transaction with the exports' longer time limit.
     let mut tx = pool.begin().await?;
     crate::db::long_statements(&mut tx, timeout_ms).await?;

@@ -163,18 +163,19 @@ pub async fn list(
     query: &ClientQuery,
 ) -> sqlx::Result<(Vec<ClientRow>, PageLinks, Total)> {
     // The order and its key come from a closed list, never from the request's text. Each
-    // sort has its index (partner, key..., id).
+    // sort has its index (partner, key..., id), on stored keys of leakproof types, so that a
+    // cursor bounds the index scan under the tenant policy (migration 20261210000001).
     let key = match query.sort {
-        ClientSort::Company => &[("lower(c.company_name)", "text"), ("c.id", "uuid")][..],
+        ClientSort::Company => &[("c.name_key", "text"), ("c.id", "uuid")][..],
         ClientSort::Created => &[("c.created_at", "timestamptz"), ("c.id", "uuid")][..],
         ClientSort::Plan => &[
             ("c.plan_rank", "int"),
-            ("lower(c.company_name)", "text"),
+            ("c.name_key", "text"),
             ("c.id", "uuid"),
         ][..],
         ClientSort::Price => &[
-            ("c.sort_price", "numeric"),
-            ("lower(c.company_name)", "text"),
+            ("c.price_key", "int8"),
+            ("c.name_key", "text"),
             ("c.id", "uuid"),
         ][..],
     };

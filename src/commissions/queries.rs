@@ -357,7 +357,7 @@ pub async fn closed_summary(pool: &PgPool, month: Month) -> sqlx::Result<Vec<Par
     let rows = sqlx::query!(
         r#"select s.partner_id, p.name, s.tier as "tier: Tier", p.tier_pinned, s.active_clients, s.line_count, s.total
            from commission_statements s join partners p on p.id = s.partner_id
-           where s.month = $1::text::date order by lower(p.name), p.id"#,
+           where s.month = $1::text::date order by p.name_key, p.id"#,
         crate::db::date_param(month.first_day())
     )
     .fetch_all(pool)

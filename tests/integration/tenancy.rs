@@ -273,3 +273,88 @@ async fn a_members_requests_run_in_their_partners_scope(
     );
     assert!(log.contains("scope=All"), "{log}");
 }
+
+/// What bounds the index scan of `sql` (its `Index Cond`s) and what only filters the rows it
+/// returns (its `Filter`s), from the plan on `db`, with index scans preferred.
+async fn index_scan(db: &mut PgConnection, sql: &str) -> (String, String) {
+    for setting in ["enable_seqscan", "enable_bitmapscan", "enable_sort"] {
+        sqlx::query(&format!("set {setting} = off"))
+            .execute(&mut *db)
+            .await
+            .unwrap();
+    }
+    let plan: serde_json::Value = sqlx::query_scalar(&format!("explain (format json) {sql}"))
+        .fetch_one(&mut *db)
+        .await
+        .unwrap();
+    fn gather(node: &serde_json::Value, field: &str, into: &mut String) {
+        match node {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match v.as_str() {
+                        Some(text) if k == field => into.push_str(text),
+                        _ => gather(v, field, into),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| gather(v, field, into)),
+            _ => {}
+        }
+    }
+    let (mut bound, mut filter) = (String::new(), String::new());
+    gather(&plan, "Index Cond", &mut bound);
+    gather(&plan, "Filter", &mut filter);
+    (bound, filter)
+}
+
+#[sqlx::test]
+async fn a_page_cursor_bounds_the_index_scan_under_the_policies(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let northwind = partner(&app, "northwind").await;
+    let mut db = as_app_role(&app).await;
+    scope::apply(&mut db, Scope::Partner(northwind))
+        .await
+        .unwrap();
+    let id = "'00000000-0000-0000-0000-000000000000'::uuid";
+    let clients = |key: &str, cursor: &str| {
+        format!(
+            "select id from clients c where c.partner_id = '{northwind}' and ({key}) > ({cursor}, {id})
+             order by {key} limit 51"
+        )
+    };
+    // The client list's three keyed sorts (src/clients/queries.rs).
+    for (key, cursor) in [
+        ("c.name_key, c.id", "'m'"),
+        ("c.price_key, c.name_key, c.id", "9900, 'm'"),
+        ("c.plan_rank, c.name_key, c.id", "2, 'm'"),
+    ] {
+        let (bound, _) = index_scan(&mut db, &clients(key, cursor)).await;
+        assert!(
+            bound.contains("name_key"),
+            "{key}: the cursor only filtered, {bound}"
+        );
+    }
+    // Why the keys are stored: `lower()` is not leakproof, so the policy's condition runs
+    // first and the same cursor on the expression could only drop rows before it.
+    let (bound, filter) = index_scan(&mut db, &clients("lower(c.company_name), c.id", "'m'")).await;
+    assert!(!bound.contains("lower"), "{bound}");
+    assert!(filter.contains("lower"), "{filter}");
+
+    // The admin's partner list and review queue (every partner's rows, under the policy).
+    scope::apply(&mut db, Scope::All).await.unwrap();
+    for sql in [
+        format!("select id from partners p where (p.name_key, p.id) > ('m', {id}) order by p.name_key, p.id limit 51"),
+        format!("select id from partner_applications where (name_key, id) > ('m', {id}) order by name_key, id limit 51"),
+        format!(
+            "select id from partner_applications where status_rank = 1
+               and (status_rank, submitted_at, id) > (1, now(), {id})
+             order by status_rank, submitted_at, id limit 51"
+        ),
+    ] {
+        let (bound, filter) = index_scan(&mut db, &sql).await;
+        assert!(bound.contains("> ROW("), "the cursor only filtered: {sql}\n{bound}\n{filter}");
+    }
+}

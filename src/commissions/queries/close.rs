@@ -157,7 +157,7 @@ pub async fn tier_changes(
                   cp.tier_after as "tier_after: Tier", p.tier_pinned, cp.active_clients
            from close_partners cp join partners p on p.id = cp.partner_id
            where cp.month = $1::text::date and cp.tier_after <> cp.tier_before
-           order by lower(p.name), p.id"#,
+           order by p.name_key, p.id"#,
         date_param(month.first_day())
     )
     .fetch_all(&mut *conn)

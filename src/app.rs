@@ -11,6 +11,7 @@ use leptos_router::{
 
 mod lazy;
 
+use crate::page_data::page_data;
 use crate::{
     auth::{
         context::{AuthActions, CurrentUser},
@@ -65,14 +66,14 @@ pub fn App() -> impl IntoView {
 fn Frame() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     crate::components::form::reload_on_success(logout);
-    let me = Resource::new(|| (), |_| whoami());
+    let me = page_data(|| (), |_| whoami());
     provide_context(AuthActions { logout });
     provide_context(CurrentUser(me));
     // The published brand this page wears: the client's reseller, or the partner named by the
     // address (branded sign-in, invitation) or by a verified custom domain.
     let location = use_location();
     let brand_key = Memo::new(move |_| BrandKey::for_path(&location.pathname.get()));
-    let brand = Resource::new(
+    let brand = page_data(
         move || brand_key.get(),
         |key| async move { page_brand(key).await.ok().flatten() },
     );

@@ -21,6 +21,7 @@ pub mod governance;
 pub mod impersonation;
 pub mod invitations;
 pub mod landing;
+pub mod page_data;
 pub mod partners;
 pub mod portal;
 pub mod program;

@@ -9,6 +9,7 @@ use super::{
     input::DISPLAY_NAME_MAX_CHARS,
     server::{get_account, AccountView, ChangePassword, UpdateProfile},
 };
+use crate::page_data::page_data;
 use crate::{
     auth::model::PASSWORD_MIN_CHARS,
     components::{
@@ -21,7 +22,7 @@ use crate::{
 pub fn AccountPage() -> impl IntoView {
     let profile = ServerAction::<UpdateProfile>::new();
     let password = ServerAction::<ChangePassword>::new();
-    let account = Resource::new(move || profile.version().get(), |_| get_account());
+    let account = page_data(move || profile.version().get(), |_| get_account());
     view! {
         <Title text="Your account" />
         <header class="page-header">

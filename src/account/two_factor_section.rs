@@ -11,13 +11,14 @@ use crate::components::{
     form::{message_for, Field, FormErrorSummary},
     loaded,
 };
+use crate::page_data::page_data;
 
 #[component]
 pub fn TwoFactorSection() -> impl IntoView {
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
-    let state = Resource::new(
+    let state = page_data(
         move || {
             (
                 start.version().get(),

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::page_data::page_data;
 
 /// What a check found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +46,7 @@ pub async fn verify_audit_log() -> Result<IntegrityCheck, AppError> {
 pub fn IntegritySection() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let wanted = move || query.read().get("check").as_deref() == Some("audit");
-    let check = Resource::new(wanted, |wanted| async move {
+    let check = page_data(wanted, |wanted| async move {
         if wanted {
             Some(verify_audit_log().await)
         } else {

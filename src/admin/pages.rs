@@ -14,12 +14,13 @@ use crate::components::{
     loaded,
     table::Pager,
 };
+use crate::page_data::page_data;
 use crate::program::{Position, Tier};
 
 /// `/admin`: program MRR, partners by tier, the leaderboard and payouts coming due.
 #[component]
 pub fn AdminHomePage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_program_overview());
+    let overview = page_data(|| (), |_| get_program_overview());
     view! {
         <Title text="Program overview" />
         <header class="page-header">
@@ -159,7 +160,7 @@ fn Leaderboard(
 pub fn AdminPartnersPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| PartnerQuery::from_params(|k| p.get(k))));
-    let partners = Resource::new(move || query.get(), |q| list_partners(Some(q)));
+    let partners = page_data(move || query.get(), |q| list_partners(Some(q)));
     view! {
         <Title text="Partners" />
         <header class="page-header">

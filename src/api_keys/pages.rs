@@ -14,6 +14,7 @@ use super::{
     },
     server::{get_api_keys, CreateApiKey, RevokeApiKey},
 };
+use crate::page_data::page_data;
 use crate::{
     components::{
         form::{input_name, kept_value, message_for, Confirm, Field, FormErrorSummary},
@@ -29,7 +30,7 @@ pub fn ApiKeysPage() -> impl IntoView {
     let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
-    let keys = Resource::new(
+    let keys = page_data(
         move || {
             (
                 position.get(),

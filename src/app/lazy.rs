@@ -101,13 +101,10 @@ lazy_page!(#[doc = "`/forgot-password`"] ForgotPassword => public_pages(PublicPa
 lazy_page!(#[doc = "`/reset-password/:token`"] ResetPassword => public_pages(PublicPage::ResetPassword), __preload_public_pages);
 lazy_page!(#[doc = "`/login/two-factor`"] TwoFactor => public_pages(PublicPage::TwoFactor), __preload_public_pages);
 
-/// The admin's program pages.
+/// The admin's program pages: the overview and the payouts.
 #[derive(Clone, Copy)]
 pub enum AdminPage {
     Home,
-    Partners,
-    Partner,
-    NewPartner,
     Payouts,
 }
 
@@ -115,18 +112,38 @@ pub enum AdminPage {
 fn admin_program(page: AdminPage) -> AnyView {
     match page {
         AdminPage::Home => view! { <AdminHomePage /> }.into_any(),
-        AdminPage::Partners => view! { <AdminPartnersPage /> }.into_any(),
-        AdminPage::Partner => view! { <AdminPartnerPage /> }.into_any(),
-        AdminPage::NewPartner => view! { <NewPartnerPage /> }.into_any(),
         AdminPage::Payouts => view! { <AdminPayoutsPage /> }.into_any(),
     }
 }
 
 lazy_page!(#[doc = "`/admin`"] AdminHome => admin_program(AdminPage::Home), __preload_admin_program);
-lazy_page!(#[doc = "`/admin/partners`"] AdminPartners => admin_program(AdminPage::Partners), __preload_admin_program);
-lazy_page!(#[doc = "`/admin/partners/:id`"] AdminPartner => admin_program(AdminPage::Partner), __preload_admin_program);
-lazy_page!(#[doc = "`/admin/partners/new`"] NewPartner => admin_program(AdminPage::NewPartner), __preload_admin_program);
 lazy_page!(#[doc = "`/admin/payouts`"] AdminPayouts => admin_program(AdminPage::Payouts), __preload_admin_program);
+
+/// The admin's partner list and the form that adds a partner directly.
+#[derive(Clone, Copy)]
+pub enum PartnersPage {
+    List,
+    New,
+}
+
+#[lazy]
+fn admin_partners(page: PartnersPage) -> AnyView {
+    match page {
+        PartnersPage::List => view! { <AdminPartnersPage /> }.into_any(),
+        PartnersPage::New => view! { <NewPartnerPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/admin/partners`"] AdminPartners => admin_partners(PartnersPage::List), __preload_admin_partners);
+lazy_page!(#[doc = "`/admin/partners/new`"] NewPartner => admin_partners(PartnersPage::New), __preload_admin_partners);
+
+/// One partner's governance page: its many forms are a group of their own.
+#[lazy]
+fn admin_partner() -> AnyView {
+    view! { <AdminPartnerPage /> }.into_any()
+}
+
+lazy_page!(#[doc = "`/admin/partners/:id`"] AdminPartner => admin_partner(), __preload_admin_partner);
 
 #[lazy]
 fn admin_commissions() -> AnyView {
@@ -135,12 +152,11 @@ fn admin_commissions() -> AnyView {
 
 lazy_page!(#[doc = "`/admin/commissions`"] AdminCommissions => admin_commissions(), __preload_admin_commissions);
 
-/// The admin's review of applications.
+/// The admin's review queue and its statistics.
 #[derive(Clone, Copy)]
 pub enum ApplicationsPage {
     Queue,
     Stats,
-    Detail,
 }
 
 #[lazy]
@@ -148,13 +164,19 @@ fn admin_applications(page: ApplicationsPage) -> AnyView {
     match page {
         ApplicationsPage::Queue => view! { <ApplicationQueuePage /> }.into_any(),
         ApplicationsPage::Stats => view! { <ApplicationStatsPage /> }.into_any(),
-        ApplicationsPage::Detail => view! { <ApplicationDetailPage /> }.into_any(),
     }
 }
 
 lazy_page!(#[doc = "`/admin/applications`"] ApplicationQueue => admin_applications(ApplicationsPage::Queue), __preload_admin_applications);
 lazy_page!(#[doc = "`/admin/applications/stats`"] ApplicationStats => admin_applications(ApplicationsPage::Stats), __preload_admin_applications);
-lazy_page!(#[doc = "`/admin/applications/:id`"] ApplicationDetail => admin_applications(ApplicationsPage::Detail), __preload_admin_applications);
+
+/// One application under review, with its decision forms.
+#[lazy]
+fn application_detail() -> AnyView {
+    view! { <ApplicationDetailPage /> }.into_any()
+}
+
+lazy_page!(#[doc = "`/admin/applications/:id`"] ApplicationDetail => application_detail(), __preload_application_detail);
 
 /// A partner's dashboard: the page members open most, in a group of its own so that it loads
 /// no code of the commission pages.
@@ -237,26 +259,29 @@ lazy_page!(#[doc = "`/app`"] ClientHome => client_portal(PortalPage::Home), __pr
 lazy_page!(#[doc = "`/app/users`"] AccountUsers => client_portal(PortalPage::Users), __preload_client_portal);
 lazy_page!(#[doc = "`/app/support-access`"] SupportAccess => client_portal(PortalPage::SupportAccess), __preload_client_portal);
 
-/// The people pages: anyone's own account, a partner's team and its API keys.
-#[derive(Clone, Copy)]
-pub enum PeoplePage {
-    Account,
-    Team,
-    ApiKeys,
-}
-
+/// Anyone's own account: password, two-factor sign-in.
 #[lazy]
-fn people_pages(page: PeoplePage) -> AnyView {
-    match page {
-        PeoplePage::Account => view! { <AccountPage /> }.into_any(),
-        PeoplePage::Team => view! { <TeamPage /> }.into_any(),
-        PeoplePage::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
-    }
+fn account_page() -> AnyView {
+    view! { <AccountPage /> }.into_any()
 }
 
-lazy_page!(#[doc = "`/account`"] Account => people_pages(PeoplePage::Account), __preload_people_pages);
-lazy_page!(#[doc = "`/partner/team`"] Team => people_pages(PeoplePage::Team), __preload_people_pages);
-lazy_page!(#[doc = "`/partner/api-keys`"] ApiKeys => people_pages(PeoplePage::ApiKeys), __preload_people_pages);
+lazy_page!(#[doc = "`/account`"] Account => account_page(), __preload_account_page);
+
+/// A partner's team.
+#[lazy]
+fn team_page() -> AnyView {
+    view! { <TeamPage /> }.into_any()
+}
+
+lazy_page!(#[doc = "`/partner/team`"] Team => team_page(), __preload_team_page);
+
+/// A partner's API keys.
+#[lazy]
+fn api_keys_page() -> AnyView {
+    view! { <ApiKeysPage /> }.into_any()
+}
+
+lazy_page!(#[doc = "`/partner/api-keys`"] ApiKeys => api_keys_page(), __preload_api_keys_page);
 
 /// The audit log, a partner's and the program's: one viewer.
 #[derive(Clone, Copy)]

@@ -10,6 +10,7 @@ use super::{
     model::{ActionOption, AuditPage, AuditQuery, AuditRow, LogScope, TARGET_KINDS},
     server::{admin_audit, partner_audit},
 };
+use crate::page_data::page_data;
 use crate::{
     components::{
         format::{date_time, total},
@@ -33,7 +34,7 @@ pub fn AdminAuditPage() -> impl IntoView {
 fn AuditLog(scope: LogScope) -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| AuditQuery::from_params(|k| p.get(k))));
-    let page = Resource::new(
+    let page = page_data(
         move || query.get(),
         move |q| async move {
             match scope {

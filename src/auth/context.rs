@@ -5,11 +5,12 @@ use leptos::prelude::*;
 
 use super::{model::Principal, server::Logout};
 use crate::error::AppError;
+use crate::page_data::PageData;
 
 /// The signed-in user (or `None`), read once per page load: everything that changes who the
 /// visitor is (sign-in, sign-out, joining, impersonation) ends with a full page load.
 #[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<Option<Principal>, AppError>>);
+pub struct CurrentUser(pub PageData<Result<Option<Principal>, AppError>>);
 
 /// The sign-out action of the header.
 #[derive(Clone, Copy)]

@@ -5,12 +5,13 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::ErrorView;
 use crate::error::AppError;
+use crate::page_data::PageData;
 
 /// Renders `render(data)` once `resource` has loaded, or the error page that fits. A
 /// `<Transition>`: when the resource loads again (after a save) the page keeps showing the
 /// last data instead of flashing "Loading…".
 pub fn loaded<T, V>(
-    resource: Resource<Result<T, AppError>>,
+    resource: PageData<Result<T, AppError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
 ) -> impl IntoView
 where

@@ -12,6 +12,7 @@ use super::{
     profile::{industry_label, INDUSTRIES},
     server::{get_partner, ChangeProfile, ChangeStatus, ChangeSwitches, ChangeTier},
 };
+use crate::page_data::page_data;
 use crate::{
     auth::model::PartnerStatus,
     components::{
@@ -66,7 +67,7 @@ pub fn AdminPartnerPage() -> impl IntoView {
         switches: ServerAction::new(),
         profile: ServerAction::new(),
     };
-    let partner = Resource::new(
+    let partner = page_data(
         move || (id.get(), changes.versions()),
         |(id, _)| async move {
             match id {

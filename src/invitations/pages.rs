@@ -9,12 +9,13 @@ use crate::components::{
     form::{field_error, kept_value, reload_on_success, FormErrorSummary},
     loaded,
 };
+use crate::page_data::page_data;
 
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let invitation = Resource::new(token, get_invitation);
+    let invitation = page_data(token, get_invitation);
     let accept = ServerAction::<AcceptInvitation>::new();
     reload_on_success(accept);
     let errors = move || accept.value().get().and_then(Result::err);

@@ -13,10 +13,11 @@ use crate::components::{
     format::{count, date_time, day, money, percent},
     loaded,
 };
+use crate::page_data::page_data;
 
 #[component]
 pub fn PartnerHomePage() -> impl IntoView {
-    let dashboard = Resource::new(|| (), |_| get_dashboard());
+    let dashboard = page_data(|| (), |_| get_dashboard());
     view! {
         <Title text="Dashboard" />
         <Script src="/charts.js" defer="true" />

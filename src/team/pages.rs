@@ -17,6 +17,7 @@ use super::{
         SetTeamTwoFactor, TransferOwnership,
     },
 };
+use crate::page_data::page_data;
 use crate::{
     auth::model::Role,
     components::{
@@ -130,7 +131,7 @@ pub fn TeamPage() -> impl IntoView {
     let params = use_query_map();
     let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
     let actions = TeamActions::new();
-    let team = Resource::new(
+    let team = page_data(
         move || (position.get(), actions.versions()),
         |(position, _)| get_team(Some(position)),
     );

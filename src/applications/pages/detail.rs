@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+use crate::page_data::page_data;
 use crate::{
     applications::{
         model::{ApplicationDetail, ApplicationStatus},
@@ -25,7 +26,7 @@ pub fn ApplicationDetailPage() -> impl IntoView {
     let params = use_params_map();
     let note = ServerAction::<AddApplicationNote>::new();
     let decide = ServerAction::<DecideApplication>::new();
-    let detail = Resource::new(
+    let detail = page_data(
         move || {
             (
                 params.read().get("id"),

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::page_data::page_data;
 use crate::program::{PartnershipType, Position};
 use crate::{
     applications::{
@@ -23,7 +24,7 @@ use crate::{
 pub fn ApplicationQueuePage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| QueueQuery::from_params(|k| p.get(k))));
-    let page = Resource::new(move || query.get(), list_applications);
+    let page = page_data(move || query.get(), list_applications);
     view! {
         <Title text="Applications" />
         <header class="page-header with-actions">

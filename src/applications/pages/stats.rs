@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Script, Title};
 
+use crate::page_data::page_data;
 use crate::{
     applications::{server::get_application_stats, stats::ApplicationStats},
     components::{format::count, loaded},
@@ -11,7 +12,7 @@ use crate::{
 
 #[component]
 pub fn ApplicationStatsPage() -> impl IntoView {
-    let stats = Resource::new(|| (), |_| get_application_stats());
+    let stats = page_data(|| (), |_| get_application_stats());
     view! {
         <Title text="Application statistics" />
         <Script src="/charts.js" defer="true" />

@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Title};
 
 use crate::branding::model::Brand;
+use crate::page_data::PageData;
 
 /// The published brand of the page being shown (`None`: the vendor's own look).
 #[derive(Clone, Copy)]
-pub struct PageBrand(pub Resource<Option<Brand>>);
+pub struct PageBrand(pub PageData<Option<Brand>>);
 
 /// The brand's `<style>`, title and favicon, rendered once the brand is known.
 #[component]

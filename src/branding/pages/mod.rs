@@ -18,6 +18,7 @@ use crate::branding::{
         VerifyCustomDomain,
     },
 };
+use crate::page_data::page_data;
 use crate::{
     components::{
         form::{field_error, input_name, FormErrorSummary},
@@ -35,7 +36,7 @@ pub fn BrandingPage() -> impl IntoView {
     let restore = ServerAction::<RestoreBranding>::new();
     let domain = ServerAction::<SetCustomDomain>::new();
     let verify = ServerAction::<VerifyCustomDomain>::new();
-    let data = Resource::new(
+    let data = page_data(
         move || {
             (
                 save.version().get(),

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::form::{ClientFields, ClientValues};
+use crate::page_data::page_data;
 use crate::{
     clients::{
         model::{ClientDetail, PlanOption, SubscriptionEvent},
@@ -27,7 +28,7 @@ pub fn ClientDetailPage() -> impl IntoView {
     let params = use_params_map();
     let update = ServerAction::<UpdateClient>::new();
     let status = ServerAction::<ChangeClientStatus>::new();
-    let client = Resource::new(
+    let client = page_data(
         move || {
             (
                 params.read().get("id"),
@@ -42,7 +43,7 @@ pub fn ClientDetailPage() -> impl IntoView {
             get_client(id).await
         },
     );
-    let plans = Resource::new(|| (), |_| list_plans());
+    let plans = page_data(|| (), |_| list_plans());
     view! {
         <nav aria-label="Breadcrumb" class="breadcrumb"><a href="/partner/clients">"Clients"</a></nav>
         {loaded(client, move |c: ClientDetail| view! {

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::form::{ClientFields, ClientValues};
+use crate::page_data::page_data;
 use crate::program::{Position, SubscriptionStatus};
 use crate::{
     clients::{
@@ -24,8 +25,8 @@ use crate::{
 pub fn ClientListPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| ClientQuery::from_params(|k| p.get(k))));
-    let page = Resource::new(move || query.get(), list_clients);
-    let plans = Resource::new(|| (), |_| list_plans());
+    let page = page_data(move || query.get(), list_clients);
+    let plans = page_data(|| (), |_| list_plans());
     view! {
         <Title text="Clients" />
         <header class="page-header with-actions">
@@ -189,7 +190,7 @@ fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
 pub fn NewClientPage() -> impl IntoView {
     let create = ServerAction::<CreateClient>::new();
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let plans = Resource::new(|| (), |_| list_plans());
+    let plans = page_data(|| (), |_| list_plans());
     view! {
         <Title text="New client" />
         <nav aria-label="Breadcrumb" class="breadcrumb"><a href="/partner/clients">"Clients"</a></nav>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::page_data::page_data;
 use crate::program::Month;
 use crate::{
     commissions::{
@@ -26,7 +27,7 @@ pub fn AdminCommissionsPage() -> impl IntoView {
     let params = use_query_map();
     let close = ServerAction::<CloseMonth>::new();
     let adjust = ServerAction::<AddAdjustment>::new();
-    let months = Resource::new(
+    let months = page_data(
         move || (close.version().get(), adjust.version().get()),
         |_| get_commission_months(),
     );
@@ -60,7 +61,7 @@ pub fn AdminCommissionsPage() -> impl IntoView {
 #[component]
 fn CloseProgressNotice(close: ServerAction<CloseMonth>) -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    let progress = Resource::new(
+    let progress = page_data(
         move || (close.version().get(), tick.get()),
         |_| get_close_progress(),
     );
@@ -162,7 +163,7 @@ fn MonthPicker(months: CommissionMonths, chosen: Option<Month>) -> impl IntoView
 
 #[component]
 fn Preview(month: Month, close: ServerAction<CloseMonth>) -> impl IntoView {
-    let preview = Resource::new(
+    let preview = page_data(
         move || close.version().get(),
         move |_| preview_close(month.to_string()),
     );

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::payouts::months;
+use crate::page_data::page_data;
 use crate::{
     commissions::{
         model::{PartnerCommissions, Payout, PayoutMethod, StatementDetail, StatementSummary},
@@ -22,7 +23,7 @@ use crate::{
 #[component]
 pub fn PartnerCommissionsPage() -> impl IntoView {
     let set_method = ServerAction::<SetPayoutMethod>::new();
-    let data = Resource::new(
+    let data = page_data(
         move || set_method.version().get(),
         |_| get_partner_commissions(),
     );
@@ -209,7 +210,7 @@ fn PayoutMethodForm(
 pub fn StatementPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let detail = Resource::new(
+    let detail = page_data(
         move || {
             (
                 params.read().get("month").unwrap_or_default(),

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::page_data::page_data;
 use crate::{
     commissions::{
         model::{Payout, PayoutMethod, PayoutPage, PayoutState},
@@ -24,7 +25,7 @@ pub fn AdminPayoutsPage() -> impl IntoView {
     let pay = ServerAction::<PayPayout>::new();
     let params = use_query_map();
     let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
-    let payouts = Resource::new(
+    let payouts = page_data(
         move || (pay.version().get(), position.get()),
         |(_, position)| get_payouts(Some(position)),
     );

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::page_data::page_data;
 use crate::{
     components::{
         form::{field_error, kept_value, FormErrorSummary},
@@ -18,7 +19,7 @@ use crate::{
 #[component]
 pub fn ClientHomePage() -> impl IntoView {
     let update = ServerAction::<UpdateContact>::new();
-    let account = Resource::new(move || update.version().get(), |_| my_account());
+    let account = page_data(move || update.version().get(), |_| my_account());
     view! {
         <Title text="My account" />
         {loaded(account, move |a: ClientAccount| view! { <AccountView account=a update /> })}

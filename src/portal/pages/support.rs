@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::page_data::page_data;
 use crate::{
     components::{format::date_time, loaded},
     impersonation::{
@@ -15,7 +16,7 @@ use crate::{
 #[component]
 pub fn SupportAccessPage() -> impl IntoView {
     let set = ServerAction::<SetResellerAccess>::new();
-    let data = Resource::new(move || set.version().get(), |_| get_support_access());
+    let data = page_data(move || set.version().get(), |_| get_support_access());
     view! {
         <Title text="Support access" />
         <header class="page-header"><h1>"Support access"</h1>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::page_data::page_data;
 use crate::{
     auth::context::CurrentUser,
     auth::model::Perm,
@@ -20,7 +21,7 @@ use crate::{
 pub fn AccountUsersPage() -> impl IntoView {
     let invite = ServerAction::<InviteAccountUser>::new();
     let remove = ServerAction::<RemoveAccountUser>::new();
-    let users = Resource::new(
+    let users = page_data(
         move || (invite.version().get(), remove.version().get()),
         |_| list_account_users(),
     );

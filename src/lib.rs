@@ -27,6 +27,7 @@ pub mod portal;
 pub mod program;
 pub mod recovery;
 pub mod team;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub mod api;

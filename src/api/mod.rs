@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod problem;
 pub mod rate_limit;
 pub mod statements;
+pub mod webhooks;
 
 use axum::{
     http::StatusCode,
@@ -54,6 +55,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/v1/statements/{month}", get(statements::show))
         .route("/v1/branding/drafts", post(branding::save_draft))
         .route("/v1/branding/publish", post(branding::publish))
+        .route(
+            "/v1/webhook-endpoints",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}",
+            axum::routing::delete(webhooks::delete),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}/rotate-secret",
+            post(webhooks::rotate_secret),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), caller::guard));
     Router::new()
         .route("/oauth/token", post(oauth::token))

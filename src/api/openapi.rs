@@ -18,7 +18,9 @@ use utoipa::{
 };
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{branding, client_changes, clients, key, licenses, metrics, problem, statements};
+use super::{
+    branding, client_changes, clients, key, licenses, metrics, problem, statements, webhooks,
+};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -27,7 +29,7 @@ use crate::state::AppState;
         title = "Partner Portal API",
         version = "1.0.0",
         description = "Automate the partner program: clients and their subscriptions, licenses, \
-            metrics, statements and branding.\n\n\
+            metrics, statements, branding and webhooks.\n\n\
             Authenticate with an API key from **Partner > API keys** (owners make them), sent as \
             `Authorization: Bearer ppk_...`, or trade it at `POST /oauth/token` (client \
             credentials, client id = the key's id) for an hour-long `ppt_...` token. Keys are \
@@ -57,6 +59,10 @@ use crate::state::AppState;
         statements::show,
         branding::save_draft,
         branding::publish,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
+        webhooks::rotate_secret,
     ),
     components(schemas(problem::Problem, problem::FieldProblem)),
     modifiers(&Conventions),
@@ -67,6 +73,7 @@ use crate::state::AppState;
         (name = "metrics", description = "MRR, ARR, growth and tier progress"),
         (name = "commissions", description = "Monthly statements and their lines"),
         (name = "branding", description = "The client portal's brand"),
+        (name = "webhooks", description = "Endpoints that are sent signed events (Standard Webhooks)"),
     )
 )]
 pub struct ApiDoc;

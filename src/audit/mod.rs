@@ -74,6 +74,9 @@ pub enum Action {
     ApiKeyRevoked,
     LicenseIssued,
     LicenseRevoked,
+    WebhookEndpointCreated,
+    WebhookEndpointDeleted,
+    WebhookSecretRotated,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -90,7 +93,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 62] = [
+    pub const ALL: [Action; 65] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -153,6 +156,9 @@ impl Action {
         Action::ApiKeyRevoked,
         Action::LicenseIssued,
         Action::LicenseRevoked,
+        Action::WebhookEndpointCreated,
+        Action::WebhookEndpointDeleted,
+        Action::WebhookSecretRotated,
     ];
 
     /// The name stored in the log.
@@ -220,6 +226,9 @@ impl Action {
             Action::ApiKeyRevoked => "api_key.revoked",
             Action::LicenseIssued => "license.issued",
             Action::LicenseRevoked => "license.revoked",
+            Action::WebhookEndpointCreated => "webhook.endpoint_created",
+            Action::WebhookEndpointDeleted => "webhook.endpoint_deleted",
+            Action::WebhookSecretRotated => "webhook.secret_rotated",
         }
     }
 
@@ -293,6 +302,9 @@ impl Action {
             Action::ApiKeyRevoked => "Revoked an API key",
             Action::LicenseIssued => "Issued a license",
             Action::LicenseRevoked => "Revoked a license",
+            Action::WebhookEndpointCreated => "Added a webhook endpoint",
+            Action::WebhookEndpointDeleted => "Deleted a webhook endpoint",
+            Action::WebhookSecretRotated => "Rotated a webhook signing secret",
         }
     }
 
@@ -362,6 +374,9 @@ impl Action {
             Action::ApiKeyRevoked => Audience::Team,
             Action::LicenseIssued => Audience::Team,
             Action::LicenseRevoked => Audience::Team,
+            Action::WebhookEndpointCreated
+            | Action::WebhookEndpointDeleted
+            | Action::WebhookSecretRotated => Audience::Team,
         }
     }
 

@@ -102,6 +102,8 @@ pub enum Perm {
     Team,
     /// API keys.
     ApiKeys,
+    /// Webhook endpoints, their secrets and their delivery log.
+    Webhooks,
     /// Choosing how the partner is paid.
     PayoutMethod,
     /// The partner's audit log.
@@ -122,6 +124,7 @@ impl Perm {
                 | Perm::Branding
                 | Perm::Team
                 | Perm::ApiKeys
+                | Perm::Webhooks
                 | Perm::PayoutMethod
         )
     }
@@ -135,7 +138,7 @@ impl Role {
             Perm::PartnerRead => true,
             Perm::EditClients => matches!(self, Owner | Manager | Sales),
             Perm::Impersonate => matches!(self, Owner | Manager | Support),
-            Perm::Commissions | Perm::Branding | Perm::PartnerAudit => {
+            Perm::Commissions | Perm::Branding | Perm::PartnerAudit | Perm::Webhooks => {
                 matches!(self, Owner | Manager)
             }
             Perm::Team | Perm::ApiKeys | Perm::PayoutMethod => self == Owner,

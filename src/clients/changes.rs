@@ -3,9 +3,12 @@
 //! any, which its audit row records. The cap, the plan list, the validation, the events and
 //! the audit rows are the same whichever way the change arrives.
 
+use serde_json::{json, Value};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{
+    api_view::Client,
     input::ClientInput,
     model::StatusChange,
     queries::{self, NewEvent},
@@ -17,7 +20,30 @@ use crate::{
     error::{AppError, FieldErrors},
     program::SubscriptionStatus,
     state::pool,
+    webhooks::{model::EventType, outbox},
 };
+
+/// Records webhook events about the client as it now stands in `tx` (the object as the API
+/// shows it), with what changed.
+async fn announce(
+    tx: &mut PgConnection,
+    partner_id: Uuid,
+    client_id: Uuid,
+    events: &[EventType],
+    changes: Option<Value>,
+) -> Result<(), AppError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let client = queries::find_without_history(&mut *tx, partner_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let data = serde_json::to_value(Client::from(client)).map_err(|_| AppError::Internal)?;
+    for event in events {
+        outbox::record(tx, partner_id, *event, data.clone(), changes.clone()).await?;
+    }
+    Ok(())
+}
 
 /// Creates a client under the partner's cap, with its first subscription event and an
 /// invitation for its contact; returns its id.
@@ -72,6 +98,14 @@ pub async fn create(
         true,
     )
     .await?;
+    announce(
+        &mut tx,
+        partner_id,
+        client_id,
+        &[EventType::ClientCreated],
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(client_id)
 }
@@ -112,6 +146,22 @@ pub async fn update(
     if before.custom_price != fields.custom_price {
         queries::record_event(&mut tx, &event("price_changed")).await?;
     }
+    let mut events = vec![EventType::ClientUpdated];
+    let subscription_changed =
+        before.plan != fields.plan || before.custom_price != fields.custom_price;
+    if subscription_changed {
+        events.push(EventType::SubscriptionChanged);
+    }
+    if queries::is_downgrade(&mut tx, &before.plan, &fields.plan).await? {
+        events.push(EventType::ClientAtRisk);
+    }
+    let changes = subscription_changed.then(|| {
+        json!({
+            "plan": { "from": before.plan, "to": fields.plan },
+            "custom_price": { "from": before.custom_price, "to": fields.custom_price },
+        })
+    });
+    announce(&mut tx, partner_id, client_id, &events, changes).await?;
     audit::record(
         &mut *tx,
         AuditEntry::by(me, Action::ClientUpdated)
@@ -192,6 +242,12 @@ pub async fn change_status(
             .via_api_key(api_key),
     )
     .await?;
+    let mut events = vec![EventType::ClientUpdated, EventType::SubscriptionChanged];
+    if to == SubscriptionStatus::Suspended {
+        events.push(EventType::ClientAtRisk);
+    }
+    let changes = json!({ "status": { "from": before.status.slug(), "to": to.slug() } });
+    announce(&mut tx, partner_id, client_id, &events, Some(changes)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -8,6 +8,8 @@ pub mod pages;
 pub mod server;
 
 #[cfg(feature = "ssr")]
+pub mod api_view;
+#[cfg(feature = "ssr")]
 pub mod changes;
 #[cfg(feature = "ssr")]
 pub mod export;

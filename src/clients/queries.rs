@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use sqlx::{PgPool, Postgres, QueryBuilder, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Transaction};
 use uuid::Uuid;
 
 use super::{
@@ -55,7 +55,7 @@ pub async fn find(
 
 /// [`find`] without the history: what the API answers.
 pub async fn find_without_history(
-    pool: &PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     partner_id: Uuid,
     client_id: Uuid,
 ) -> sqlx::Result<Option<ClientDetail>> {
@@ -69,7 +69,7 @@ pub async fn find_without_history(
         partner_id,
         client_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?
     else {
         return Ok(None);
@@ -466,4 +466,16 @@ pub async fn record_event(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Whether moving from plan `from` to plan `to` is a move down the plan list.
+pub async fn is_downgrade(tx: &mut PgConnection, from: &str, to: &str) -> sqlx::Result<bool> {
+    let lower = sqlx::query_scalar!(
+        "select (select sort_order from plans where code = $2) < (select sort_order from plans where code = $1)",
+        from,
+        to
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(lower.unwrap_or(false))
 }

@@ -22,6 +22,15 @@ pub struct Settings {
     pub mail: MailSettings,
     pub domains: DomainSettings,
     pub api: ApiSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// Outbound webhooks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookSettings {
+    /// Private networks webhooks may be sent to (a receiver inside the company network);
+    /// none by default.
+    pub allowed_networks: crate::program::proxies::Networks,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -261,6 +270,13 @@ impl Settings {
                 )?,
                 dns_server,
             },
+            webhooks: WebhookSettings {
+                allowed_networks: source.get(
+                    "webhooks.allowed_networks",
+                    "PORTAL_WEBHOOK_ALLOWED_NETWORKS",
+                    Default::default(),
+                )?,
+            },
         };
         settings.check(&source)?;
         Ok(settings)
@@ -433,3 +449,15 @@ pub fn absolute(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests;
+
+impl Settings {
+    /// Where webhooks may go: https only in production, public addresses and the allowed
+    /// networks, names looked up with the DNS server the domains use.
+    pub fn webhook_targets(&self) -> crate::webhooks::target::TargetPolicy {
+        crate::webhooks::target::TargetPolicy {
+            https_only: self.site.env == RunEnv::Prod,
+            allowed: self.webhooks.allowed_networks.clone(),
+            dns_server: self.domains.dns_server,
+        }
+    }
+}

@@ -9,12 +9,13 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-/// The proxies whose `X-Forwarded-For` is believed, as addresses or CIDR ranges.
+/// Addresses and CIDR ranges, such as the trusted proxies or the private networks webhooks
+/// may reach.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct Networks(Vec<IpNet>);
 
-impl TrustedProxies {
-    /// Parses a comma-separated list such as `10.0.0.0/8, 192.168.1.7`; empty trusts none.
+impl Networks {
+    /// Parses a comma-separated list such as `10.0.0.0/8, 192.168.1.7`; empty holds none.
     pub fn parse(text: &str) -> Result<Self, String> {
         text.split(',')
             .map(str::trim)
@@ -32,8 +33,34 @@ impl TrustedProxies {
         self.0.is_empty()
     }
 
-    fn trusts(&self, addr: IpAddr) -> bool {
+    pub fn contains(&self, addr: IpAddr) -> bool {
         self.0.iter().any(|net| net.contains(&addr))
+    }
+}
+
+impl std::str::FromStr for Networks {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse(text)
+    }
+}
+
+/// The proxies whose `X-Forwarded-For` is believed, as addresses or CIDR ranges.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Networks);
+
+impl TrustedProxies {
+    /// Parses a comma-separated list such as `10.0.0.0/8, 192.168.1.7`; empty trusts none.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        Networks::parse(text).map(Self)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn trusts(&self, addr: IpAddr) -> bool {
+        self.0.contains(addr)
     }
 
     /// The client's address: the peer itself unless the peer is trusted; then, reading the

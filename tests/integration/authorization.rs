@@ -1503,6 +1503,35 @@ const API_TABLE: &[(&str, &str, &str, &str, [u16; 5])] = &[
         [200, 200, 200, 200, 200],
     ),
     ("GET", "/v1/openapi.json", "", "", [200, 200, 200, 200, 200]),
+    // Webhook endpoints are the owners' and managers' (the viewer's key is refused).
+    (
+        "POST",
+        "/v1/webhook-endpoints",
+        "webhooks:write",
+        r#"{"url":"https://hooks.example.com/portal","events":["client.created"]}"#,
+        [401, 403, 201, 403, 201],
+    ),
+    (
+        "GET",
+        "/v1/webhook-endpoints",
+        "webhooks:write",
+        "",
+        [401, 403, 200, 403, 200],
+    ),
+    (
+        "POST",
+        "/v1/webhook-endpoints/{endpoint}/rotate-secret",
+        "webhooks:write",
+        "",
+        [401, 403, 404, 403, 200],
+    ),
+    (
+        "DELETE",
+        "/v1/webhook-endpoints/{endpoint}",
+        "webhooks:write",
+        "",
+        [401, 403, 404, 403, 204],
+    ),
 ];
 
 /// A key made straight in the database (the key page has its own tests): `scopes` for
@@ -1560,8 +1589,19 @@ async fn every_api_operation_answers_each_credential_as_the_table_says(
         .fetch_one(&app.pool)
         .await
         .unwrap();
+        let endpoint: Option<uuid::Uuid> = sqlx::query_scalar(
+            "select w.id from webhook_endpoints w join partners p on p.id = w.partner_id
+             where p.slug = 'northwind' and w.deleted_at is null order by w.created_at desc limit 1",
+        )
+        .fetch_optional(&app.pool)
+        .await
+        .unwrap();
         let fill = |text: &str| {
             text.replace("{fabrikam}", &fabrikam)
+                .replace(
+                    "{endpoint}",
+                    &endpoint.map(|e| e.to_string()).unwrap_or_default(),
+                )
                 .replace(
                     "{license}",
                     &license.map(|l| l.to_string()).unwrap_or_default(),

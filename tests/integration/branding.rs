@@ -2,11 +2,7 @@
 //! in the client portal and on sign-in pages, uploads, custom domains verified against a real
 //! DNS server (dnsmasq), and who may do what.
 
-use std::{
-    collections::HashMap,
-    net::{SocketAddr, UdpSocket},
-    process::{Child, Command, Stdio},
-};
+use std::collections::HashMap;
 
 use axum::{
     body::Body,
@@ -15,7 +11,7 @@ use axum::{
 use partner_portal::branding::queries::partner_by_host;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::{authorization::BRAND_FORM, common::*};
+use crate::{authorization::BRAND_FORM, common::*, dns::Dns};
 
 const NW_SUPPORT_EMAIL: &str = "support@northwind.demo.test";
 const LITWARE_OWNER: &str = "owner@litware.demo.test";
@@ -472,50 +468,6 @@ async fn members_of_another_partner_never_touch_this_brand(
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(versions(&app, "northwind").await, 2);
-}
-
-/// A DNS server for the test: dnsmasq answering one TXT record on a free local port.
-struct Dns {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Dns {
-    fn start(name: &str, value: &str) -> Dns {
-        let port = UdpSocket::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("dnsmasq")
-            .args([
-                "--keep-in-foreground",
-                "--no-resolv",
-                "--no-hosts",
-                "--no-daemon",
-                "--bind-interfaces",
-                "--listen-address=127.0.0.1",
-                &format!("--port={port}"),
-                "--user=root",
-                "--pid-file",
-                &format!("--txt-record={name},{value}"),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dnsmasq is installed (scripts/setup --tests)");
-        Dns {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        }
-    }
-}
-
-impl Drop for Dns {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// `/login` as asked for on `host`.

@@ -15,7 +15,7 @@ use partner_portal::db::{
 };
 
 /// A connection as the app role, with nothing set.
-async fn as_app_role(app: &TestApp) -> PgConnection {
+pub(crate) async fn as_app_role(app: &TestApp) -> PgConnection {
     let url = "postgres://postgres@127.0.0.1:5432/test";
     let mut owner = app.pool.acquire().await.unwrap();
     roles::enable_app_role(&mut owner, url, false)

@@ -22,7 +22,7 @@ fn member(role: Role, status: PartnerStatus) -> Principal {
 /// DESIGN.md section 4, row by row: owner, manager, sales, support, viewer.
 #[test]
 fn permission_table_matches_the_design() {
-    let table: [(Perm, [bool; 5]); 9] = [
+    let table: [(Perm, [bool; 5]); 10] = [
         (Perm::PartnerRead, [true, true, true, true, true]),
         (Perm::EditClients, [true, true, true, false, false]),
         (Perm::Impersonate, [true, true, false, true, false]),
@@ -32,6 +32,8 @@ fn permission_table_matches_the_design() {
         (Perm::ApiKeys, [true, false, false, false, false]),
         (Perm::PayoutMethod, [true, false, false, false, false]),
         (Perm::PartnerAudit, [true, true, false, false, false]),
+        // Issue 16: webhooks are managed by owners and managers.
+        (Perm::Webhooks, [true, true, false, false, false]),
     ];
     for (perm, expected) in table {
         for (role, allowed) in Role::ALL.into_iter().zip(expected) {

@@ -30,6 +30,7 @@ use crate::{
     audit::{self, Action, AuditEntry},
     error::{AppError, FieldErrors},
     mail::{self, OutgoingEmail},
+    webhooks::{model::EventType, outbox},
 };
 
 /// Every partner's statement for `month` computed from the events, without writing, in
@@ -252,6 +253,7 @@ async fn finish(conn: &mut PgConnection, request: &CloseRequest) -> Result<Close
     }
     let (statements, total) = queries::month_statements(conn, month).await?;
     queries::insert_close(conn, month, now, actor, statements as i32, total).await?;
+    announce_statements(conn, month).await?;
 
     // One read for every partner's unpaid balance; a write only where a payout is due.
     let mut payouts = 0;
@@ -285,6 +287,21 @@ async fn finish(conn: &mut PgConnection, request: &CloseRequest) -> Result<Close
     })
 }
 
+/// `statement.closed` for each partner with a webhook endpoint that has a statement this
+/// month (the statement as the API shows it); partners without endpoints cost nothing.
+async fn announce_statements(conn: &mut PgConnection, month: Month) -> Result<(), AppError> {
+    for partner_id in queries::partners_with_endpoints(conn, month).await? {
+        if let Some(summary) =
+            crate::commissions::queries::statement(&mut *conn, partner_id, month).await?
+        {
+            let statement = super::api_view::Statement::from(summary);
+            let data = serde_json::to_value(statement).map_err(|_| AppError::Internal)?;
+            outbox::record(conn, partner_id, EventType::StatementClosed, data, None).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn change_tier(
     tx: &mut PgConnection,
     month: Month,
@@ -306,6 +323,14 @@ async fn change_tier(
         }));
     entry.actor = actor;
     audit::record(&mut *tx, entry).await?;
+    let tier = serde_json::json!({
+        "tier": s.tier_after.slug(),
+        "previous_tier": s.tier_before.slug(),
+        "pinned": false,
+        "active_clients": s.active_clients,
+        "month": month.to_string(),
+    });
+    outbox::record(tx, s.partner_id, EventType::TierChanged, tier, None).await?;
     if mail == TierMail::Skip {
         return Ok(());
     }

@@ -7,6 +7,8 @@ pub mod pages;
 pub mod server;
 
 #[cfg(feature = "ssr")]
+pub mod api_view;
+#[cfg(feature = "ssr")]
 pub mod close;
 #[cfg(feature = "ssr")]
 pub mod export;

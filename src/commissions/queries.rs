@@ -31,15 +31,15 @@ pub async fn statements(pool: &PgPool, partner_id: Uuid) -> sqlx::Result<Vec<Sta
 }
 
 pub async fn statement(
-    pool: &PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     partner_id: Uuid,
     month: Month,
 ) -> sqlx::Result<Option<StatementSummary>> {
-    Ok(statements_where(pool, partner_id, Some(month)).await?.pop())
+    Ok(statements_where(db, partner_id, Some(month)).await?.pop())
 }
 
 async fn statements_where(
-    pool: &PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     partner_id: Uuid,
     month: Option<Month>,
 ) -> sqlx::Result<Vec<StatementSummary>> {
@@ -58,7 +58,7 @@ async fn statements_where(
         partner_id,
         month.map(|m| crate::db::date_param(m.first_day()))
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()

@@ -295,6 +295,18 @@ pub async fn pay_payout(input: super::input::PaymentInput) -> Result<String, App
             })),
     )
     .await?;
+    let paid = serde_json::json!({
+        "id": payout, "amount": amount.to_string(), "method": method.slug(),
+        "reference": reference, "paid_at": chrono::Utc::now(),
+    });
+    crate::webhooks::outbox::record(
+        &mut tx,
+        partner,
+        crate::webhooks::model::EventType::PayoutPaid,
+        paid,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(format!(
         "Payout of {} marked paid ({}, {reference}).",

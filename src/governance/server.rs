@@ -123,6 +123,20 @@ pub async fn change_tier(input: TierInput) -> Result<(), AppError> {
     let (action, detail) = match change {
         TierChange::Pin { tier: to, until } => {
             super::queries::set_pin(&mut tx, input.partner_id, Some((to, until))).await?;
+            if to != tier {
+                let changed = serde_json::json!({
+                    "tier": to.slug(), "previous_tier": tier.slug(), "pinned": true,
+                    "pinned_until": until.map(|d| d.to_string()),
+                });
+                crate::webhooks::outbox::record(
+                    &mut tx,
+                    input.partner_id,
+                    crate::webhooks::model::EventType::TierChanged,
+                    changed,
+                    None,
+                )
+                .await?;
+            }
             (
                 Action::PartnerTierPinned,
                 serde_json::json!({

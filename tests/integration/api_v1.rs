@@ -536,6 +536,10 @@ async fn the_openapi_document_covers_every_operation_and_the_docs_work_offline(p
         ("get", "/v1/statements/{month}"),
         ("post", "/v1/branding/drafts"),
         ("post", "/v1/branding/publish"),
+        ("get", "/v1/webhook-endpoints"),
+        ("post", "/v1/webhook-endpoints"),
+        ("delete", "/v1/webhook-endpoints/{id}"),
+        ("post", "/v1/webhook-endpoints/{id}/rotate-secret"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();

@@ -136,6 +136,15 @@ async fn add_endpoint(
     (endpoint.id, secret.shown())
 }
 
+/// Records an event for `partner` in a transaction of its own.
+async fn record_committed(app: &TestApp, partner: Uuid, event: EventType, data: Value) {
+    let mut tx = app.pool.begin().await.unwrap();
+    outbox::record(&mut tx, partner, event, data, None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
 /// Runs the worker until a round makes no attempt; returns the attempts made.
 async fn drain(pool: &PgPool, sender: &Sender, now: DateTime<Utc>) -> usize {
     let mut total = 0;
@@ -323,17 +332,13 @@ async fn a_failing_receiver_gets_the_event_again_after_each_wait_and_once_after_
     )
     .await;
     let northwind = app.partner_id("northwind").await;
-    let mut tx = app.pool.begin().await.unwrap();
-    outbox::record(
-        &mut tx,
+    record_committed(
+        &app,
         northwind,
         EventType::ClientCreated,
         serde_json::json!({"n": 1}),
-        None,
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     let sender = local_sender();
     let t0 = Utc::now();
     let at = |secs: i64| t0 + TimeDelta::seconds(secs);
@@ -389,19 +394,10 @@ async fn a_410_turns_the_endpoint_off_and_so_do_five_days_of_failures(pool: PgPo
     add_endpoint(&app, "contoso", &failing.url(), &[EventType::ClientCreated]).await;
     for slug in ["northwind", "contoso"] {
         let partner = app.partner_id(slug).await;
-        let mut tx = app.pool.begin().await.unwrap();
         for n in 0..2 {
-            outbox::record(
-                &mut tx,
-                partner,
-                EventType::ClientCreated,
-                serde_json::json!({ "n": n }),
-                None,
-            )
-            .await
-            .unwrap();
+            let data = serde_json::json!({ "n": n });
+            record_committed(&app, partner, EventType::ClientCreated, data).await;
         }
-        tx.commit().await.unwrap();
     }
     let sender = local_sender();
     let t0 = Utc::now();
@@ -475,17 +471,13 @@ async fn private_targets_are_refused_when_connecting_even_behind_a_public_name(p
         .await
         .unwrap();
     }
-    let mut tx = app.pool.begin().await.unwrap();
-    outbox::record(
-        &mut tx,
+    record_committed(
+        &app,
         northwind,
         EventType::ClientCreated,
         serde_json::json!({}),
-        None,
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     assert_eq!(drain(&app.pool, &strict, Utc::now()).await, 5);
     assert!(receiver.seen().is_empty(), "nothing reached the receiver");
     let errors: Vec<(String, Option<String>)> = sqlx::query_as(
@@ -526,17 +518,13 @@ async fn two_workers_send_each_attempt_once(pool: PgPool) {
         }
         let partner = app.partner_id(slug).await;
         for n in 0..10 {
-            let mut tx = app.pool.begin().await.unwrap();
-            outbox::record(
-                &mut tx,
+            record_committed(
+                &app,
                 partner,
                 EventType::ClientUpdated,
                 serde_json::json!({ "n": n }),
-                None,
             )
-            .await
-            .unwrap();
-            tx.commit().await.unwrap();
+            .await;
         }
     }
     let (a, b) = (local_sender(), local_sender());
@@ -576,17 +564,13 @@ async fn another_partner_never_sees_endpoints_or_deliveries(pool: PgPool) {
     )
     .await;
     let northwind = app.partner_id("northwind").await;
-    let mut tx = app.pool.begin().await.unwrap();
-    outbox::record(
-        &mut tx,
+    record_committed(
+        &app,
         northwind,
         EventType::ClientCreated,
         serde_json::json!({}),
-        None,
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     drain(&app.pool, &local_sender(), Utc::now()).await;
     let contoso = app.partner_id("contoso").await;
     let mut db = crate::tenancy::as_app_role(&app).await;
@@ -677,17 +661,13 @@ async fn the_api_adds_lists_rotates_and_deletes_endpoints_and_shows_secrets_once
     assert_ne!(second_secret, first_secret);
     // For 24 hours both secrets sign: a receiver still on the old one verifies too.
     let northwind = app.partner_id("northwind").await;
-    let mut tx = app.pool.begin().await.unwrap();
-    outbox::record(
-        &mut tx,
+    record_committed(
+        &app,
         northwind,
         EventType::ClientCreated,
         serde_json::json!({}),
-        None,
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     drain(&app.pool, &local_sender(), Utc::now()).await;
     let seen = receiver.seen();
     assert_eq!(seen.len(), 1);
@@ -711,4 +691,100 @@ async fn the_api_adds_lists_rotates_and_deletes_endpoints_and_shows_secrets_once
     ] {
         assert_eq!(app.audit_count(action).await, 1, "{action}");
     }
+}
+
+#[sqlx::test]
+async fn a_close_a_tier_pin_and_a_payment_are_announced(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let receiver = Receiver::start(&[]).await;
+    add_endpoint(
+        &app,
+        "northwind",
+        &receiver.url(),
+        &[
+            EventType::StatementClosed,
+            EventType::TierChanged,
+            EventType::PayoutPaid,
+        ],
+    )
+    .await;
+    let northwind = app.partner_id("northwind").await;
+    let last = partner_portal::program::Month::containing(Utc::now()).previous();
+    let mut tx = app.pool.begin().await.unwrap();
+    partner_portal::commissions::close::close_month(&mut tx, last, None, Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let admin = app.sign_in(ADMIN).await;
+    let northwind_text = northwind.to_string();
+    let pinned = app
+        .call(
+            Some(&admin),
+            "admin/partner/tier",
+            &[
+                ("input[partner_id]", northwind_text.as_str()),
+                ("input[tier]", "platinum"),
+                ("input[until]", ""),
+                ("input[reason]", "Strategic account"),
+            ],
+        )
+        .await;
+    assert_eq!(pinned.status, StatusCode::OK, "{}", pinned.body);
+    let payout: Uuid = sqlx::query_scalar(
+        "select id from payouts where partner_id = $1 and paid_at is null and due_on <= current_date
+         order by due_on limit 1",
+    )
+    .bind(northwind)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let payout_text = payout.to_string();
+    let paid = app
+        .call(
+            Some(&admin),
+            "admin/payouts/pay",
+            &[
+                ("input[payout_id]", payout_text.as_str()),
+                ("input[method]", "wire"),
+                ("input[reference]", "WIRE-88"),
+            ],
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
+
+    drain(&app.pool, &local_sender(), Utc::now()).await;
+    let bodies: Vec<Value> = receiver
+        .seen()
+        .iter()
+        .map(|s| serde_json::from_str(&s.body).unwrap())
+        .collect();
+    let of = |kind: &str| {
+        bodies
+            .iter()
+            .filter(|b| b["type"] == kind)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let statement = of("statement.closed");
+    assert_eq!(statement.len(), 1);
+    let mut owner = Browser::signed_in(&app, NW_OWNER).await;
+    let (_, key) = make_key(&mut owner, "statements", &["commissions:read"]).await;
+    let shown = api_get(
+        &app,
+        &format!("/v1/statements/{last}"),
+        Some(&format!("Bearer {key}")),
+    )
+    .await;
+    let mut shown = json(&shown)["statement"].clone();
+    // The payout paid after the close is the one later fact: the rest is as the API shows it.
+    shown["payout"] = statement[0]["data"]["object"]["payout"].clone();
+    assert_eq!(statement[0]["data"]["object"], shown);
+    let tier = of("tier.changed");
+    let pin = tier.last().unwrap();
+    assert_eq!(pin["data"]["object"]["tier"], "platinum");
+    assert_eq!(pin["data"]["object"]["pinned"], true);
+    let payment = of("payout.paid");
+    assert_eq!(payment.len(), 1);
+    assert_eq!(payment[0]["data"]["object"]["id"], payout_text.as_str());
+    assert_eq!(payment[0]["data"]["object"]["reference"], "WIRE-88");
 }

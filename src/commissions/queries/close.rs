@@ -433,3 +433,19 @@ pub async fn unassigned_balance(
     .fetch_one(&mut *conn)
     .await
 }
+
+/// Partners with a statement for `month` and a webhook endpoint (the outbox sends the event
+/// to those of its endpoints that want it).
+pub async fn partners_with_endpoints(
+    tx: &mut PgConnection,
+    month: Month,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        "select distinct w.partner_id from webhook_endpoints w
+         join commission_statements s on s.partner_id = w.partner_id and s.month = $1::text::date
+         where w.deleted_at is null",
+        crate::db::date_param(month.first_day())
+    )
+    .fetch_all(&mut *tx)
+    .await
+}

@@ -77,6 +77,7 @@ pub enum Action {
     WebhookEndpointCreated,
     WebhookEndpointDeleted,
     WebhookSecretRotated,
+    WebhookEndpointDisabled,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -93,7 +94,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 65] = [
+    pub const ALL: [Action; 66] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -159,6 +160,7 @@ impl Action {
         Action::WebhookEndpointCreated,
         Action::WebhookEndpointDeleted,
         Action::WebhookSecretRotated,
+        Action::WebhookEndpointDisabled,
     ];
 
     /// The name stored in the log.
@@ -229,6 +231,7 @@ impl Action {
             Action::WebhookEndpointCreated => "webhook.endpoint_created",
             Action::WebhookEndpointDeleted => "webhook.endpoint_deleted",
             Action::WebhookSecretRotated => "webhook.secret_rotated",
+            Action::WebhookEndpointDisabled => "webhook.endpoint_disabled",
         }
     }
 
@@ -305,6 +308,7 @@ impl Action {
             Action::WebhookEndpointCreated => "Added a webhook endpoint",
             Action::WebhookEndpointDeleted => "Deleted a webhook endpoint",
             Action::WebhookSecretRotated => "Rotated a webhook signing secret",
+            Action::WebhookEndpointDisabled => "Turned off a webhook endpoint",
         }
     }
 
@@ -376,7 +380,8 @@ impl Action {
             Action::LicenseRevoked => Audience::Team,
             Action::WebhookEndpointCreated
             | Action::WebhookEndpointDeleted
-            | Action::WebhookSecretRotated => Audience::Team,
+            | Action::WebhookSecretRotated
+            | Action::WebhookEndpointDisabled => Audience::Team,
         }
     }
 

@@ -17,6 +17,11 @@ use futures_util::future::join_all;
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::{
+    audit::{self, Action, AuditEntry},
+    error::AppError,
+};
+
 use super::{
     signing::{signature_header, Secret},
     target::TargetPolicy,
@@ -166,7 +171,11 @@ struct Endpoint {
 
 /// One round at time `now`: leases the endpoints with a due delivery and serves them side by
 /// side; returns how many attempts were made.
-pub async fn run_once(pool: &PgPool, sender: &Sender, now: DateTime<Utc>) -> sqlx::Result<usize> {
+pub async fn run_once(
+    pool: &PgPool,
+    sender: &Sender,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
     let endpoints = sqlx::query_as!(
         Endpoint,
         r#"update webhook_endpoints w set leased_until = $1::timestamptz + $2::interval
@@ -220,7 +229,7 @@ async fn serve(
     sender: &Sender,
     endpoint: &Endpoint,
     now: DateTime<Utc>,
-) -> sqlx::Result<usize> {
+) -> Result<usize, AppError> {
     let mut secrets = Vec::new();
     secrets.extend(Secret::from_bytes(&endpoint.secret));
     if endpoint.previous_expires_at.is_some_and(|at| at > now) {
@@ -289,7 +298,7 @@ async fn record(
     attempts: i32,
     answer: &Answer,
     now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
+) -> Result<bool, AppError> {
     let succeeded = answer.status.is_some_and(|s| (200..300).contains(&s));
     let gone = answer.status == Some(410);
     let next_attempt = if succeeded || gone {
@@ -341,7 +350,7 @@ async fn record(
                    when not $2 and coalesce(failing_since, $3) <= $3 - $5::interval then 'failing'
                    else disabled_reason end
            where id = $1
-           returning disabled_reason"#,
+           returning case when enabled then null else disabled_reason end as ended"#,
         endpoint.id,
         succeeded,
         now as _,
@@ -350,8 +359,17 @@ async fn record(
     )
     .fetch_one(&mut *tx)
     .await?;
-    if ended.as_deref() == Some("failing") && !succeeded {
-        tell_owners(&mut tx, endpoint).await?;
+    if let Some(reason) = ended.as_deref() {
+        let entry = AuditEntry::system(Action::WebhookEndpointDisabled)
+            .partner(endpoint.partner_id)
+            .target("webhook_endpoint", endpoint.id)
+            .detail(serde_json::json!({
+                "url": endpoint.url, "reason": reason, "status": answer.status,
+            }));
+        audit::record(&mut *tx, entry).await?;
+        if reason == "failing" {
+            tell_owners(&mut tx, endpoint).await?;
+        }
     }
     tx.commit().await?;
     Ok(succeeded)

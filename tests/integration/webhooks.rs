@@ -429,6 +429,18 @@ async fn a_410_turns_the_endpoint_off_and_so_do_five_days_of_failures(pool: PgPo
     )
     .await;
     assert_eq!(told, 1, "Contoso's owner is told once");
+    let disabled: Vec<(Option<Uuid>, String)> = sqlx::query_as(
+        "select actor_user_id, detail->>'reason' from audit_log
+         where action = 'webhook.endpoint_disabled' order by detail->>'reason'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        disabled,
+        [(None, "failing".to_string()), (None, "gone".to_string())],
+        "each turned off once, by the portal"
+    );
     assert_eq!(
         count(
             &app,

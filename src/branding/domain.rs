@@ -3,12 +3,7 @@
 
 use std::net::SocketAddr;
 
-use hickory_resolver::{
-    config::{NameServerConfig, ResolverConfig},
-    net::runtime::TokioRuntimeProvider,
-    proto::rr::RData,
-    Resolver,
-};
+use hickory_resolver::proto::rr::RData;
 
 /// Reads a domain as typed (any case, a scheme or trailing slash or dot forgiven) as the
 /// lower-case host name that is stored.
@@ -39,21 +34,7 @@ pub fn parse_domain(text: &str) -> Result<String, &'static str> {
 /// The TXT strings published at `name`. `server` is the DNS server to ask (`None`: the
 /// system's resolvers). A name with no TXT records gives an empty list.
 pub async fn txt_records(name: &str, server: Option<SocketAddr>) -> Result<Vec<String>, String> {
-    let resolver = match server {
-        Some(addr) => {
-            let mut name_server = NameServerConfig::udp_and_tcp(addr.ip());
-            for connection in &mut name_server.connections {
-                connection.port = addr.port();
-            }
-            Resolver::builder_with_config(
-                ResolverConfig::from_name_servers(vec![name_server]),
-                TokioRuntimeProvider::default(),
-            )
-            .build()
-        }
-        None => Resolver::builder_tokio().and_then(|b| b.build()),
-    }
-    .map_err(|e| format!("the resolver could not start: {e}"))?;
+    let resolver = crate::program::dns::resolver(server)?;
     let fqdn = format!("{}.", name.trim_end_matches('.'));
     match resolver.txt_lookup(fqdn).await {
         Ok(lookup) => Ok(lookup

@@ -7,6 +7,8 @@ pub mod contact;
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod csv_stream;
+#[cfg(feature = "ssr")]
+pub mod dns;
 pub mod money;
 pub mod month;
 pub mod paging;

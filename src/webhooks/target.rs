@@ -14,11 +14,7 @@ use std::{
     sync::Arc,
 };
 
-use hickory_resolver::{
-    config::{NameServerConfig, ResolverConfig},
-    net::runtime::TokioRuntimeProvider,
-    Resolver,
-};
+use hickory_resolver::{net::runtime::TokioRuntimeProvider, Resolver};
 use reqwest::{
     dns::{Addrs, Name, Resolve, Resolving},
     Url,
@@ -68,21 +64,7 @@ impl TargetPolicy {
 
     /// The resolver the HTTP client must look names up with.
     pub fn resolver(&self) -> Result<GuardedResolver, String> {
-        let resolver = match self.dns_server {
-            Some(addr) => {
-                let mut name_server = NameServerConfig::udp_and_tcp(addr.ip());
-                for connection in &mut name_server.connections {
-                    connection.port = addr.port();
-                }
-                Resolver::builder_with_config(
-                    ResolverConfig::from_name_servers(vec![name_server]),
-                    TokioRuntimeProvider::default(),
-                )
-                .build()
-            }
-            None => Resolver::builder_tokio().and_then(|b| b.build()),
-        }
-        .map_err(|e| format!("the resolver could not start: {e}"))?;
+        let resolver = crate::program::dns::resolver(self.dns_server)?;
         Ok(GuardedResolver {
             resolver: Arc::new(resolver),
             policy: Arc::new(self.clone()),

@@ -9,7 +9,6 @@ use axum::{
     response::Response,
     Json,
 };
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -22,7 +21,7 @@ use crate::{
     db::scope::{scoped, Scope},
     error::AppError,
     state::AppState,
-    webhooks::endpoints::{self, EndpointInput, MAX_ENDPOINTS},
+    webhooks::endpoints::{self, Endpoint, EndpointInput, MAX_ENDPOINTS},
 };
 
 /// An endpoint to add.
@@ -40,34 +39,6 @@ pub struct NewEndpoint {
     /// `client.at_risk`.
     #[schema(example = json!(["client.created", "subscription.changed"]))]
     pub events: Vec<String>,
-}
-
-/// An endpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Endpoint {
-    pub id: Uuid,
-    pub url: String,
-    pub description: String,
-    pub events: Vec<String>,
-    /// Whether deliveries are sent: off when the portal turned it off (`disabled_reason`).
-    pub enabled: bool,
-    /// `gone` (the receiver answered 410) or `failing` (five days of failures).
-    pub disabled_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<endpoints::Endpoint> for Endpoint {
-    fn from(e: endpoints::Endpoint) -> Self {
-        Endpoint {
-            id: e.id,
-            url: e.url,
-            description: e.description,
-            events: e.events,
-            enabled: e.enabled,
-            disabled_reason: e.disabled_reason,
-            created_at: e.created_at,
-        }
-    }
 }
 
 /// An endpoint with its signing secret, answered once.
@@ -147,7 +118,7 @@ pub async fn create(
                         ))
                     })?;
                 let answer = EndpointWithSecret {
-                    endpoint: Endpoint::from(endpoint),
+                    endpoint,
                     secret: secret.shown(),
                 };
                 Ok((answer.endpoint.id, answer))
@@ -179,9 +150,7 @@ pub async fn list(
     )
     .await
     .map_err(AppError::from)?;
-    Ok(Json(EndpointList {
-        data: rows.into_iter().map(Endpoint::from).collect(),
-    }))
+    Ok(Json(EndpointList { data: rows }))
 }
 
 /// Deletes an endpoint: nothing more is sent to it, and what waited is dropped.
@@ -253,7 +222,7 @@ pub async fn rotate_secret(
                 Ok((
                     id,
                     Json(EndpointWithSecret {
-                        endpoint: Endpoint::from(endpoint),
+                        endpoint,
                         secret: secret.shown(),
                     }),
                 ))

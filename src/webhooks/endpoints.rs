@@ -70,14 +70,16 @@ impl EndpointInput {
     }
 }
 
-/// An endpoint as its partner sees it (never its secret).
-#[derive(Clone, Debug)]
+/// An endpoint as its partner (and the API) sees it: never its secret.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Endpoint {
     pub id: Uuid,
     pub url: String,
     pub description: String,
     pub events: Vec<String>,
+    /// Whether deliveries are sent: off when the portal turned it off (`disabled_reason`).
     pub enabled: bool,
+    /// `gone` (the receiver answered 410) or `failing` (five days of failures).
     pub disabled_reason: Option<String>,
     pub created_at: DateTime<Utc>,
 }

@@ -53,6 +53,8 @@ export default defineConfig({
       PORTAL_PUBLIC_URL: baseURL,
       // Mail goes to files here; the tests read it (see tests/mail.ts).
       PORTAL_MAIL_DIR: "target/e2e-mail",
+      // Webhook receivers started by the tests listen on the loopback address.
+      PORTAL_WEBHOOK_ALLOWED_NETWORKS: "127.0.0.1/32",
       RUST_LOG: "warn",
     },
   },

@@ -132,6 +132,8 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/branding") view={Lazy::<lazy::Branding>::new()} />
                     <Route path=path!("/team") view={Lazy::<lazy::Team>::new()} />
                     <Route path=path!("/api-keys") view={Lazy::<lazy::ApiKeys>::new()} />
+                    <Route path=path!("/webhooks") view={Lazy::<lazy::Webhooks>::new()} />
+                    <Route path=path!("/webhooks/:id") view={Lazy::<lazy::WebhookEndpoint>::new()} />
                     <Route path=path!("/audit") view={Lazy::<lazy::PartnerAudit>::new()} />
                 </ParentRoute>
                 <ParentRoute

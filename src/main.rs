@@ -105,18 +105,19 @@ async fn main() -> std::process::ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let webhooks =
-            match partner_portal::webhooks::worker::Sender::new(settings.webhook_targets()) {
-                Ok(sender) => tokio::spawn(partner_portal::webhooks::worker::run(
-                    database.system.clone(),
-                    sender,
-                )),
-                Err(error) => {
-                    eprintln!("partner-portal: {error}");
-                    database.close().await;
-                    return ExitCode::from(2);
-                }
-            };
+        let webhooks = match partner_portal::webhooks::worker::Sender::new(
+            partner_portal::webhooks::target::TargetPolicy::of(&settings),
+        ) {
+            Ok(sender) => tokio::spawn(partner_portal::webhooks::worker::run(
+                database.system.clone(),
+                sender,
+            )),
+            Err(error) => {
+                eprintln!("partner-portal: {error}");
+                database.close().await;
+                return ExitCode::from(2);
+            }
+        };
         println!("Partner Portal is running at {}", settings.site.public_url);
         if let Err(error) = http::serve(http::router(state), settings.site.addr).await {
             eprintln!(

@@ -21,7 +21,10 @@ use crate::{
     db::scope::{scoped, Scope},
     error::AppError,
     state::AppState,
-    webhooks::endpoints::{self, Endpoint, EndpointInput, MAX_ENDPOINTS},
+    webhooks::{
+        endpoints::{self, Endpoint, EndpointInput, MAX_ENDPOINTS},
+        target::TargetPolicy,
+    },
 };
 
 /// An endpoint to add.
@@ -101,7 +104,7 @@ pub async fn create(
         description: request.description,
         events: request.events,
     }
-    .check(&state.settings.webhook_targets())
+    .check(&TargetPolicy::of(&state.settings))
     .map_err(AppError::Validation)?;
     let created = within(&state, partner_id, async {
         audited(
@@ -213,11 +216,9 @@ pub async fn rotate_secret(
                     .await
                     .map_err(AppError::from)?
                     .ok_or(AppError::NotFound)?;
-                let endpoint = endpoints::list(&mut *tx, partner_id)
+                let endpoint = endpoints::get(&mut *tx, partner_id, id)
                     .await
                     .map_err(AppError::from)?
-                    .into_iter()
-                    .find(|e| e.id == id)
                     .ok_or(AppError::NotFound)?;
                 Ok((
                     id,

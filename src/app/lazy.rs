@@ -10,7 +10,7 @@
 //! per connection. Groups are split where a page of theirs passed 600 KB gzip: the admin
 //! program (the overview, the partner list, one partner's page), the people pages (account,
 //! team, API keys) and the review (the queue, one application) each became two or three
-//! groups. With these sixteen, a page loads 100 to 194 files and 499 to 586 KB, except one
+//! groups. With these seventeen, a page loads 100 to 194 files and 499 to 586 KB, except one
 //! partner's admin page (610 KB) and the branding editor (634 KB). The dashboard, the page
 //! members open most, is a group of its own (499 KB).
 //!
@@ -41,6 +41,7 @@ use crate::{
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
     recovery::pages::{ForgotPasswordPage, ResetPasswordPage},
     team::pages::TeamPage,
+    webhooks::pages::{WebhookEndpointPage, WebhooksPage},
 };
 
 #[cfg(feature = "ssr")]
@@ -284,6 +285,24 @@ fn api_keys_page() -> AnyView {
 }
 
 lazy_page!(#[doc = "`/partner/api-keys`"] ApiKeys => api_keys_page(), __preload_api_keys_page);
+
+/// A partner's webhook endpoints, and one endpoint with its delivery log.
+#[derive(Clone, Copy)]
+pub enum WebhookPage {
+    List,
+    Endpoint,
+}
+
+#[lazy]
+fn webhook_pages(page: WebhookPage) -> AnyView {
+    match page {
+        WebhookPage::List => view! { <WebhooksPage /> }.into_any(),
+        WebhookPage::Endpoint => view! { <WebhookEndpointPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/partner/webhooks`"] Webhooks => webhook_pages(WebhookPage::List), __preload_webhook_pages);
+lazy_page!(#[doc = "`/partner/webhooks/:id`"] WebhookEndpoint => webhook_pages(WebhookPage::Endpoint), __preload_webhook_pages);
 
 /// The audit log, a partner's and the program's: one viewer.
 #[derive(Clone, Copy)]

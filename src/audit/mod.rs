@@ -78,6 +78,8 @@ pub enum Action {
     WebhookEndpointDeleted,
     WebhookSecretRotated,
     WebhookEndpointDisabled,
+    WebhookEndpointUpdated,
+    WebhookEventsReplayed,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -94,7 +96,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 66] = [
+    pub const ALL: [Action; 68] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -161,6 +163,8 @@ impl Action {
         Action::WebhookEndpointDeleted,
         Action::WebhookSecretRotated,
         Action::WebhookEndpointDisabled,
+        Action::WebhookEndpointUpdated,
+        Action::WebhookEventsReplayed,
     ];
 
     /// The name stored in the log.
@@ -232,6 +236,8 @@ impl Action {
             Action::WebhookEndpointDeleted => "webhook.endpoint_deleted",
             Action::WebhookSecretRotated => "webhook.secret_rotated",
             Action::WebhookEndpointDisabled => "webhook.endpoint_disabled",
+            Action::WebhookEndpointUpdated => "webhook.endpoint_updated",
+            Action::WebhookEventsReplayed => "webhook.events_replayed",
         }
     }
 
@@ -309,6 +315,8 @@ impl Action {
             Action::WebhookEndpointDeleted => "Deleted a webhook endpoint",
             Action::WebhookSecretRotated => "Rotated a webhook signing secret",
             Action::WebhookEndpointDisabled => "Turned off a webhook endpoint",
+            Action::WebhookEndpointUpdated => "Changed a webhook endpoint",
+            Action::WebhookEventsReplayed => "Replayed webhook events to an endpoint",
         }
     }
 
@@ -381,7 +389,9 @@ impl Action {
             Action::WebhookEndpointCreated
             | Action::WebhookEndpointDeleted
             | Action::WebhookSecretRotated
-            | Action::WebhookEndpointDisabled => Audience::Team,
+            | Action::WebhookEndpointDisabled
+            | Action::WebhookEndpointUpdated
+            | Action::WebhookEventsReplayed => Audience::Team,
         }
     }
 

@@ -31,6 +31,9 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             if me.has(Perm::ApiKeys) {
                 links.push(("/partner/api-keys", "API keys"));
             }
+            if me.has(Perm::Webhooks) {
+                links.push(("/partner/webhooks", "Webhooks"));
+            }
             links
         }
         PrincipalKind::Member { .. } => vec![

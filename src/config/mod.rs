@@ -449,15 +449,3 @@ pub fn absolute(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests;
-
-impl Settings {
-    /// Where webhooks may go: https only in production, public addresses and the allowed
-    /// networks, names looked up with the DNS server the domains use.
-    pub fn webhook_targets(&self) -> crate::webhooks::target::TargetPolicy {
-        crate::webhooks::target::TargetPolicy {
-            https_only: self.site.env == RunEnv::Prod,
-            allowed: self.webhooks.allowed_networks.clone(),
-            dns_server: self.domains.dns_server,
-        }
-    }
-}

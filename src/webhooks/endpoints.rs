@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+pub use super::model::{Endpoint, EndpointInput};
 use super::{model::EventType, signing::Secret, target::TargetPolicy};
 use crate::error::FieldErrors;
 
@@ -12,14 +13,6 @@ use crate::error::FieldErrors;
 pub const MAX_ENDPOINTS: i64 = 10;
 /// How long a rotated secret keeps signing beside the new one.
 pub const OLD_SECRET_SIGNS_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(24);
-
-/// An endpoint as typed: its URL, what it is for, and the events it wants by name.
-#[derive(Clone, Debug, Default)]
-pub struct EndpointInput {
-    pub url: String,
-    pub description: String,
-    pub events: Vec<String>,
-}
 
 /// The input, checked.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,7 +23,7 @@ pub struct CheckedEndpoint {
 }
 
 impl EndpointInput {
-    /// Checks every field; each error is named by its field.
+    /// Checks every field; each error is named by its field, and what was typed is kept.
     pub fn check(&self, policy: &TargetPolicy) -> Result<CheckedEndpoint, FieldErrors> {
         let mut errors = FieldErrors::new();
         let url = match policy.check_url(&self.url) {
@@ -65,23 +58,12 @@ impl EndpointInput {
                 description,
                 events,
             }),
-            _ => Err(errors),
+            _ => Err(errors
+                .keep("url", &self.url)
+                .keep("description", &self.description)
+                .keep("events", self.events.join(" "))),
         }
     }
-}
-
-/// An endpoint as its partner (and the API) sees it: never its secret.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Endpoint {
-    pub id: Uuid,
-    pub url: String,
-    pub description: String,
-    pub events: Vec<String>,
-    /// Whether deliveries are sent: off when the portal turned it off (`disabled_reason`).
-    pub enabled: bool,
-    /// `gone` (the receiver answered 410) or `failing` (five days of failures).
-    pub disabled_reason: Option<String>,
-    pub created_at: DateTime<Utc>,
 }
 
 /// Adds an endpoint; returns it and its secret, which is shown once. `None` when the partner
@@ -155,6 +137,24 @@ pub async fn list(db: impl sqlx::PgExecutor<'_>, partner_id: Uuid) -> sqlx::Resu
     .await
 }
 
+/// One of the partner's endpoints.
+pub async fn get(
+    db: impl sqlx::PgExecutor<'_>,
+    partner_id: Uuid,
+    id: Uuid,
+) -> sqlx::Result<Option<Endpoint>> {
+    sqlx::query_as!(
+        Endpoint,
+        r#"select id, url, description, event_types as events, enabled, disabled_reason,
+                  created_at as "created_at: DateTime<Utc>"
+           from webhook_endpoints where partner_id = $1 and id = $2 and deleted_at is null"#,
+        partner_id,
+        id
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// Deletes an endpoint: nothing more is sent to it. Returns whether it was the partner's.
 pub async fn delete(tx: &mut PgConnection, partner_id: Uuid, id: Uuid) -> sqlx::Result<bool> {
     let deleted = sqlx::query!(
@@ -176,6 +176,39 @@ pub async fn delete(tx: &mut PgConnection, partner_id: Uuid, id: Uuid) -> sqlx::
     .execute(&mut *tx)
     .await?;
     Ok(true)
+}
+
+/// Changes an endpoint's fields and whether it is on; turning it on again forgets why the
+/// portal turned it off, and what waited for it is sent. Returns whether it was the
+/// partner's.
+pub async fn update(
+    tx: &mut PgConnection,
+    partner_id: Uuid,
+    id: Uuid,
+    endpoint: &CheckedEndpoint,
+    enabled: bool,
+) -> sqlx::Result<bool> {
+    let events: Vec<String> = endpoint
+        .events
+        .iter()
+        .map(|t| t.name().to_string())
+        .collect();
+    let updated = sqlx::query!(
+        "update webhook_endpoints
+         set url = $3, description = $4, event_types = $5, enabled = $6,
+             disabled_reason = case when $6 then null else disabled_reason end,
+             failing_since = case when $6 and not enabled then null else failing_since end
+         where partner_id = $1 and id = $2 and deleted_at is null",
+        partner_id,
+        id,
+        endpoint.url,
+        endpoint.description,
+        &events,
+        enabled
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(updated.rows_affected() == 1)
 }
 
 /// A new secret for an endpoint; the old one signs beside it for [`OLD_SECRET_SIGNS_FOR`].

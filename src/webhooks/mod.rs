@@ -3,9 +3,13 @@
 //! the Standard Webhooks specification.
 
 pub mod model;
+pub mod pages;
+pub mod server;
 
 #[cfg(feature = "ssr")]
 pub mod endpoints;
+#[cfg(feature = "ssr")]
+pub mod log;
 #[cfg(feature = "ssr")]
 pub mod outbox;
 #[cfg(feature = "ssr")]

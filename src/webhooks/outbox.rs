@@ -29,8 +29,9 @@ pub async fn record(
              where exists (select 1 from webhook_endpoints
                            where partner_id = $1 and deleted_at is null)
              returning id, partner_id, occurred_at)
-         insert into webhook_deliveries (partner_id, endpoint_id, event_id, occurred_at, next_attempt_at)
-         select e.partner_id, w.id, e.id, e.occurred_at, e.occurred_at
+         insert into webhook_deliveries (partner_id, endpoint_id, event_id, event_type, occurred_at,
+                                         next_attempt_at)
+         select e.partner_id, w.id, e.id, $2, e.occurred_at, e.occurred_at
          from event e
          join webhook_endpoints w on w.partner_id = e.partner_id
          where w.enabled and w.deleted_at is null and $2 = any (w.event_types)",

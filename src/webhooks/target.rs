@@ -34,6 +34,16 @@ pub struct TargetPolicy {
 }
 
 impl TargetPolicy {
+    /// The operator's policy: https only in production, public addresses and the allowed
+    /// networks, names looked up with the DNS server the custom domains use.
+    pub fn of(settings: &crate::config::Settings) -> TargetPolicy {
+        TargetPolicy {
+            https_only: settings.site.env == crate::config::RunEnv::Prod,
+            allowed: settings.webhooks.allowed_networks.clone(),
+            dns_server: settings.domains.dns_server,
+        }
+    }
+
     /// Whether a request may go to `ip`.
     pub fn allows(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);

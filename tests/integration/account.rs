@@ -1,10 +1,10 @@
 //! `/account`: one's own display name and password, through the real router.
 
 use axum::http::StatusCode;
-use sqlx::PgPool;
 
 use crate::common::*;
 use partner_portal::demo::DEMO_PASSWORD;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 const NEW_PASSWORD: &str = "a longer passphrase 2026";
 
@@ -29,7 +29,11 @@ async fn password_hash(app: &TestApp, email: &str) -> String {
 }
 
 #[sqlx::test]
-async fn a_password_change_needs_the_current_one_and_ends_every_other_session(pool: PgPool) {
+async fn a_password_change_needs_the_current_one_and_ends_every_other_session(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut here = Browser::signed_in(&app, NW_MANAGER).await;
     let mut elsewhere = Browser::signed_in(&app, NW_MANAGER).await;
@@ -137,7 +141,8 @@ async fn a_password_change_needs_the_current_one_and_ends_every_other_session(po
 }
 
 #[sqlx::test]
-async fn guessing_the_current_password_is_limited(pool: PgPool) {
+async fn guessing_the_current_password_is_limited(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut me = Browser::signed_in(&app, NW_SALES).await;
     for _ in 0..5 {
@@ -166,7 +171,11 @@ async fn guessing_the_current_password_is_limited(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_display_name_is_checked_stored_audited_and_shown(pool: PgPool) {
+async fn a_display_name_is_checked_stored_audited_and_shown(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut me = Browser::signed_in(&app, FABRIKAM_OWNER).await;
     let blank = me
@@ -209,7 +218,11 @@ async fn a_display_name_is_checked_stored_audited_and_shown(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn nobody_else_and_no_impersonator_reaches_an_account(pool: PgPool) {
+async fn nobody_else_and_no_impersonator_reaches_an_account(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let name = [("input[display_name]", "Someone")];
     let password = password_form(DEMO_PASSWORD, NEW_PASSWORD, NEW_PASSWORD);

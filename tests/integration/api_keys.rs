@@ -10,9 +10,9 @@ use axum::{
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
 
 use crate::common::*;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 /// Makes a key as `owner` and returns its id and secret.
 pub(crate) async fn make_key(
@@ -64,7 +64,11 @@ pub(crate) fn assert_problem(reply: &Reply, status: StatusCode) -> Value {
 }
 
 #[sqlx::test]
-async fn an_owner_makes_a_key_that_is_shown_once_and_stored_as_a_hash(pool: PgPool) {
+async fn an_owner_makes_a_key_that_is_shown_once_and_stored_as_a_hash(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (id, secret) = make_key(&mut owner, "CRM sync", &["clients:read", "metrics:read"]).await;
@@ -100,7 +104,11 @@ async fn an_owner_makes_a_key_that_is_shown_once_and_stored_as_a_hash(pool: PgPo
 }
 
 #[sqlx::test]
-async fn without_javascript_the_secret_is_shown_on_the_next_page_only(pool: PgPool) {
+async fn without_javascript_the_secret_is_shown_on_the_next_page_only(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let plain = app
@@ -141,7 +149,11 @@ async fn without_javascript_the_secret_is_shown_on_the_next_page_only(pool: PgPo
 }
 
 #[sqlx::test]
-async fn bad_input_is_named_by_field_and_the_cap_and_names_hold(pool: PgPool) {
+async fn bad_input_is_named_by_field_and_the_cap_and_names_hold(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let reply = owner
@@ -196,7 +208,11 @@ async fn bad_input_is_named_by_field_and_the_cap_and_names_hold(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn a_key_reads_its_own_partners_clients_only_and_only_with_its_scope(pool: PgPool) {
+async fn a_key_reads_its_own_partners_clients_only_and_only_with_its_scope(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (_, reader) = make_key(&mut owner, "Reader", &["clients:read"]).await;
@@ -277,7 +293,11 @@ async fn a_key_reads_its_own_partners_clients_only_and_only_with_its_scope(pool:
 }
 
 #[sqlx::test]
-async fn a_revoked_or_expired_key_stops_at_once_and_only_its_owner_revokes(pool: PgPool) {
+async fn a_revoked_or_expired_key_stops_at_once_and_only_its_owner_revokes(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (id, secret) = make_key(&mut owner, "Short lived", &["clients:read"]).await;
@@ -340,7 +360,11 @@ async fn a_revoked_or_expired_key_stops_at_once_and_only_its_owner_revokes(pool:
 }
 
 #[sqlx::test]
-async fn keys_are_refused_to_a_member_acting_as_a_client(pool: PgPool) {
+async fn keys_are_refused_to_a_member_acting_as_a_client(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let link = crate::impersonation::start(&mut owner).await;
@@ -378,7 +402,11 @@ async fn token_request(app: &TestApp, form: &[(&str, &str)], basic: Option<(&str
 }
 
 #[sqlx::test]
-async fn client_credentials_give_an_hours_token_that_ends_with_its_key(pool: PgPool) {
+async fn client_credentials_give_an_hours_token_that_ends_with_its_key(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (id, secret) = make_key(&mut owner, "Automation", &["clients:read", "metrics:read"]).await;
@@ -461,7 +489,11 @@ async fn client_credentials_give_an_hours_token_that_ends_with_its_key(pool: PgP
 }
 
 #[sqlx::test]
-async fn a_suspended_partners_keys_are_refused_and_a_frozen_partner_reads(pool: PgPool) {
+async fn a_suspended_partners_keys_are_refused_and_a_frozen_partner_reads(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (_, secret) = make_key(&mut owner, "Reader", &["clients:read"]).await;
@@ -486,7 +518,11 @@ async fn a_suspended_partners_keys_are_refused_and_a_frozen_partner_reads(pool: 
 }
 
 #[sqlx::test]
-async fn the_owner_is_told_once_a_week_before_a_key_expires(pool: PgPool) {
+async fn the_owner_is_told_once_a_week_before_a_key_expires(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     use partner_portal::api_keys::notices::run_once;
 
     let app = TestApp::new(pool).await;
@@ -555,7 +591,11 @@ pub(crate) async fn client_count(app: &TestApp, company: &str) -> i64 {
 }
 
 #[sqlx::test]
-async fn a_client_made_through_the_api_follows_the_pages_rules_and_a_retry_makes_one(pool: PgPool) {
+async fn a_client_made_through_the_api_follows_the_pages_rules_and_a_retry_makes_one(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (key_id, writer) = make_key(
@@ -662,7 +702,11 @@ async fn a_client_made_through_the_api_follows_the_pages_rules_and_a_retry_makes
 }
 
 #[sqlx::test]
-async fn the_cap_holds_through_the_api_and_a_demoted_makers_key_changes_nothing(pool: PgPool) {
+async fn the_cap_holds_through_the_api_and_a_demoted_makers_key_changes_nothing(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, CONTOSO_OWNER).await;
     let (_, writer) = make_key(&mut owner, "Provisioning", &["clients:write"]).await;
@@ -720,8 +764,10 @@ async fn the_cap_holds_through_the_api_and_a_demoted_makers_key_changes_nothing(
 
 #[sqlx::test]
 async fn every_answer_says_where_the_key_stands_and_the_request_past_the_budget_waits(
-    pool: PgPool,
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
 ) {
+    let pool = test_pool(connect).await;
     use partner_portal::api::rate_limit::PER_MINUTE;
 
     let app = TestApp::new(pool).await;

@@ -8,10 +8,10 @@ use axum::{
     http::{header, Method, Request, StatusCode},
 };
 use serde_json::{json, Value};
-use sqlx::PgPool;
 
 use crate::api_keys::{api_get, api_post, assert_problem, json, make_key};
 use crate::common::*;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 /// A request of the API with a JSON body.
 async fn api_send(app: &TestApp, method: Method, path: &str, secret: &str, body: Value) -> Reply {
@@ -42,7 +42,11 @@ async fn events(app: &TestApp, client: uuid::Uuid) -> Vec<String> {
 }
 
 #[sqlx::test]
-async fn a_client_is_changed_suspended_resumed_and_canceled_as_the_pages_do(pool: PgPool) {
+async fn a_client_is_changed_suspended_resumed_and_canceled_as_the_pages_do(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (key_id, writer) = make_key(&mut owner, "Provisioning", &["clients:write"]).await;
@@ -170,7 +174,11 @@ async fn a_client_is_changed_suspended_resumed_and_canceled_as_the_pages_do(pool
 }
 
 #[sqlx::test]
-async fn a_list_filter_that_cannot_match_is_named_not_ignored(pool: PgPool) {
+async fn a_list_filter_that_cannot_match_is_named_not_ignored(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (_, reader) = make_key(&mut owner, "Reader", &["clients:read"]).await;
@@ -235,7 +243,11 @@ fn openssl_accepts(pem: &str, license_key: &str) -> bool {
 }
 
 #[sqlx::test]
-async fn a_license_is_signed_for_offline_checks_and_revoked_on_the_record(pool: PgPool) {
+async fn a_license_is_signed_for_offline_checks_and_revoked_on_the_record(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (_, issuer) = make_key(&mut owner, "Licensing", &["licenses:write", "clients:read"]).await;
@@ -332,7 +344,11 @@ async fn a_license_is_signed_for_offline_checks_and_revoked_on_the_record(pool: 
 }
 
 #[sqlx::test]
-async fn metrics_and_statements_read_what_the_dashboard_and_the_statements_page_show(pool: PgPool) {
+async fn metrics_and_statements_read_what_the_dashboard_and_the_statements_page_show(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (_, money) = make_key(&mut owner, "Finance", &["metrics:read", "commissions:read"]).await;
@@ -431,7 +447,11 @@ async fn metrics_and_statements_read_what_the_dashboard_and_the_statements_page_
 }
 
 #[sqlx::test]
-async fn a_brand_is_drafted_and_published_through_the_editors_rules(pool: PgPool) {
+async fn a_brand_is_drafted_and_published_through_the_editors_rules(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (key_id, brander) = make_key(&mut owner, "Brand sync", &["branding:write"]).await;
@@ -511,7 +531,11 @@ async fn a_brand_is_drafted_and_published_through_the_editors_rules(pool: PgPool
 }
 
 #[sqlx::test]
-async fn the_openapi_document_covers_every_operation_and_the_docs_work_offline(pool: PgPool) {
+async fn the_openapi_document_covers_every_operation_and_the_docs_work_offline(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let doc = api_get(&app, "/v1/openapi.json", None).await;
     assert_eq!(doc.status, StatusCode::OK);

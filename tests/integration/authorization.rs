@@ -120,6 +120,20 @@ enum Args {
     EmptyNewPartner,
     /// A profile, with a reason, for a partner that does not exist.
     UnknownPartnerProfile,
+    /// A valid webhook endpoint.
+    NewWebhookEndpoint,
+    /// A webhook endpoint id that names nothing.
+    UnknownWebhookEndpoint,
+    /// The first page of the delivery log of an endpoint that does not exist.
+    UnknownWebhookLog,
+    /// Valid settings for an endpoint that does not exist.
+    UnknownWebhookEdit,
+    /// An endpoint that does not exist, confirmed (rotate, delete) or not (test event).
+    UnknownWebhookConfirmed,
+    /// Sending again a delivery that does not exist.
+    UnknownWebhookDelivery,
+    /// Replaying since yesterday to an endpoint that does not exist.
+    UnknownWebhookReplay,
     /// Requiring two-factor sign-in of the team, confirmed (the demo owners do not have it
     /// themselves, so past the guard it is refused as a form error).
     RequireTeamTwoFactor,
@@ -150,6 +164,32 @@ const API_KEY_OWNERS: &[(Caller, u16)] = &[
     (User(FABRIKAM_OWNER), 403),
     (User(NW_OWNER), 200),
     (User(CONTOSO_OWNER), 200),
+];
+
+/// Webhooks: owners and managers, each of their own partner.
+const WEBHOOK_MANAGERS: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(NW_SALES), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_OWNER), 200),
+    (User(NW_MANAGER), 200),
+    (User(CONTOSO_OWNER), 200),
+];
+
+/// Webhooks, past the guard: an id that names nothing of the caller's partner is not found.
+const WEBHOOK_MANAGERS_FIND_NOTHING: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(NW_SALES), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_OWNER), 404),
+    (User(NW_MANAGER), 404),
+    (User(CONTOSO_OWNER), 404),
 ];
 
 /// Everyone signed in, each for their own account; nobody anonymous.
@@ -745,6 +785,56 @@ fn table() -> Vec<Row> {
             expect: TEAM_OWNERS_FIND_NOTHING,
         },
         Row {
+            endpoint: "webhooks",
+            args: Args::None,
+            expect: WEBHOOK_MANAGERS,
+        },
+        Row {
+            endpoint: "webhooks/create",
+            args: Args::NewWebhookEndpoint,
+            expect: WEBHOOK_MANAGERS,
+        },
+        Row {
+            endpoint: "webhooks/endpoint",
+            args: Args::UnknownWebhookEndpoint,
+            expect: WEBHOOK_MANAGERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "webhooks/deliveries",
+            args: Args::UnknownWebhookLog,
+            expect: WEBHOOK_MANAGERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "webhooks/update",
+            args: Args::UnknownWebhookEdit,
+            expect: WEBHOOK_MANAGERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "webhooks/rotate",
+            args: Args::UnknownWebhookConfirmed,
+            expect: WEBHOOK_MANAGERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "webhooks/delete",
+            args: Args::UnknownWebhookConfirmed,
+            expect: WEBHOOK_MANAGERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "webhooks/test",
+            args: Args::UnknownWebhookConfirmed,
+            expect: WEBHOOK_MANAGERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "webhooks/resend",
+            args: Args::UnknownWebhookDelivery,
+            expect: WEBHOOK_MANAGERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "webhooks/replay",
+            args: Args::UnknownWebhookReplay,
+            expect: WEBHOOK_MANAGERS_FIND_NOTHING,
+        },
+        Row {
             endpoint: "team/two-factor",
             args: Args::RequireTeamTwoFactor,
             expect: &[
@@ -1011,6 +1101,9 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
     .await
     .unwrap();
     let due_payout = due_payout.to_string();
+    let yesterday = (chrono::Utc::now() - chrono::TimeDelta::days(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
 
     let mut cookies: HashMap<&str, String> = HashMap::new();
     let mut failures = Vec::new();
@@ -1173,6 +1266,36 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
             Args::RequireTeamTwoFactor => {
                 vec![("input[required]", "true"), ("input[confirm]", "yes")]
             }
+            Args::NewWebhookEndpoint => vec![
+                ("input[url]", "https://hooks.example.com/portal"),
+                ("input[description]", "Table row"),
+                ("input[events][0]", "client.created"),
+            ],
+            Args::UnknownWebhookEndpoint => vec![("id", UNKNOWN_ID)],
+            Args::UnknownWebhookLog => vec![
+                ("query[endpoint_id]", UNKNOWN_ID),
+                ("query[position]", "first"),
+            ],
+            Args::UnknownWebhookEdit => vec![
+                ("input[endpoint_id]", UNKNOWN_ID),
+                ("input[url]", "https://hooks.example.com/portal"),
+                ("input[events][0]", "client.created"),
+                ("input[enabled]", "on"),
+            ],
+            Args::UnknownWebhookConfirmed => {
+                vec![
+                    ("input[endpoint_id]", UNKNOWN_ID),
+                    ("input[confirm]", "yes"),
+                ]
+            }
+            Args::UnknownWebhookDelivery => vec![
+                ("input[endpoint_id]", UNKNOWN_ID),
+                ("input[delivery_id]", UNKNOWN_ID),
+            ],
+            Args::UnknownWebhookReplay => vec![
+                ("input[endpoint_id]", UNKNOWN_ID),
+                ("input[since]", yesterday.as_str()),
+            ],
             Args::UnknownPartnerSwitches => vec![
                 ("input[partner_id]", UNKNOWN_ID),
                 ("input[white_label]", "tier"),

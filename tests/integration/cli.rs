@@ -8,10 +8,10 @@ use std::{
 };
 
 use serde_json::Value;
-use sqlx::PgPool;
 
 use crate::api_keys::make_key;
 use crate::common::*;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 struct Cli {
     url: String,
@@ -66,7 +66,8 @@ fn mode(path: &Path) -> u32 {
 }
 
 #[sqlx::test]
-async fn a_partner_runs_the_quick_start_with_the_cli(pool: PgPool) {
+async fn a_partner_runs_the_quick_start_with_the_cli(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (_, key) = make_key(
@@ -214,7 +215,11 @@ async fn a_partner_runs_the_quick_start_with_the_cli(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn the_cli_says_when_its_key_may_not_do_something_or_the_portal_is_away(pool: PgPool) {
+async fn the_cli_says_when_its_key_may_not_do_something_or_the_portal_is_away(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut owner = Browser::signed_in(&app, NW_OWNER).await;
     let (_, reader) = make_key(&mut owner, "Reader", &["clients:read"]).await;

@@ -3,7 +3,6 @@
 
 use axum::http::StatusCode;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::PgPool;
 
 use crate::common::*;
 
@@ -39,8 +38,10 @@ async fn scalar(app: &TestApp, sql: &str) -> i64 {
 
 #[sqlx::test]
 async fn support_acts_as_the_client_with_new_session_ids_and_both_identities_recorded(
-    pool: PgPool,
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
 ) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let mut support = Browser::signed_in(&app, NW_SUPPORT).await;
     let before = support.cookie.clone().unwrap();

@@ -99,15 +99,24 @@ async fn pages_abandoned_mid_render_stop_without_errors(
     };
     for (cookie, path) in pages {
         // The reader goes away after the first part of the page (the shell)...
-        let response = app
-            .router
-            .clone()
-            .oneshot(request(cookie, path))
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let mut body = response.into_body();
-        let first = body.frame().await.expect("a first frame").unwrap();
+        // (Bounded, as every request of the suite is: a page that never answers fails here,
+        // named, instead of stalling the run.)
+        let first = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            let response = app
+                .router
+                .clone()
+                .oneshot(request(cookie, path))
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let mut body = response.into_body();
+            let first = body.frame().await.expect("a first frame").unwrap();
+            (first, body)
+        })
+        .await;
+        let Ok((first, body)) = first else {
+            panic!("{path} sent nothing in 60 s");
+        };
         assert!(first.is_data(), "{path}");
         drop(body);
         // ...or at any moment before the answer starts.

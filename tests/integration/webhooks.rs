@@ -29,7 +29,10 @@ use partner_portal::{
     },
 };
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    PgPool,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -209,8 +212,10 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 
 #[sqlx::test]
 async fn a_change_is_sent_signed_with_the_object_the_api_shows_and_verifies_independently(
-    pool: PgPool,
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
 ) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let receiver = Receiver::start(&[]).await;
     let (_, secret) = add_endpoint(
@@ -279,7 +284,11 @@ async fn a_change_is_sent_signed_with_the_object_the_api_shows_and_verifies_inde
 }
 
 #[sqlx::test]
-async fn a_change_that_rolls_back_records_and_sends_nothing(pool: PgPool) {
+async fn a_change_that_rolls_back_records_and_sends_nothing(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let receiver = Receiver::start(&[]).await;
     add_endpoint(&app, "northwind", &receiver.url(), &EventType::ALL).await;
@@ -320,8 +329,10 @@ async fn a_change_that_rolls_back_records_and_sends_nothing(pool: PgPool) {
 
 #[sqlx::test]
 async fn a_failing_receiver_gets_the_event_again_after_each_wait_and_once_after_it_recovers(
-    pool: PgPool,
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
 ) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let receiver = Receiver::start(&[500, 503, 502]).await;
     let (endpoint, _) = add_endpoint(
@@ -386,7 +397,11 @@ async fn a_failing_receiver_gets_the_event_again_after_each_wait_and_once_after_
 }
 
 #[sqlx::test]
-async fn a_410_turns_the_endpoint_off_and_so_do_five_days_of_failures(pool: PgPool) {
+async fn a_410_turns_the_endpoint_off_and_so_do_five_days_of_failures(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let gone = Receiver::start(&[410]).await;
     let failing = Receiver::start(&[500; 100]).await;
@@ -453,7 +468,11 @@ async fn a_410_turns_the_endpoint_off_and_so_do_five_days_of_failures(pool: PgPo
 }
 
 #[sqlx::test]
-async fn private_targets_are_refused_when_connecting_even_behind_a_public_name(pool: PgPool) {
+async fn private_targets_are_refused_when_connecting_even_behind_a_public_name(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let receiver = Receiver::start(&[]).await;
     let port = receiver.addr.port();
@@ -520,7 +539,8 @@ async fn private_targets_are_refused_when_connecting_even_behind_a_public_name(p
 }
 
 #[sqlx::test]
-async fn two_workers_send_each_attempt_once(pool: PgPool) {
+async fn two_workers_send_each_attempt_once(_: PgPoolOptions, connect: PgConnectOptions) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let receiver = Receiver::start(&[]).await;
     for slug in ["northwind", "contoso", "litware"] {
@@ -565,7 +585,11 @@ async fn two_workers_send_each_attempt_once(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn another_partner_never_sees_endpoints_or_deliveries(pool: PgPool) {
+async fn another_partner_never_sees_endpoints_or_deliveries(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let receiver = Receiver::start(&[]).await;
     add_endpoint(
@@ -607,7 +631,11 @@ async fn another_partner_never_sees_endpoints_or_deliveries(pool: PgPool) {
 }
 
 #[sqlx::test]
-async fn the_api_adds_lists_rotates_and_deletes_endpoints_and_shows_secrets_once(pool: PgPool) {
+async fn the_api_adds_lists_rotates_and_deletes_endpoints_and_shows_secrets_once(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     // The operator lets webhooks reach the test's own receiver, on loopback.
     let env = [(
         "PORTAL_WEBHOOK_ALLOWED_NETWORKS".to_string(),
@@ -706,7 +734,11 @@ async fn the_api_adds_lists_rotates_and_deletes_endpoints_and_shows_secrets_once
 }
 
 #[sqlx::test]
-async fn a_close_a_tier_pin_and_a_payment_are_announced(pool: PgPool) {
+async fn a_close_a_tier_pin_and_a_payment_are_announced(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
     let app = TestApp::new(pool).await;
     let receiver = Receiver::start(&[]).await;
     add_endpoint(
@@ -799,4 +831,408 @@ async fn a_close_a_tier_pin_and_a_payment_are_announced(pool: PgPool) {
     assert_eq!(payment.len(), 1);
     assert_eq!(payment[0]["data"]["object"]["id"], payout_text.as_str());
     assert_eq!(payment[0]["data"]["object"]["reference"], "WIRE-88");
+}
+
+/// A form post as a browser without JavaScript sends it (it asks for a page back).
+async fn post_plain(
+    app: &TestApp,
+    who: &Browser<'_>,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> Reply {
+    use axum::{body::Body, http::header, http::Request};
+    app.send(
+        Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, who.cookie.clone().unwrap())
+            .body(Body::from(form_encode(form)))
+            .unwrap(),
+        default_peer(),
+    )
+    .await
+}
+
+/// The secret a page shows in its secret box, if any.
+fn secret_shown(html: &str) -> Option<String> {
+    html.split("value=\"")
+        .find(|rest| rest.starts_with("whsec_"))
+        .and_then(|rest| rest.split('"').next())
+        .map(str::to_string)
+}
+
+/// `/partner/webhooks` through its server functions: bad input named by field with nothing
+/// stored; the secret shown once; a test event delivered, retried and logged attempt by
+/// attempt, the receiver's answer as text; the log's filters; "send again" and "send
+/// everything since"; turning off, rotating (without JavaScript too) and deleting, each
+/// audited. A manager may do the same; another partner's owner finds none of it.
+#[sqlx::test]
+async fn the_page_adds_tests_logs_replays_rotates_and_deletes_an_endpoint(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let pool = test_pool(connect).await;
+    partner_portal::demo::seed_demo(&pool).await.unwrap();
+    let env = [(
+        "PORTAL_WEBHOOK_ALLOWED_NETWORKS".to_string(),
+        "127.0.0.1/32".to_string(),
+    )];
+    let app = TestApp::with_env(pool, &env.into_iter().collect()).await;
+    let receiver = Receiver::start(&[500]).await;
+    let mut owner = Browser::signed_in(&app, NW_OWNER).await;
+
+    let bad = owner
+        .call(
+            "webhooks/create",
+            &[
+                ("input[url]", "http://169.254.169.254/latest"),
+                ("input[description]", "CRM"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let errors = json(&bad);
+    let text = errors.to_string();
+    assert!(
+        text.contains("\"url\"") && text.contains("\"events\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("169.254.169.254/latest"),
+        "what was typed is kept: {text}"
+    );
+    assert_eq!(
+        count(&app, "select count(*) from webhook_endpoints").await,
+        0
+    );
+
+    let url = receiver.url();
+    let made = owner
+        .call(
+            "webhooks/create",
+            &[
+                ("input[url]", url.as_str()),
+                ("input[description]", "CRM sync"),
+                ("input[events][0]", "subscription.changed"),
+                ("input[events][3]", "client.updated"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    assert_eq!(
+        made.location().map(|l| l.ends_with("?done=created")),
+        Some(true),
+        "the browser is sent to the endpoint's page"
+    );
+    let id: Uuid = serde_json::from_str(&made.body).unwrap();
+    let id_text = id.to_string();
+    let first = json(
+        &owner
+            .call("webhooks/endpoint", &[("id", id_text.as_str())])
+            .await,
+    );
+    let secret = first["secret"]["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    assert_eq!(
+        first["endpoint"]["events"],
+        serde_json::json!(["subscription.changed", "client.updated"])
+    );
+    let again = owner
+        .call("webhooks/endpoint", &[("id", id_text.as_str())])
+        .await;
+    assert!(json(&again)["secret"].is_null() && !again.body.contains(&secret));
+
+    // A test event: the first attempt fails (500), the retry after 5 s succeeds.
+    let sent = owner
+        .call("webhooks/test", &[("input[endpoint_id]", id_text.as_str())])
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let sender = local_sender();
+    let now = Utc::now();
+    assert_eq!(drain(&app.pool, &sender, now).await, 1);
+    assert_eq!(
+        drain(&app.pool, &sender, now + TimeDelta::seconds(6)).await,
+        1
+    );
+    let seen = receiver.seen();
+    assert_eq!(seen.len(), 2);
+    let payload = verify_with_standardwebhooks(&secret, &seen[1]).unwrap();
+    assert_eq!(payload["type"], "webhook.test");
+    assert_eq!(payload["data"]["object"]["endpoint_id"], id_text);
+
+    let log_of = |filters: &[(&'static str, &'static str)]| {
+        let mut form = vec![("query[endpoint_id]", id_text.clone())];
+        form.extend(filters.iter().map(|(k, v)| (*k, v.to_string())));
+        form
+    };
+    let cookie = owner.cookie.clone();
+    let read = |form: Vec<(&'static str, String)>| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let reply = app
+                .call(cookie.as_deref(), "webhooks/deliveries", &pairs)
+                .await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            json(&reply)["rows"].as_array().unwrap().clone()
+        }
+    };
+    let rows = read(log_of(&[])).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["event_type"], "webhook.test");
+    assert_eq!(rows[0]["outcome"], "Succeeded");
+    let attempts = rows[0]["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(
+        (
+            attempts[0]["status"].as_i64(),
+            attempts[1]["status"].as_i64()
+        ),
+        (Some(500), Some(200))
+    );
+    assert_eq!(attempts[1]["response"], "<b>thanks</b>");
+    // On the page, the answer is text, never markup.
+    let html = owner.get(&format!("/partner/webhooks/{id}")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(
+        html.body.contains("&lt;b&gt;thanks&lt;/b&gt;"),
+        "the answer shows escaped"
+    );
+    assert!(!html.body.contains("<pre class=\"response\"><b>"));
+
+    // A change the endpoint wants; the filters find each delivery by type and outcome.
+    let northwind = app.partner_id("northwind").await;
+    record_committed(
+        &app,
+        northwind,
+        EventType::SubscriptionChanged,
+        serde_json::json!({"plan": "enterprise"}),
+    )
+    .await;
+    record_committed(
+        &app,
+        northwind,
+        EventType::ClientCreated,
+        serde_json::json!({}),
+    )
+    .await;
+    drain(&app.pool, &sender, Utc::now()).await;
+    assert_eq!(
+        read(log_of(&[])).await.len(),
+        2,
+        "not client.created: the endpoint does not want it"
+    );
+    let changed = read(log_of(&[("query[event_type]", "subscription.changed")])).await;
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["outcome"], "Succeeded");
+    assert!(read(log_of(&[("query[outcome]", "Failed")]))
+        .await
+        .is_empty());
+    assert_eq!(
+        read(log_of(&[
+            ("query[outcome]", "Succeeded"),
+            ("query[event_type]", "webhook.test")
+        ]))
+        .await
+        .len(),
+        1
+    );
+
+    // Send again: a new delivery of the same event, with the same message id.
+    let delivery = changed[0]["id"].as_str().unwrap().to_string();
+    let resent = owner
+        .call(
+            "webhooks/resend",
+            &[
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[delivery_id]", delivery.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(resent.status, 200, "{}", resent.body);
+    drain(&app.pool, &sender, Utc::now()).await;
+    let seen = receiver.seen();
+    assert_eq!(seen.len(), 4);
+    assert_eq!(seen[2].headers["webhook-id"], seen[3].headers["webhook-id"]);
+    assert_eq!(
+        read(log_of(&[("query[event_type]", "subscription.changed")]))
+            .await
+            .len(),
+        2
+    );
+
+    // Everything since an hour ago that the endpoint wants: the one change.
+    let since = (Utc::now() - TimeDelta::hours(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let too_early = owner
+        .call(
+            "webhooks/replay",
+            &[
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[since]", "2020-01-01T00:00"),
+            ],
+        )
+        .await;
+    assert_eq!(too_early.status, 422);
+    assert!(too_early.body.contains("30 days"), "{}", too_early.body);
+    let replayed = owner
+        .call(
+            "webhooks/replay",
+            &[
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[since]", since.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(replayed.status, 200, "{}", replayed.body);
+    assert!(replayed.body.contains("1 event since"), "{}", replayed.body);
+    assert_eq!(drain(&app.pool, &sender, Utc::now()).await, 1);
+
+    // Turned off: no test event, and no delivery for new changes.
+    let off = owner
+        .call(
+            "webhooks/update",
+            &[
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[url]", url.as_str()),
+                ("input[description]", "CRM sync (paused)"),
+                ("input[events][0]", "subscription.changed"),
+            ],
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    let refused = owner
+        .call("webhooks/test", &[("input[endpoint_id]", id_text.as_str())])
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("turn it on"), "{}", refused.body);
+
+    // Rotating needs the box; without JavaScript the new secret shows on the next page once.
+    let unconfirmed = owner
+        .call(
+            "webhooks/rotate",
+            &[("input[endpoint_id]", id_text.as_str())],
+        )
+        .await;
+    assert_eq!(unconfirmed.status, 422);
+    let plain = post_plain(
+        &app,
+        &owner,
+        "webhooks/rotate",
+        &[
+            ("input[endpoint_id]", id_text.as_str()),
+            ("input[confirm]", "yes"),
+        ],
+    )
+    .await;
+    assert!(plain.status.is_redirection(), "{}", plain.status);
+    assert_eq!(
+        plain.location(),
+        Some(format!("/partner/webhooks/{id}?done=rotated").as_str())
+    );
+    let next = owner
+        .get(&format!("/partner/webhooks/{id}?done=rotated"))
+        .await;
+    let rotated = secret_shown(&next.body).expect("the new secret is shown");
+    assert_ne!(rotated, secret);
+    assert!(next.body.contains("The old secret also signs"));
+    let later = owner.get(&format!("/partner/webhooks/{id}")).await;
+    assert_eq!(secret_shown(&later.body), None, "shown once");
+
+    // A manager manages webhooks too; another partner's owner finds nothing.
+    let manager = app.sign_in(NW_MANAGER).await;
+    let seen_by_manager = app
+        .call(
+            Some(&manager),
+            "webhooks/endpoint",
+            &[("id", id_text.as_str())],
+        )
+        .await;
+    assert_eq!(seen_by_manager.status, 200);
+    let contoso = app.sign_in(CONTOSO_OWNER).await;
+    for (endpoint, form) in [
+        ("webhooks/endpoint", vec![("id", id_text.as_str())]),
+        (
+            "webhooks/deliveries",
+            vec![("query[endpoint_id]", id_text.as_str())],
+        ),
+        (
+            "webhooks/test",
+            vec![("input[endpoint_id]", id_text.as_str())],
+        ),
+        (
+            "webhooks/resend",
+            vec![
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[delivery_id]", delivery.as_str()),
+            ],
+        ),
+        (
+            "webhooks/replay",
+            vec![
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[since]", since.as_str()),
+            ],
+        ),
+        (
+            "webhooks/rotate",
+            vec![
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[confirm]", "yes"),
+            ],
+        ),
+        (
+            "webhooks/delete",
+            vec![
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[confirm]", "yes"),
+            ],
+        ),
+    ] {
+        let reply = app.call(Some(&contoso), endpoint, &form).await;
+        assert_eq!(reply.status, 404, "{endpoint}: {}", reply.body);
+    }
+    let contoso_list = json(&app.call(Some(&contoso), "webhooks", &[]).await);
+    assert_eq!(contoso_list["endpoints"], serde_json::json!([]));
+
+    let deleted = owner
+        .call(
+            "webhooks/delete",
+            &[
+                ("input[endpoint_id]", id_text.as_str()),
+                ("input[confirm]", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    assert_eq!(
+        owner
+            .call("webhooks/endpoint", &[("id", id_text.as_str())])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        json(&owner.call("webhooks", &[]).await)["endpoints"],
+        serde_json::json!([])
+    );
+
+    let audited: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where target_id = $1 order by occurred_at, id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        audited,
+        [
+            "webhook.endpoint_created",
+            "webhook.events_replayed",
+            "webhook.endpoint_updated",
+            "webhook.secret_rotated",
+            "webhook.endpoint_deleted"
+        ]
+    );
 }

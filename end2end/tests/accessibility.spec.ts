@@ -99,6 +99,17 @@ test("partner pages pass axe-core", async ({ page }, testInfo) => {
   await expect(page).toHaveURL("/partner");
   const client = await firstLink(page, "/partner/clients", /^\/partner\/clients\/[0-9a-f-]{36}$/);
   const statement = await firstLink(page, "/partner/commissions", /^\/partner\/commissions\/\d{4}-\d{2}$/);
+  // A webhook endpoint to look at, made through the page's own server function and
+  // deleted after.
+  const made = await page.request.post("/api/webhooks/create", {
+    form: {
+      "input[url]": "https://hooks.example.com/axe",
+      "input[description]": `axe ${testInfo.project.name}`,
+      "input[events][0]": "client.created",
+    },
+  });
+  expect(made.status()).toBe(200);
+  const endpoint: string = await made.json();
   await checkPages(page, testInfo, [
     "/partner",
     "/partner/clients",
@@ -109,9 +120,15 @@ test("partner pages pass axe-core", async ({ page }, testInfo) => {
     "/partner/branding",
     "/partner/team",
     "/partner/api-keys",
+    "/partner/webhooks",
+    `/partner/webhooks/${endpoint}`,
     "/partner/audit",
     "/account",
   ]);
+  const deleted = await page.request.post("/api/webhooks/delete", {
+    form: { "input[endpoint_id]": endpoint, "input[confirm]": "yes" },
+  });
+  expect(deleted.status()).toBe(200);
 });
 
 test("client portal pages pass axe-core", async ({ page }, testInfo) => {

@@ -141,17 +141,15 @@ fn EndpointView(
     view! {
         <header class="page-header">
             <h1 class="break-anywhere">{title}</h1>
-            <p class="muted">
+            {(!endpoint.description.is_empty()).then(|| view! { <p>{endpoint.description.clone()}</p> })}
+            <p class="muted" data-testid="endpoint-state">
                 {endpoint.off_because().unwrap_or("On: events are sent as they happen.")}
-                {(!endpoint.description.is_empty()).then(|| format!(" {}", endpoint.description))}
             </p>
         </header>
         {move || status().map(|m| view! { <p class="form-ok" role="status">{m}</p> })}
         <FormErrorSummary error=errors />
         {move || shown().map(|secret| view! { <SecretBox secret /> })}
-        <div class="card-row">
-            <SendTools endpoint=endpoint.clone() actions />
-        </div>
+        <SendTools endpoint=endpoint.clone() actions />
         <DeliveryLogView endpoint_id=endpoint.id actions log_query />
         <EditEndpoint endpoint=endpoint.clone() action=actions.update />
         <DangerZone endpoint actions />
@@ -186,7 +184,7 @@ fn SendTools(endpoint: Endpoint, actions: Actions) -> impl IntoView {
     let replay_error = Signal::derive(move || actions.replay.value().get().and_then(Result::err));
     let off = !endpoint.enabled;
     view! {
-        <section class="card" aria-labelledby="send-title">
+        <section class="card send-tools" aria-labelledby="send-title">
             <h2 id="send-title">"Send"</h2>
             <ActionForm action=actions.test>
                 <input type="hidden" name=input_name("endpoint_id") value=id />

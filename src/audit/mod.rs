@@ -80,6 +80,8 @@ pub enum Action {
     WebhookEndpointDisabled,
     WebhookEndpointUpdated,
     WebhookEventsReplayed,
+    WebhookTestSent,
+    WebhookDeliveryResent,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -96,7 +98,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 68] = [
+    pub const ALL: [Action; 70] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -165,6 +167,8 @@ impl Action {
         Action::WebhookEndpointDisabled,
         Action::WebhookEndpointUpdated,
         Action::WebhookEventsReplayed,
+        Action::WebhookTestSent,
+        Action::WebhookDeliveryResent,
     ];
 
     /// The name stored in the log.
@@ -238,6 +242,8 @@ impl Action {
             Action::WebhookEndpointDisabled => "webhook.endpoint_disabled",
             Action::WebhookEndpointUpdated => "webhook.endpoint_updated",
             Action::WebhookEventsReplayed => "webhook.events_replayed",
+            Action::WebhookTestSent => "webhook.test_sent",
+            Action::WebhookDeliveryResent => "webhook.delivery_resent",
         }
     }
 
@@ -317,6 +323,8 @@ impl Action {
             Action::WebhookEndpointDisabled => "Turned off a webhook endpoint",
             Action::WebhookEndpointUpdated => "Changed a webhook endpoint",
             Action::WebhookEventsReplayed => "Replayed webhook events to an endpoint",
+            Action::WebhookTestSent => "Queued a test event for a webhook endpoint",
+            Action::WebhookDeliveryResent => "Resent a webhook delivery",
         }
     }
 
@@ -391,7 +399,9 @@ impl Action {
             | Action::WebhookSecretRotated
             | Action::WebhookEndpointDisabled
             | Action::WebhookEndpointUpdated
-            | Action::WebhookEventsReplayed => Audience::Team,
+            | Action::WebhookEventsReplayed
+            | Action::WebhookTestSent
+            | Action::WebhookDeliveryResent => Audience::Team,
         }
     }
 

@@ -241,23 +241,24 @@ pub async fn delete_webhook_endpoint(input: EndpointAction) -> Result<(), AppErr
 #[server(endpoint = "webhooks/test")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn send_test_event(input: EndpointAction) -> Result<(), AppError> {
+    use crate::audit::Action;
+
     let (me, partner_id) = require_manager().await?;
     let id = input.endpoint_id;
-    let mut tx = crate::state::pool()?.begin().await?;
-    if super::log::send_test(&mut tx, partner_id, id, &me.email)
-        .await?
-        .is_none()
-    {
-        return Err(
-            match super::endpoints::get(&mut *tx, partner_id, id).await? {
-                Some(_) => AppError::Validation(crate::error::FieldErrors::form(
-                    "The endpoint is off: turn it on to send it events.",
-                )),
-                None => AppError::NotFound,
-            },
-        );
-    }
-    tx.commit().await?;
+    audited(&me, Action::WebhookTestSent, id, async |tx| {
+        let Some(delivery) = super::log::send_test(tx, partner_id, id, &me.email).await? else {
+            return Err(
+                match super::endpoints::get(&mut *tx, partner_id, id).await? {
+                    Some(_) => AppError::Validation(crate::error::FieldErrors::form(
+                        "The endpoint is off: turn it on to send it events.",
+                    )),
+                    None => AppError::NotFound,
+                },
+            );
+        };
+        Ok(((), serde_json::json!({ "delivery_id": delivery })))
+    })
+    .await?;
     crate::state::redirect_plain_form(&format!("/partner/webhooks/{id}?done=test"));
     Ok(())
 }
@@ -266,16 +267,25 @@ pub async fn send_test_event(input: EndpointAction) -> Result<(), AppError> {
 #[server(endpoint = "webhooks/resend")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn resend_delivery(input: ResendInput) -> Result<(), AppError> {
-    let (_, partner_id) = require_manager().await?;
-    let mut tx = crate::state::pool()?.begin().await?;
-    super::log::resend(&mut tx, partner_id, input.endpoint_id, input.delivery_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    tx.commit().await?;
-    crate::state::redirect_plain_form(&format!(
-        "/partner/webhooks/{}?done=resent",
-        input.endpoint_id
-    ));
+    use crate::audit::Action;
+
+    let (me, partner_id) = require_manager().await?;
+    let id = input.endpoint_id;
+    audited(&me, Action::WebhookDeliveryResent, id, async |tx| {
+        let resent = super::log::resend(tx, partner_id, id, input.delivery_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let how = match resent {
+            super::log::Resent::Queued => "queued again",
+            super::log::Resent::Hastened => "tried now",
+        };
+        Ok((
+            (),
+            serde_json::json!({ "delivery_id": input.delivery_id, "how": how }),
+        ))
+    })
+    .await?;
+    crate::state::redirect_plain_form(&format!("/partner/webhooks/{id}?done=resent"));
     Ok(())
 }
 

@@ -1229,6 +1229,8 @@ async fn the_page_adds_tests_logs_replays_rotates_and_deletes_an_endpoint(
         audited,
         [
             "webhook.endpoint_created",
+            "webhook.test_sent",
+            "webhook.delivery_resent",
             "webhook.events_replayed",
             "webhook.endpoint_updated",
             "webhook.secret_rotated",

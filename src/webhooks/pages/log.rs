@@ -211,11 +211,7 @@ fn Attempt(attempt: AttemptRow) -> impl IntoView {
         response,
         error,
     } = attempt;
-    let status = match (status, &error) {
-        (Some(code), _) => format!("HTTP {code}"),
-        (None, Some(_)) => "No answer".to_string(),
-        (None, None) => "No answer".to_string(),
-    };
+    let status = status.map_or_else(|| "No answer".to_string(), |code| format!("HTTP {code}"));
     view! {
         <li>
             <span class="attempt-status">{status}</span>

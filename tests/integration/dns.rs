@@ -4,6 +4,8 @@
 use std::{
     net::{SocketAddr, UdpSocket},
     process::{Child, Command, Stdio},
+    thread,
+    time::{Duration, Instant},
 };
 
 pub struct Dns {
@@ -45,10 +47,35 @@ impl Dns {
             .stderr(Stdio::null())
             .spawn()
             .expect("dnsmasq is installed (scripts/setup --tests)");
-        Dns {
+        let dns = Dns {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        dns.wait_until_listening();
+        dns
+    }
+
+    /// dnsmasq starts in the background, and a query sent before it listens is lost: the
+    /// resolver would then wait out its whole timeout. Ask until it answers.
+    fn wait_until_listening(&self) {
+        // A query for `ready.invalid`, type A: a 12-byte header (id, recursion desired,
+        // one question) and the question. Any answer, even "refused", means it listens.
+        const QUERY: &[u8] = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\
+            \x05ready\x07invalid\x00\x00\x01\x00\x01";
+        let probe = UdpSocket::bind("127.0.0.1:0").unwrap();
+        probe.connect(self.addr).unwrap();
+        probe
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut answer = [0u8; 512];
+        while Instant::now() < deadline {
+            if probe.send(QUERY).is_ok() && probe.recv(&mut answer).is_ok() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(10));
         }
+        panic!("dnsmasq did not answer on {}", self.addr);
     }
 }
 

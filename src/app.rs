@@ -117,6 +117,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/applications") view={Lazy::<lazy::ApplicationQueue>::new()} />
                     <Route path=path!("/applications/stats") view={Lazy::<lazy::ApplicationStats>::new()} />
                     <Route path=path!("/applications/:id") view={Lazy::<lazy::ApplicationDetail>::new()} />
+                    <Route path=path!("/deals") view={Lazy::<lazy::AdminDeals>::new()} />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/partner")
@@ -135,6 +136,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/webhooks") view={Lazy::<lazy::Webhooks>::new()} />
                     <Route path=path!("/webhooks/:id") view={Lazy::<lazy::WebhookEndpoint>::new()} />
                     <Route path=path!("/audit") view={Lazy::<lazy::PartnerAudit>::new()} />
+                    <Route path=path!("/deals") view={Lazy::<lazy::PartnerDeals>::new()} />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/app")

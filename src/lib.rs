@@ -16,6 +16,7 @@ pub mod branding;
 pub mod clients;
 pub mod commissions;
 pub mod components;
+pub mod deals;
 pub mod error;
 pub mod governance;
 pub mod impersonation;

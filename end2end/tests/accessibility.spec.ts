@@ -91,6 +91,7 @@ test("admin pages pass axe-core", async ({ page }, testInfo) => {
     application,
     "/admin/commissions",
     "/admin/payouts",
+    "/admin/deals",
   ]);
 });
 
@@ -115,6 +116,7 @@ test("partner pages pass axe-core", async ({ page }, testInfo) => {
     "/partner/clients",
     "/partner/clients/new",
     client,
+    "/partner/deals",
     "/partner/commissions",
     statement,
     "/partner/branding",

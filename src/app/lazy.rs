@@ -35,6 +35,7 @@ use crate::{
     commissions::pages::{
         AdminCommissionsPage, AdminPayoutsPage, PartnerCommissionsPage, StatementPage,
     },
+    deals::pages::{AdminDealsPage, PartnerDealsPage},
     governance::{new_partner::NewPartnerPage, pages::AdminPartnerPage},
     invitations::pages::InvitePage,
     partners::pages::PartnerHomePage,
@@ -303,6 +304,24 @@ fn webhook_pages(page: WebhookPage) -> AnyView {
 
 lazy_page!(#[doc = "`/partner/webhooks`"] Webhooks => webhook_pages(WebhookPage::List), __preload_webhook_pages);
 lazy_page!(#[doc = "`/partner/webhooks/:id`"] WebhookEndpoint => webhook_pages(WebhookPage::Endpoint), __preload_webhook_pages);
+
+/// Deal registration: a partner's deals and the admins' queue.
+#[derive(Clone, Copy)]
+pub enum DealPage {
+    Partner,
+    Admin,
+}
+
+#[lazy]
+fn deal_pages(page: DealPage) -> AnyView {
+    match page {
+        DealPage::Partner => view! { <PartnerDealsPage /> }.into_any(),
+        DealPage::Admin => view! { <AdminDealsPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/partner/deals`"] PartnerDeals => deal_pages(DealPage::Partner), __preload_deal_pages);
+lazy_page!(#[doc = "`/admin/deals`"] AdminDeals => deal_pages(DealPage::Admin), __preload_deal_pages);
 
 /// The audit log, a partner's and the program's: one viewer.
 #[derive(Clone, Copy)]

@@ -82,6 +82,9 @@ pub enum Action {
     WebhookEventsReplayed,
     WebhookTestSent,
     WebhookDeliveryResent,
+    DealRegistered,
+    DealApproved,
+    DealDenied,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -98,7 +101,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 70] = [
+    pub const ALL: [Action; 73] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -169,6 +172,9 @@ impl Action {
         Action::WebhookEventsReplayed,
         Action::WebhookTestSent,
         Action::WebhookDeliveryResent,
+        Action::DealRegistered,
+        Action::DealApproved,
+        Action::DealDenied,
     ];
 
     /// The name stored in the log.
@@ -244,6 +250,9 @@ impl Action {
             Action::WebhookEventsReplayed => "webhook.events_replayed",
             Action::WebhookTestSent => "webhook.test_sent",
             Action::WebhookDeliveryResent => "webhook.delivery_resent",
+            Action::DealRegistered => "deal.registered",
+            Action::DealApproved => "deal.approved",
+            Action::DealDenied => "deal.denied",
         }
     }
 
@@ -325,6 +334,9 @@ impl Action {
             Action::WebhookEventsReplayed => "Replayed webhook events to an endpoint",
             Action::WebhookTestSent => "Queued a test event for a webhook endpoint",
             Action::WebhookDeliveryResent => "Resent a webhook delivery",
+            Action::DealRegistered => "Registered a deal",
+            Action::DealApproved => "Approved a deal registration",
+            Action::DealDenied => "Denied a deal registration",
         }
     }
 
@@ -402,6 +414,7 @@ impl Action {
             | Action::WebhookEventsReplayed
             | Action::WebhookTestSent
             | Action::WebhookDeliveryResent => Audience::Team,
+            Action::DealRegistered | Action::DealApproved | Action::DealDenied => Audience::Team,
         }
     }
 

@@ -106,6 +106,8 @@ pub enum Perm {
     Webhooks,
     /// Choosing how the partner is paid.
     PayoutMethod,
+    /// Registering deals (and, later, accepting or declining leads).
+    Deals,
     /// The partner's audit log.
     PartnerAudit,
     /// The client portal, for a client's users.
@@ -126,6 +128,7 @@ impl Perm {
                 | Perm::ApiKeys
                 | Perm::Webhooks
                 | Perm::PayoutMethod
+                | Perm::Deals
         )
     }
 }
@@ -136,7 +139,7 @@ impl Role {
         use Role::*;
         match perm {
             Perm::PartnerRead => true,
-            Perm::EditClients => matches!(self, Owner | Manager | Sales),
+            Perm::EditClients | Perm::Deals => matches!(self, Owner | Manager | Sales),
             Perm::Impersonate => matches!(self, Owner | Manager | Support),
             Perm::Commissions | Perm::Branding | Perm::PartnerAudit | Perm::Webhooks => {
                 matches!(self, Owner | Manager)

@@ -12,7 +12,7 @@ use crate::error::AppError;
 
 /// The plans, from the reference data cache (dropped when the plans change).
 #[cfg(feature = "ssr")]
-async fn plans() -> Result<std::sync::Arc<Vec<PlanOption>>, AppError> {
+pub(crate) async fn plans_cached() -> Result<std::sync::Arc<Vec<PlanOption>>, AppError> {
     let pool = crate::state::pool()?;
     let references = crate::state::references()?;
     Ok(references
@@ -25,7 +25,11 @@ async fn plans() -> Result<std::sync::Arc<Vec<PlanOption>>, AppError> {
 pub(super) async fn checked(
     input: &super::input::ClientInput,
 ) -> Result<super::input::ClientFields, AppError> {
-    let plans: Vec<String> = plans().await?.iter().map(|p| p.code.clone()).collect();
+    let plans: Vec<String> = plans_cached()
+        .await?
+        .iter()
+        .map(|p| p.code.clone())
+        .collect();
     input.validate(&plans).map_err(AppError::Validation)
 }
 
@@ -87,7 +91,7 @@ pub async fn list_plans() -> Result<Vec<PlanOption>, AppError> {
     use crate::auth::{model::Perm, require};
 
     require(Perm::PartnerRead).await?;
-    Ok(plans().await?.as_ref().clone())
+    Ok(plans_cached().await?.as_ref().clone())
 }
 
 /// Creates a client under the tier's cap, records its first subscription event, and invites

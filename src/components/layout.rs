@@ -15,6 +15,7 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             ("/admin", "Overview"),
             ("/admin/partners", "Partners"),
             ("/admin/applications", "Applications"),
+            ("/admin/deals", "Deals"),
             ("/admin/commissions", "Commissions"),
             ("/admin/payouts", "Payouts"),
             ("/admin/audit", "Audit log"),
@@ -23,6 +24,7 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             let mut links = vec![
                 ("/partner", "Dashboard"),
                 ("/partner/clients", "Clients"),
+                ("/partner/deals", "Deals"),
                 ("/partner/commissions", "Commissions"),
                 ("/partner/branding", "Branding"),
                 ("/partner/team", "Team"),
@@ -39,6 +41,7 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
         PrincipalKind::Member { .. } => vec![
             ("/partner", "Dashboard"),
             ("/partner/clients", "Clients"),
+            ("/partner/deals", "Deals"),
             ("/partner/team", "Team"),
         ],
         PrincipalKind::ClientUser { is_owner: true, .. } if me.acting.is_none() => {

@@ -34,6 +34,11 @@ PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX
 TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM \
 ZW";
 
+/// Whether `code` is an officially assigned ISO 3166-1 alpha-2 code (upper case).
+pub fn is_country(code: &str) -> bool {
+    code.len() == 2 && COUNTRIES.split(' ').any(|c| c == code)
+}
+
 /// The label of an industry slug (the slug itself for one no longer listed).
 pub fn industry_label(slug: &str) -> &str {
     INDUSTRIES

@@ -134,6 +134,12 @@ enum Args {
     UnknownWebhookDelivery,
     /// Replaying since yesterday to an endpoint that does not exist.
     UnknownWebhookReplay,
+    /// A valid deal registration.
+    NewDeal,
+    /// A prospect to check.
+    DealCheck,
+    /// Approving a registration that does not exist.
+    UnknownDealDecision,
     /// Requiring two-factor sign-in of the team, confirmed (the demo owners do not have it
     /// themselves, so past the guard it is refused as a form error).
     RequireTeamTwoFactor,
@@ -190,6 +196,32 @@ const WEBHOOK_MANAGERS_FIND_NOTHING: &[(Caller, u16)] = &[
     (User(NW_OWNER), 404),
     (User(NW_MANAGER), 404),
     (User(CONTOSO_OWNER), 404),
+];
+
+/// Every member of a partner, each for their own partner; not admins, not client users.
+const PARTNER_MEMBERS: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_OWNER), 200),
+    (User(NW_MANAGER), 200),
+    (User(NW_SALES), 200),
+    (User(NW_SUPPORT), 200),
+    (User(NW_VIEWER), 200),
+    (User(CONTOSO_OWNER), 200),
+];
+
+/// Deals: owners, managers and sales of their own partner.
+const DEAL_SELLERS: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(NW_OWNER), 200),
+    (User(NW_MANAGER), 200),
+    (User(NW_SALES), 200),
+    (User(CONTOSO_OWNER), 200),
 ];
 
 /// Everyone signed in, each for their own account; nobody anonymous.
@@ -835,6 +867,31 @@ fn table() -> Vec<Row> {
             expect: WEBHOOK_MANAGERS_FIND_NOTHING,
         },
         Row {
+            endpoint: "deals",
+            args: Args::None,
+            expect: PARTNER_MEMBERS,
+        },
+        Row {
+            endpoint: "deals/check",
+            args: Args::DealCheck,
+            expect: DEAL_SELLERS,
+        },
+        Row {
+            endpoint: "deals/register",
+            args: Args::NewDeal,
+            expect: DEAL_SELLERS,
+        },
+        Row {
+            endpoint: "admin/deals",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/deals/decide",
+            args: Args::UnknownDealDecision,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
             endpoint: "team/two-factor",
             args: Args::RequireTeamTwoFactor,
             expect: &[
@@ -1101,6 +1158,9 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
     .await
     .unwrap();
     let due_payout = due_payout.to_string();
+    let next_month = (chrono::Utc::now() + chrono::TimeDelta::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
     let yesterday = (chrono::Utc::now() - chrono::TimeDelta::days(1))
         .format("%Y-%m-%dT%H:%M")
         .to_string();
@@ -1266,6 +1326,26 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
             Args::RequireTeamTwoFactor => {
                 vec![("input[required]", "true"), ("input[confirm]", "yes")]
             }
+            Args::NewDeal => vec![
+                ("input[company_name]", "Table Prospect"),
+                ("input[domain]", "table-prospect.example"),
+                ("input[contact_name]", "Tab"),
+                ("input[contact_email]", "tab@table-prospect.example"),
+                ("input[country]", "US"),
+                ("input[plan]", "starter"),
+                ("input[seats]", "5"),
+                ("input[monthly_value]", "99.00"),
+                ("input[expected_close]", next_month.as_str()),
+                ("input[notes]", ""),
+            ],
+            Args::DealCheck => vec![
+                ("input[company_name]", "Table Prospect"),
+                ("input[domain]", "table-prospect.example"),
+            ],
+            Args::UnknownDealDecision => vec![
+                ("input[deal_id]", UNKNOWN_ID),
+                ("input[decision]", "approve"),
+            ],
             Args::NewWebhookEndpoint => vec![
                 ("input[url]", "https://hooks.example.com/portal"),
                 ("input[description]", "Table row"),

@@ -18,6 +18,7 @@ mod close_runs;
 mod commissions;
 mod common;
 mod database;
+mod deals;
 mod dns;
 mod embedded_postgres;
 mod faults;

@@ -1,0 +1,189 @@
+//! Server functions of deal registration: every member reads their partner's deals; owners,
+//! managers and sales check a prospect and register it (`Perm::Deals`); admins decide. Each
+//! change writes its audit row in its own transaction.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::decision::DecideInput;
+use super::model::{Availability, CheckInput, DealInput, DealsPage, QueuePage};
+use crate::{error::AppError, program::Position};
+
+/// A page of the caller's partner's registrations, newest first.
+#[server(endpoint = "deals")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
+pub async fn get_deals(position: Option<Position>) -> Result<DealsPage, AppError> {
+    use crate::auth::model::Perm;
+
+    let me = crate::auth::require(Perm::PartnerRead).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let pool = crate::state::pool()?;
+    let (deals, links) =
+        super::queries::list(&pool, partner_id, &position.unwrap_or_default()).await?;
+    let plans = crate::clients::server::plans_cached()
+        .await?
+        .iter()
+        .map(|p| (p.code.clone(), p.name.clone()))
+        .collect();
+    Ok(DealsPage {
+        deals,
+        links,
+        can_register: me.has(Perm::Deals),
+        plans,
+    })
+}
+
+/// Whether a prospect is free to register, as the partner types: matched by domain and by
+/// a nearly identical company name against other partners' live registrations and every
+/// client. Never says whose they are.
+#[server(endpoint = "deals/check")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn check_deal(input: CheckInput) -> Result<Availability, AppError> {
+    let me = crate::auth::require(crate::auth::model::Perm::Deals).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let domain = super::domain::Domain::parse(&input.domain).ok();
+    let company = input.company_name.trim();
+    if domain.is_none() && company.chars().count() < 3 {
+        return Ok(Availability::NotChecked);
+    }
+    if company.chars().count() > 200 {
+        return Err(AppError::Validation(crate::error::FieldErrors::field(
+            "company_name",
+            "Use at most 200 characters.",
+        )));
+    }
+    let pool = crate::state::pool()?;
+    let found = super::queries::conflicts(
+        &pool,
+        partner_id,
+        domain.as_ref().map(|d| d.as_str()),
+        company,
+    )
+    .await?;
+    Ok(if found.is_empty() {
+        Availability::Available
+    } else {
+        Availability::Taken(found)
+    })
+}
+
+/// Registers a deal, pending an admin's decision. A prospect that others hold may still be
+/// registered: the admin sees both side by side.
+#[server(endpoint = "deals/register")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn register_deal(input: DealInput) -> Result<Uuid, AppError> {
+    use crate::audit::{Action, AuditEntry};
+
+    let me = crate::auth::require(crate::auth::model::Perm::Deals).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let plans: Vec<String> = crate::clients::server::plans_cached()
+        .await?
+        .iter()
+        .map(|p| p.code.clone())
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    let deal = input
+        .validate(&plans, today)
+        .map_err(AppError::Validation)?;
+    let pool = crate::state::pool()?;
+    let conflicts = super::queries::conflicts(
+        &pool,
+        partner_id,
+        Some(deal.domain.as_str()),
+        &deal.company_name,
+    )
+    .await?;
+    let mut tx = pool.begin().await?;
+    let id = super::queries::insert(&mut tx, partner_id, me.user_id, &deal).await?;
+    crate::audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::DealRegistered)
+            .target("deal", id)
+            .detail(serde_json::json!({
+                "company_name": deal.company_name,
+                "domain": deal.domain.as_str(),
+                "monthly_value": deal.monthly_value,
+                "conflicts": conflicts.len(),
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::state::redirect_plain_form("/partner/deals?done=registered");
+    Ok(id)
+}
+
+/// A page of registrations waiting for a decision, with what is like each one. Admins only.
+#[server(endpoint = "admin/deals")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
+pub async fn get_deal_queue(position: Option<Position>) -> Result<QueuePage, AppError> {
+    crate::auth::require(crate::auth::model::Perm::Admin).await?;
+    let pool = crate::state::pool()?;
+    let (deals, links) = super::queries::queue(&pool, &position.unwrap_or_default()).await?;
+    Ok(QueuePage { deals, links })
+}
+
+/// Approves a pending registration (protected for 90 days from now) or denies it with a
+/// reason; the partner's registrant is told by e-mail.
+#[server(endpoint = "admin/deals/decide")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn decide_deal(input: DecideInput) -> Result<(), AppError> {
+    use super::decision::Decision;
+    use crate::{
+        audit::{Action, AuditEntry},
+        mail::{self, OutgoingEmail},
+    };
+
+    let me = crate::auth::require(crate::auth::model::Perm::Admin).await?;
+    let decision = input.validate().map_err(AppError::Validation)?;
+    let mut tx = crate::state::pool()?.begin().await?;
+    let decided = super::queries::decide(&mut tx, input.deal_id, me.user_id, &decision)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (action, done, outcome) = match (&decision, decided.protected_until) {
+        (Decision::Approve { .. }, Some(until)) => (
+            Action::DealApproved,
+            "approved",
+            format!(
+                "approved: it is yours alone until {}",
+                until.format("%Y-%m-%d")
+            ),
+        ),
+        (Decision::Deny { reason }, _) => (
+            Action::DealDenied,
+            "denied",
+            format!("denied, because: {reason}"),
+        ),
+        (Decision::Approve { .. }, None) => return Err(AppError::Internal),
+    };
+    crate::audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, action)
+            .partner(decided.partner_id)
+            .target("deal", input.deal_id)
+            .detail(serde_json::json!({
+                "company_name": decided.company_name,
+                "reason": input.reason.trim(),
+                "protected_until": decided.protected_until,
+            })),
+    )
+    .await?;
+    if let Some(to) = decided.registrant_email {
+        mail::enqueue(
+            &mut *tx,
+            &OutgoingEmail {
+                to,
+                subject: format!("Your deal registration for {}", decided.company_name),
+                body: format!(
+                    "Hello,\n\nYour registration of {} is {outcome}.\n\n\
+                     See your deals in the partner portal under Deals.\n",
+                    decided.company_name
+                ),
+                partner_id: Some(decided.partner_id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    crate::state::redirect_plain_form(&format!("/admin/deals?done={done}"));
+    Ok(())
+}

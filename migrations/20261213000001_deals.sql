@@ -1,5 +1,7 @@
 -- Deal registration (seed 001 section 6.2): a partner registers a prospect it works on; an
--- admin approves it (90 days of exclusive protection) or denies it with a reason.
+-- admin approves it (90 days of exclusive protection) or denies it with a reason. Recorded
+-- activity extends the protection up to a limit; a background sweep ends it and reminds the
+-- partner before it ends; a won deal becomes a client of the partner.
 --
 -- While a partner types, the portal checks the prospect against other partners' live
 -- registrations and every existing client: the same company domain, or a company name that
@@ -46,9 +48,19 @@ create table deals (
     decided_by       uuid references users (id),
     decided_at       timestamptz,
     decision_reason  text check (char_length(decision_reason) <= 500),
-    -- Exclusive until then: set when approved.
+    -- Exclusive until then: set when approved, moved on by the partner's recorded activity
+    -- (src/deals/rules.rs says how far).
     protected_until  timestamptz,
+    activity_at      timestamptz,
+    -- The last expiry reminder sent: 14, 7 or 1 days ahead (null after an extension).
+    reminded_days    integer check (reminded_days in (14, 7, 1)),
+    -- The client a won deal became.
+    client_id        uuid,
+    won_at           timestamptz,
     unique (partner_id, id),
+    unique (client_id),
+    foreign key (partner_id, client_id) references clients (partner_id, id),
+    check ((status = 'won') = (client_id is not null)),
     check ((status = 'pending') = (decided_at is null)),
     check ((status = 'approved') <= (protected_until is not null)),
     check ((status = 'denied') <= (decision_reason is not null))
@@ -57,6 +69,8 @@ create table deals (
 create index deals_partner_idx on deals (partner_id, created_at desc, id desc);
 -- The admins' queue, oldest first.
 create index deals_pending_idx on deals (created_at, id) where status = 'pending';
+-- The protection sweep: approved deals by the end of their protection.
+create index deals_protection_idx on deals (protected_until) where status = 'approved';
 -- The conflict check over live registrations (pending, or approved and protected).
 create index deals_live_domain_idx on deals (domain) where status in ('pending', 'approved');
 create index deals_live_company_idx on deals using gin (company_key(company_name) gin_trgm_ops)

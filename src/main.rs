@@ -97,6 +97,9 @@ async fn main() -> std::process::ExitCode {
             database.system.clone(),
             settings.site.public_url.clone(),
         ));
+        let deal_sweep = tokio::spawn(partner_portal::deals::lifecycle::run(
+            database.system.clone(),
+        ));
         let mailer = match start_mail_delivery(&settings, database.system.clone()) {
             Ok(handle) => handle,
             Err(error) => {
@@ -130,6 +133,7 @@ async fn main() -> std::process::ExitCode {
         sweeper.abort();
         housekeeper.abort();
         key_notices.abort();
+        deal_sweep.abort();
         mailer.abort();
         webhooks.abort();
     }

@@ -3,8 +3,8 @@ import { ACCOUNTS, jsEnabled, ready, signInFromLoginPage } from "./helpers";
 
 // Deal registration: Contoso registers a prospect and an admin approves it from the queue;
 // a Northwind sales member then sees that prospect reported as protected (as they type with
-// JavaScript, on "Check availability" without), registers another, and sees it under review.
-// Each run names its own prospects.
+// JavaScript, on "Check availability" without) and registers another; the admin approves
+// that one, and the sales member converts it into a client. Each run names its prospects.
 
 async function signedIn(browser: Browser, testInfo: TestInfo, email: string): Promise<Page> {
   const context = await browser.newContext({
@@ -17,7 +17,7 @@ async function signedIn(browser: Browser, testInfo: TestInfo, email: string): Pr
   return page;
 }
 
-test("a protected prospect is reported without its holder, and a new deal is registered and approved", async ({ page, browser }, testInfo) => {
+test("a protected prospect is reported without its holder; a new deal is registered, approved and converted", async ({ page, browser }, testInfo) => {
   const run = `${testInfo.project.name}-${Date.now().toString(36)}`;
   const held = `held-${run}.example`;
   const close = new Date(Date.now() + 45 * 86_400_000).toISOString().slice(0, 10);
@@ -50,7 +50,6 @@ test("a protected prospect is reported without its holder, and a new deal is reg
   await card.getByRole("button", { name: /^Approve/ }).click();
   await expect(admin.getByRole("status").filter({ hasText: "told by e-mail" })).toBeVisible();
   await expect(admin.getByTestId("queued-deal").filter({ hasText: `Held ${run}` })).toHaveCount(0);
-  await admin.context().close();
 
   // A Northwind sales member types the protected prospect's address.
   await signInFromLoginPage(page, testInfo, ACCOUNTS.sales);
@@ -86,4 +85,27 @@ test("a protected prospect is reported without its holder, and a new deal is reg
   const row = page.getByTestId("deals").getByRole("row", { name: new RegExp(fresh) });
   await expect(row).toContainText("Under review");
   await expect(row).toContainText("$750.00");
+
+  // The admin approves it.
+  await admin.goto("/admin/deals");
+  await ready(admin, testInfo);
+  const freshCard = admin.getByTestId("queued-deal").filter({ hasText: fresh });
+  await expect(freshCard).toContainText("Northwind");
+  await freshCard.getByRole("button", { name: /^Approve/ }).click();
+  await expect(admin.getByTestId("queued-deal").filter({ hasText: fresh })).toHaveCount(0);
+  await admin.context().close();
+
+  // Won: the sales member converts it into a client, behind a ticked box.
+  await page.goto("/partner/deals");
+  await ready(page, testInfo);
+  const protectedRow = page.getByTestId("deals").getByRole("row", { name: new RegExp(fresh) });
+  await expect(protectedRow).toContainText("Protected until");
+  await protectedRow.getByText(`Won: convert ${fresh} into a client…`).click();
+  await protectedRow.getByLabel(/bought: make it a client/).check();
+  await protectedRow.getByRole("button", { name: "Convert" }).click();
+  await expect(page).toHaveURL(/\/partner\/clients\/[0-9a-f-]{36}/);
+  await expect(page.getByRole("heading", { level: 1, name: fresh })).toBeVisible();
+  await expect(page.getByTestId("won-from-deal")).toBeVisible();
+  await page.goto("/partner/deals");
+  await expect(page.getByTestId("deals").getByRole("row", { name: new RegExp(fresh) })).toContainText("Won");
 });

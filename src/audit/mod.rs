@@ -85,6 +85,9 @@ pub enum Action {
     DealRegistered,
     DealApproved,
     DealDenied,
+    DealActivityRecorded,
+    DealProtectionEnded,
+    DealWon,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -101,7 +104,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 73] = [
+    pub const ALL: [Action; 76] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -175,6 +178,9 @@ impl Action {
         Action::DealRegistered,
         Action::DealApproved,
         Action::DealDenied,
+        Action::DealActivityRecorded,
+        Action::DealProtectionEnded,
+        Action::DealWon,
     ];
 
     /// The name stored in the log.
@@ -253,6 +259,9 @@ impl Action {
             Action::DealRegistered => "deal.registered",
             Action::DealApproved => "deal.approved",
             Action::DealDenied => "deal.denied",
+            Action::DealActivityRecorded => "deal.activity_recorded",
+            Action::DealProtectionEnded => "deal.protection_ended",
+            Action::DealWon => "deal.won",
         }
     }
 
@@ -337,6 +346,9 @@ impl Action {
             Action::DealRegistered => "Registered a deal",
             Action::DealApproved => "Approved a deal registration",
             Action::DealDenied => "Denied a deal registration",
+            Action::DealActivityRecorded => "Recorded activity on a deal",
+            Action::DealProtectionEnded => "Ended a deal's protection",
+            Action::DealWon => "Converted a won deal into a client",
         }
     }
 
@@ -414,7 +426,12 @@ impl Action {
             | Action::WebhookEventsReplayed
             | Action::WebhookTestSent
             | Action::WebhookDeliveryResent => Audience::Team,
-            Action::DealRegistered | Action::DealApproved | Action::DealDenied => Audience::Team,
+            Action::DealRegistered
+            | Action::DealApproved
+            | Action::DealDenied
+            | Action::DealActivityRecorded
+            | Action::DealProtectionEnded
+            | Action::DealWon => Audience::Team,
         }
     }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{
     api_view::Client,
-    input::ClientInput,
+    input::{ClientFields, ClientInput},
     model::StatusChange,
     queries::{self, NewEvent},
     server::checked,
@@ -52,18 +52,29 @@ pub async fn create(
     input: &ClientInput,
     api_key: Option<Uuid>,
 ) -> Result<Uuid, AppError> {
-    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
-    let pool = pool()?;
     let fields = checked(input).await?;
+    let mut tx = pool()?.begin().await?;
+    let client_id = create_in(&mut tx, me, &fields, api_key).await?;
+    tx.commit().await?;
+    Ok(client_id)
+}
 
-    let mut tx = pool.begin().await?;
-    let (tier, open) = queries::lock_cap(&mut tx, partner_id).await?;
+/// [`create`] with checked fields, in the caller's transaction (a won deal becomes a client
+/// in the same transaction that marks it won).
+pub async fn create_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    me: &Principal,
+    fields: &ClientFields,
+    api_key: Option<Uuid>,
+) -> Result<Uuid, AppError> {
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let (tier, open) = queries::lock_cap(tx, partner_id).await?;
     if tier.client_cap().is_some_and(|cap| open >= cap) {
         return Err(AppError::Conflict(tier.cap_reached_message(open)));
     }
-    let client_id = queries::insert(&mut tx, partner_id, &fields).await?;
+    let client_id = queries::insert(tx, partner_id, fields).await?;
     queries::record_event(
-        &mut tx,
+        tx,
         &NewEvent {
             partner_id,
             client_id,
@@ -81,7 +92,7 @@ pub async fn create(
     )
     .await?;
     audit::record(
-        &mut *tx,
+        &mut **tx,
         AuditEntry::by(me, Action::ClientCreated)
             .target("client", client_id)
             .detail(serde_json::json!({ "company": fields.company_name, "plan": fields.plan }))
@@ -89,7 +100,7 @@ pub async fn create(
     )
     .await?;
     super::invite::invite_client_user(
-        &mut tx,
+        tx,
         me,
         partner_id,
         client_id,
@@ -98,15 +109,7 @@ pub async fn create(
         true,
     )
     .await?;
-    announce(
-        &mut tx,
-        partner_id,
-        client_id,
-        &[EventType::ClientCreated],
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    announce(tx, partner_id, client_id, &[EventType::ClientCreated], None).await?;
     Ok(client_id)
 }
 

@@ -48,6 +48,8 @@ pub struct ClientDetail {
     pub created_at: DateTime<Utc>,
     pub reseller_access_enabled: bool,
     pub history: Vec<SubscriptionEvent>,
+    /// When the deal registration this client was won from was registered, if it was.
+    pub won_from_deal: Option<DateTime<Utc>>,
     /// What the viewer may do here (the server checks again on every action).
     pub can_edit: bool,
     pub can_impersonate: bool,

@@ -90,6 +90,7 @@ pub async fn find_without_history(
         created_at: c.created_at,
         reseller_access_enabled: c.reseller_access_enabled,
         history: Vec::new(),
+        won_from_deal: None,
         can_edit: false,
         can_impersonate: false,
     }))

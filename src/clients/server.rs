@@ -22,7 +22,7 @@ pub(crate) async fn plans_cached() -> Result<std::sync::Arc<Vec<PlanOption>>, Ap
 
 /// The form checked against the plans that exist.
 #[cfg(feature = "ssr")]
-pub(super) async fn checked(
+pub(crate) async fn checked(
     input: &super::input::ClientInput,
 ) -> Result<super::input::ClientFields, AppError> {
     let plans: Vec<String> = plans_cached()
@@ -74,10 +74,13 @@ pub async fn get_client(client_id: Uuid) -> Result<ClientDetail, AppError> {
 
     let me = require(Perm::PartnerRead).await?;
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
-    let client = super::queries::find(&pool()?, partner_id, client_id)
+    let pool = pool()?;
+    let client = super::queries::find(&pool, partner_id, client_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let won_from_deal = crate::deals::queries::won_as(&pool, partner_id, client_id).await?;
     Ok(ClientDetail {
+        won_from_deal,
         can_edit: me.has(Perm::EditClients),
         can_impersonate: me.has(Perm::Impersonate),
         ..client

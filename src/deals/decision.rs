@@ -1,4 +1,5 @@
-//! An admin's decision on a pending registration, as posted and as checked.
+//! What is posted about a registration, and how it is checked: an admin's decision, a
+//! member's recorded activity, and the conversion of a won deal into a client.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -46,6 +47,52 @@ impl DecideInput {
     }
 }
 
+/// Activity on a protected deal, in a few words; it extends the protection.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityInput {
+    pub deal_id: Uuid,
+    pub note: String,
+}
+
+impl ActivityInput {
+    /// The note, trimmed.
+    pub fn validate(&self) -> Result<String, FieldErrors> {
+        let note = self.note.trim();
+        match note.chars().count() {
+            0..=2 => Err(FieldErrors::field(
+                "note",
+                "Say what happened, such as \u{201c}Demo with their IT team\u{201d}.",
+            )),
+            501.. => {
+                Err(FieldErrors::field("note", "Keep it to 500 characters.")
+                    .keep("note", &self.note))
+            }
+            _ => Ok(note.to_string()),
+        }
+    }
+}
+
+/// Converting a won deal into a client, confirmed with a ticked box.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConvertInput {
+    pub deal_id: Uuid,
+    pub confirm: Option<String>,
+}
+
+impl ConvertInput {
+    pub fn confirmed(&self) -> Result<Uuid, FieldErrors> {
+        match self.confirm.as_deref() {
+            Some("yes") => Ok(self.deal_id),
+            _ => Err(FieldErrors::field(
+                "confirm",
+                "Tick the box to confirm: the prospect becomes a client and the deal is won.",
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +120,18 @@ mod tests {
             }
         );
         assert!(decide("maybe", "x").validate().is_err());
+        let activity = |note: &str| ActivityInput {
+            deal_id: Uuid::nil(),
+            note: note.into(),
+        };
+        assert_eq!(activity(" Demo held ").validate().unwrap(), "Demo held");
+        assert!(activity("ok").validate().is_err());
+        assert!(activity(&"x".repeat(501)).validate().is_err());
+        let convert = |confirm: Option<&str>| ConvertInput {
+            deal_id: Uuid::nil(),
+            confirm: confirm.map(str::to_string),
+        };
+        assert!(convert(None).confirmed().is_err());
+        assert_eq!(convert(Some("yes")).confirmed().unwrap(), Uuid::nil());
     }
 }

@@ -4,8 +4,11 @@
 
 pub mod decision;
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod lifecycle;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
+pub mod rules;
 pub mod server;

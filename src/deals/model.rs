@@ -12,8 +12,6 @@ use crate::{
     program::{Email, PageLinks},
 };
 
-/// Days of exclusive protection an approval gives.
-pub const PROTECTION_DAYS: i64 = 90;
 /// Deals per page of a partner's list, and of the admins' queue.
 pub const DEALS_PAGE: i64 = 25;
 pub const QUEUE_PAGE: i64 = 20;
@@ -92,6 +90,8 @@ pub struct DealRow {
     pub created_at: DateTime<Utc>,
     pub protected_until: Option<DateTime<Utc>>,
     pub decision_reason: Option<String>,
+    /// The client a won deal became.
+    pub client_id: Option<Uuid>,
 }
 
 /// `/partner/deals`: a page of the partner's registrations, newest first, and what the

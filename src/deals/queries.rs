@@ -10,8 +10,9 @@ use uuid::Uuid;
 use super::decision::Decision;
 use super::model::{
     Conflict, ConflictKind, DealRow, DealStatus, NewDeal, QueuedDeal, Similar, DEALS_PAGE,
-    PROTECTION_DAYS, QUEUE_PAGE,
+    QUEUE_PAGE,
 };
+use super::rules::PROTECTION_DAYS;
 use crate::{
     db::keyset::SortKey,
     program::{PageLinks, Position},
@@ -20,7 +21,8 @@ use crate::{
 /// The columns of a [`DealRow`], from `deals d` joined to `users u` (the registrant).
 const DEAL_COLUMNS: &str = "d.id, d.company_name, d.domain, d.contact_name, d.contact_email, \
     d.country, d.plan, d.seats, d.monthly_value, d.expected_close, d.notes, d.status, \
-    u.display_name as registered_by, d.created_at, d.protected_until, d.decision_reason";
+    u.display_name as registered_by, d.created_at, d.protected_until, d.decision_reason, \
+    d.client_id";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -40,6 +42,7 @@ struct Row {
     created_at: DateTime<Utc>,
     protected_until: Option<DateTime<Utc>>,
     decision_reason: Option<String>,
+    client_id: Option<Uuid>,
 }
 
 impl From<Row> for DealRow {
@@ -61,6 +64,7 @@ impl From<Row> for DealRow {
             created_at: r.created_at,
             protected_until: r.protected_until,
             decision_reason: r.decision_reason,
+            client_id: r.client_id,
         }
     }
 }
@@ -95,6 +99,36 @@ pub async fn list(
         position,
         DEALS_PAGE,
     ))
+}
+
+/// One of the partner's registrations.
+pub async fn find(
+    tx: &mut Transaction<'_, Postgres>,
+    partner_id: Uuid,
+    deal_id: Uuid,
+) -> sqlx::Result<Option<DealRow>> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "select {DEAL_COLUMNS} from deals d left join users u on u.id = d.registered_by
+         where d.id = $1 and d.partner_id = $2"
+    ))
+    .bind(deal_id)
+    .bind(partner_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(DealRow::from))
+}
+
+/// When the deal that client `client_id` was won from was registered, if it was.
+pub async fn won_as(
+    pool: &PgPool,
+    partner_id: Uuid,
+    client_id: Uuid,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar("select created_at from deals where partner_id = $1 and client_id = $2")
+        .bind(partner_id)
+        .bind(client_id)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Stores a registration, pending review; its id.

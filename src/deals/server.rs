@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::decision::DecideInput;
+use super::decision::{ActivityInput, ConvertInput, DecideInput};
 use super::model::{Availability, CheckInput, DealInput, DealsPage, QueuePage};
 use crate::{error::AppError, program::Position};
 
@@ -186,4 +186,99 @@ pub async fn decide_deal(input: DecideInput) -> Result<(), AppError> {
     tx.commit().await?;
     crate::state::redirect_plain_form(&format!("/admin/deals?done={done}"));
     Ok(())
+}
+
+/// Records activity on a protected deal of the caller's partner: its protection moves on
+/// (at least 30 days after today, at most 180 after the approval). Answers the new end.
+#[server(endpoint = "deals/activity")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn record_deal_activity(
+    input: ActivityInput,
+) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    use crate::audit::{Action, AuditEntry};
+
+    let me = crate::auth::require(crate::auth::model::Perm::Deals).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let note = input.validate().map_err(AppError::Validation)?;
+    let now = chrono::Utc::now();
+    let mut tx = crate::state::pool()?.begin().await?;
+    let deal = super::lifecycle::lock_protected(&mut tx, partner_id, input.deal_id, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let until = super::lifecycle::record_activity(&mut tx, &deal, now).await?;
+    crate::audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::DealActivityRecorded)
+            .target("deal", deal.id)
+            .detail(serde_json::json!({
+                "company_name": deal.company_name,
+                "note": note,
+                "protected_until": until,
+                "was_until": deal.protected_until,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::state::redirect_plain_form("/partner/deals?done=activity");
+    Ok(until)
+}
+
+/// Converts a protected deal of the caller's partner into a client, in one step: the
+/// client is made from the deal (company, contact, plan) under the same cap and rules as any
+/// new client, its contact is invited, and the deal is marked won with a link to it.
+#[server(endpoint = "deals/convert")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn convert_deal(input: ConvertInput) -> Result<Uuid, AppError> {
+    use crate::{
+        audit::{Action, AuditEntry},
+        auth::model::Perm,
+        clients::input::ClientInput,
+    };
+
+    let me = crate::auth::require(Perm::Deals).await?;
+    // Making a client takes the right to (and the partner's switch for) managing clients.
+    let me = crate::auth::guard::permitted(me, Perm::EditClients)?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let deal_id = input.confirmed().map_err(AppError::Validation)?;
+    let now = chrono::Utc::now();
+    let pool = crate::state::pool()?;
+    let mut tx = pool.begin().await?;
+    let deal = super::queries::find(&mut tx, partner_id, deal_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if super::lifecycle::lock_protected(&mut tx, partner_id, deal_id, now)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::Conflict(
+            "Only a deal the program protects now can be converted: register it again if its \
+             protection ended."
+                .into(),
+        ));
+    }
+    let fields = crate::clients::server::checked(&ClientInput {
+        company_name: deal.company_name.clone(),
+        contact_name: deal.contact_name.clone(),
+        contact_email: deal.contact_email.clone(),
+        plan: deal.plan.clone(),
+        billing_owned_by_reseller: Some("on".into()),
+        ..ClientInput::default()
+    })
+    .await?;
+    let client_id = crate::clients::changes::create_in(&mut tx, &me, &fields, None).await?;
+    super::lifecycle::mark_won(&mut tx, deal_id, client_id, now).await?;
+    crate::audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::DealWon)
+            .target("deal", deal_id)
+            .detail(serde_json::json!({
+                "company_name": deal.company_name,
+                "client_id": client_id,
+                "monthly_value": deal.monthly_value,
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    leptos_axum::redirect(&format!("/partner/clients/{client_id}?done=converted"));
+    Ok(client_id)
 }

@@ -140,6 +140,10 @@ enum Args {
     DealCheck,
     /// Approving a registration that does not exist.
     UnknownDealDecision,
+    /// Activity on a deal that does not exist.
+    UnknownDealActivity,
+    /// Converting a deal that does not exist, confirmed.
+    UnknownDealConvert,
     /// Requiring two-factor sign-in of the team, confirmed (the demo owners do not have it
     /// themselves, so past the guard it is refused as a form error).
     RequireTeamTwoFactor,
@@ -195,6 +199,19 @@ const WEBHOOK_MANAGERS_FIND_NOTHING: &[(Caller, u16)] = &[
     (User(FABRIKAM_OWNER), 403),
     (User(NW_OWNER), 404),
     (User(NW_MANAGER), 404),
+    (User(CONTOSO_OWNER), 404),
+];
+
+/// Deals, past the guard: an id that names nothing of the caller's partner is not found.
+const DEAL_SELLERS_FIND_NOTHING: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(NW_OWNER), 404),
+    (User(NW_MANAGER), 404),
+    (User(NW_SALES), 404),
     (User(CONTOSO_OWNER), 404),
 ];
 
@@ -882,6 +899,16 @@ fn table() -> Vec<Row> {
             expect: DEAL_SELLERS,
         },
         Row {
+            endpoint: "deals/activity",
+            args: Args::UnknownDealActivity,
+            expect: DEAL_SELLERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "deals/convert",
+            args: Args::UnknownDealConvert,
+            expect: DEAL_SELLERS_FIND_NOTHING,
+        },
+        Row {
             endpoint: "admin/deals",
             args: Args::None,
             expect: ADMIN_ONLY,
@@ -1342,6 +1369,12 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
                 ("input[company_name]", "Table Prospect"),
                 ("input[domain]", "table-prospect.example"),
             ],
+            Args::UnknownDealActivity => {
+                vec![("input[deal_id]", UNKNOWN_ID), ("input[note]", "Demo held")]
+            }
+            Args::UnknownDealConvert => {
+                vec![("input[deal_id]", UNKNOWN_ID), ("input[confirm]", "yes")]
+            }
             Args::UnknownDealDecision => vec![
                 ("input[deal_id]", UNKNOWN_ID),
                 ("input[decision]", "approve"),

@@ -286,3 +286,270 @@ async fn a_bad_registration_is_named_field_by_field_and_stores_nothing(
     assert_eq!(stored, 0);
     assert_eq!(app.audit_count("deal.registered").await, 0);
 }
+
+/// Approves `deal` as if an admin had at `at` (protected for 90 days from then).
+async fn approve_at(app: &TestApp, deal: &str, at: chrono::DateTime<chrono::Utc>) {
+    sqlx::query(
+        "update deals set status = 'approved', decided_at = $2,
+                protected_until = $2 + interval '90 days' where id = $1::uuid",
+    )
+    .bind(deal)
+    .bind(at)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test]
+async fn protection_is_reminded_extended_by_activity_up_to_its_limit_and_ended(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    use chrono::TimeDelta;
+    use partner_portal::deals::lifecycle::{self, lock_protected, record_activity};
+
+    let app = TestApp::new(test_pool(connect).await).await;
+    let sales = app.sign_in(NW_SALES).await;
+    let deal = register(&app, &sales, "Tailwind Traders", "tailwind.example").await;
+    let t0: chrono::DateTime<chrono::Utc> = "2027-01-04T09:00:00Z".parse().unwrap();
+    approve_at(&app, &deal, t0).await;
+    let day = |n: i64| t0 + TimeDelta::days(n);
+    let mails = || async {
+        sqlx::query_scalar::<_, String>(
+            "select subject from email_outbox where to_address = $1 and subject like '%Tailwind%'
+             order by created_at, id",
+        )
+        .bind(NW_SALES)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+    };
+    let state = || async {
+        sqlx::query_as::<_, (String, chrono::DateTime<chrono::Utc>, Option<i32>)>(
+            "select status, protected_until, reminded_days from deals where id = $1::uuid",
+        )
+        .bind(&deal)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+
+    // Nothing until 14 days before the end; then one reminder per mark, once.
+    assert_eq!(
+        lifecycle::run_once(&app.pool, day(75)).await.unwrap(),
+        (0, 0)
+    );
+    assert_eq!(
+        lifecycle::run_once(&app.pool, day(76)).await.unwrap(),
+        (1, 0)
+    );
+    assert_eq!(
+        lifecycle::run_once(&app.pool, day(77)).await.unwrap(),
+        (0, 0)
+    );
+    assert_eq!(state().await.2, Some(14));
+    assert_eq!(
+        lifecycle::run_once(&app.pool, day(83)).await.unwrap(),
+        (1, 0)
+    );
+    assert_eq!(
+        mails().await,
+        [
+            "Tailwind Traders is protected for 14 more days",
+            "Tailwind Traders is protected for 7 more days"
+        ]
+    );
+
+    // Activity on day 85 keeps it protected 30 days on (day 115), and reminders start over.
+    let northwind = app.partner_id("northwind").await;
+    let id: uuid::Uuid = deal.parse().unwrap();
+    let mut tx = app.pool.begin().await.unwrap();
+    let locked = lock_protected(&mut tx, northwind, id, day(85))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        record_activity(&mut tx, &locked, day(85)).await.unwrap(),
+        day(115)
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(state().await, ("approved".into(), day(115), None));
+    assert_eq!(
+        lifecycle::run_once(&app.pool, day(90) + TimeDelta::hours(1))
+            .await
+            .unwrap(),
+        (0, 0)
+    );
+
+    // Activity can never take it past 180 days after the approval.
+    let mut tx = app.pool.begin().await.unwrap();
+    let locked = lock_protected(&mut tx, northwind, id, day(112))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        record_activity(&mut tx, &locked, day(112)).await.unwrap(),
+        day(142)
+    );
+    tx.commit().await.unwrap();
+    for (at, until) in [(140, 170), (165, 180)] {
+        let mut tx = app.pool.begin().await.unwrap();
+        let locked = lock_protected(&mut tx, northwind, id, day(at))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            record_activity(&mut tx, &locked, day(at)).await.unwrap(),
+            day(until),
+            "activity on day {at}"
+        );
+        tx.commit().await.unwrap();
+    }
+    // Another partner cannot touch it.
+    let contoso = app.partner_id("contoso").await;
+    let mut tx = app.pool.begin().await.unwrap();
+    assert!(lock_protected(&mut tx, contoso, id, day(170))
+        .await
+        .unwrap()
+        .is_none());
+    tx.rollback().await.unwrap();
+
+    // The last day: the 1-day reminder; then the end, audited, and the registrant told.
+    assert_eq!(
+        lifecycle::run_once(&app.pool, day(179) + TimeDelta::hours(1))
+            .await
+            .unwrap(),
+        (1, 0)
+    );
+    assert_eq!(
+        lifecycle::run_once(&app.pool, day(180)).await.unwrap(),
+        (0, 1)
+    );
+    assert_eq!(
+        lifecycle::run_once(&app.pool, day(181)).await.unwrap(),
+        (0, 0)
+    );
+    assert_eq!(state().await.0, "expired");
+    assert_eq!(app.audit_count("deal.protection_ended").await, 1);
+    assert_eq!(
+        mails().await.last().map(String::as_str),
+        Some("The protection of Tailwind Traders has ended")
+    );
+    // Ended: the prospect is free for others again.
+    let contoso_owner = app.sign_in(CONTOSO_OWNER).await;
+    let (answer, _) = check(&app, &contoso_owner, "Tailwind Traders", "tailwind.example").await;
+    assert_eq!(answer, "Available");
+}
+
+#[sqlx::test]
+async fn a_protected_deal_converts_into_a_client_once_under_the_client_rules(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let sales = app.sign_in(NW_SALES).await;
+    let contoso = app.sign_in(CONTOSO_OWNER).await;
+    let pending = register(&app, &sales, "Northwind Prospect", "nw-prospect.example").await;
+    let deal = register(&app, &sales, "Wingtip Partners", "wingtip-partners.example").await;
+    approve_at(&app, &deal, chrono::Utc::now()).await;
+    let convert = |id: String, cookie: String, confirm: bool| {
+        let app = &app;
+        async move {
+            let mut form = vec![("input[deal_id]", id.as_str())];
+            if confirm {
+                form.push(("input[confirm]", "yes"));
+            }
+            app.call(Some(&cookie), "deals/convert", &form).await
+        }
+    };
+
+    // Not without the ticked box; not another partner's; not one still under review.
+    assert_eq!(
+        convert(deal.clone(), sales.clone(), false).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        convert(deal.clone(), contoso.clone(), true).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        convert(pending.clone(), sales.clone(), true).await.status,
+        StatusCode::CONFLICT
+    );
+    // Activity only on a protected deal of one's own.
+    let activity = app
+        .call(
+            Some(&contoso),
+            "deals/activity",
+            &[("input[deal_id]", &deal), ("input[note]", "Demo held")],
+        )
+        .await;
+    assert_eq!(activity.status, StatusCode::NOT_FOUND);
+    let activity = app
+        .call(
+            Some(&sales),
+            "deals/activity",
+            &[("input[deal_id]", &deal), ("input[note]", "Demo held")],
+        )
+        .await;
+    assert_eq!(activity.status, StatusCode::OK, "{}", activity.body);
+
+    let won = convert(deal.clone(), sales.clone(), true).await;
+    assert_eq!(won.status, StatusCode::OK, "{}", won.body);
+    let client: uuid::Uuid = serde_json::from_str(&won.body).unwrap();
+    let (status, linked, company, plan, contact): (
+        String,
+        Option<uuid::Uuid>,
+        String,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "select d.status, d.client_id, c.company_name, c.plan, c.contact_email
+             from deals d join clients c on c.id = $2 where d.id = $1::uuid",
+    )
+    .bind(&deal)
+    .bind(client)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            status.as_str(),
+            linked,
+            company.as_str(),
+            plan.as_str(),
+            contact.as_str()
+        ),
+        (
+            "won",
+            Some(client),
+            "Wingtip Partners",
+            "professional",
+            "ada.buyer@prospect.example"
+        )
+    );
+    // The client rules ran: its first subscription event and an invitation for its contact.
+    let (events, invited): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from subscription_events where client_id = $1),
+                (select count(*) from invitations where client_id = $1)",
+    )
+    .bind(client)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((events, invited), (1, 1));
+    assert_eq!(app.audit_count("deal.won").await, 1);
+    // Once: a won deal is no longer protected, so it cannot be converted again.
+    assert_eq!(
+        convert(deal.clone(), sales.clone(), true).await.status,
+        StatusCode::CONFLICT
+    );
+    // The client keeps its link to the deal.
+    let page = app
+        .get_page(Some(&sales), &format!("/partner/clients/{client}"))
+        .await;
+    assert!(
+        page.body.contains("won-from-deal"),
+        "the client page links its deal"
+    );
+}

@@ -112,6 +112,10 @@ fn ClientView(
                     <dt>"Contact"</dt><dd>{client.contact_name.clone()} " · " {client.contact_email.clone()}</dd>
                     <dt>"Region"</dt><dd>{client.region.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>"Client since"</dt><dd>{date(client.created_at)}</dd>
+                    {client.won_from_deal.map(|registered| view! {
+                        <dt>"Won from"</dt>
+                        <dd data-testid="won-from-deal"><a href="/partner/deals">{format!("the deal registered on {}", date(registered))}</a></dd>
+                    })}
                 </dl>
                 {edit}
                 <section aria-labelledby="history-title">

@@ -3,6 +3,7 @@
 //! JavaScript) or on "Check availability" (without: the form is sent to this page as a
 //! GET, and the page answers with everything typed kept).
 
+mod actions;
 mod admin;
 mod form;
 
@@ -14,26 +15,50 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     model::{DealRow, DealStatus, DealsPage},
-    server::{get_deals, RegisterDeal},
+    server::{get_deals, ConvertDeal, RecordDealActivity, RegisterDeal},
 };
 use crate::{
     components::{format, loaded, table::PositionPager},
     page_data::page_data,
     program::Position,
 };
+use actions::{ProtectedDealActions, RowActions};
 
 #[component]
 pub fn PartnerDealsPage() -> impl IntoView {
     let params = use_query_map();
     let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
     let register = ServerAction::<RegisterDeal>::new();
+    let actions = RowActions {
+        activity: ServerAction::<RecordDealActivity>::new(),
+        convert: ServerAction::<ConvertDeal>::new(),
+    };
     let deals = page_data(
-        move || (position.get(), register.version().get()),
-        |(position, _)| get_deals(Some(position)),
+        move || {
+            (
+                position.get(),
+                register.version().get(),
+                actions.activity.version().get(),
+            )
+        },
+        |(position, _, _)| get_deals(Some(position)),
     );
     let registered = move || {
         matches!(register.value().get(), Some(Ok(_)))
             || params.read().get("done").as_deref() == Some("registered")
+    };
+    let recorded = move || {
+        let until = actions.activity.value().get().and_then(Result::ok);
+        match (until, params.read().get("done").as_deref()) {
+            (Some(until), _) => Some(format!(
+                "Recorded: protected until {}.",
+                format::date(until)
+            )),
+            (None, Some("activity")) => {
+                Some("Recorded: the deal's protection is extended.".to_string())
+            }
+            _ => None,
+        }
     };
     view! {
         <Title text="Deals" />
@@ -48,12 +73,17 @@ pub fn PartnerDealsPage() -> impl IntoView {
         {move || registered().then(|| view! {
             <p class="form-ok" role="status">"Registered: the program team reviews it, usually within two working days. You are told by e-mail."</p>
         })}
-        {loaded(deals, move |page: DealsPage| view! { <DealsView page register /> })}
+        {move || recorded().map(|text| view! { <p class="form-ok" role="status">{text}</p> })}
+        {loaded(deals, move |page: DealsPage| view! { <DealsView page register actions /> })}
     }
 }
 
 #[component]
-fn DealsView(page: DealsPage, register: ServerAction<RegisterDeal>) -> impl IntoView {
+fn DealsView(
+    page: DealsPage,
+    register: ServerAction<RegisterDeal>,
+    actions: RowActions,
+) -> impl IntoView {
     let DealsPage {
         deals,
         links,
@@ -65,7 +95,7 @@ fn DealsView(page: DealsPage, register: ServerAction<RegisterDeal>) -> impl Into
     } else {
         let rows = deals
             .into_iter()
-            .map(|deal| view! { <DealLine deal /> })
+            .map(|deal| view! { <DealLine deal actions=can_register.then_some(actions) /> })
             .collect_view();
         view! {
             <div class="table-wrap">
@@ -79,6 +109,7 @@ fn DealsView(page: DealsPage, register: ServerAction<RegisterDeal>) -> impl Into
                             <th scope="col">"Expected close"</th>
                             <th scope="col">"Registered"</th>
                             <th scope="col">"Status"</th>
+                            {can_register.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -98,8 +129,9 @@ fn DealsView(page: DealsPage, register: ServerAction<RegisterDeal>) -> impl Into
 }
 
 #[component]
-fn DealLine(deal: DealRow) -> impl IntoView {
+fn DealLine(deal: DealRow, actions: Option<RowActions>) -> impl IntoView {
     let DealRow {
+        id,
         company_name,
         domain,
         contact_name,
@@ -114,8 +146,18 @@ fn DealLine(deal: DealRow) -> impl IntoView {
         created_at,
         protected_until,
         decision_reason,
+        client_id,
         ..
     } = deal;
+    let protected_now = status == DealStatus::Approved;
+    let controls = actions.map(|actions| {
+        let company = company_name.clone();
+        view! {
+            <td>
+                {protected_now.then(|| view! { <ProtectedDealActions id company actions /> })}
+            </td>
+        }
+    });
     let standing = match (status, protected_until) {
         (DealStatus::Approved, Some(until)) => {
             format!("{} until {}", status.label(), format::date(until))
@@ -136,7 +178,9 @@ fn DealLine(deal: DealRow) -> impl IntoView {
             <td>
                 <span class=format!("status-badge deal-{}", status.slug())>{standing}</span>
                 {decision_reason.map(|r| view! { <br /><span class="muted">{r}</span> })}
+                {client_id.map(|client| view! { <br /><a href=format!("/partner/clients/{client}")>"Open the client"</a> })}
             </td>
+            {controls}
         </tr>
     }
 }

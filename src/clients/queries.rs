@@ -53,6 +53,19 @@ pub async fn find(
     Ok(Some(ClientDetail { history, ..client }))
 }
 
+/// When the deal that client `client_id` was won from was registered, if it was.
+pub async fn won_as(
+    pool: &sqlx::PgPool,
+    partner_id: Uuid,
+    client_id: Uuid,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar("select created_at from deals where partner_id = $1 and client_id = $2")
+        .bind(partner_id)
+        .bind(client_id)
+        .fetch_optional(pool)
+        .await
+}
+
 /// [`find`] without the history: what the API answers.
 pub async fn find_without_history(
     db: impl sqlx::PgExecutor<'_>,

@@ -118,19 +118,6 @@ pub async fn find(
     Ok(row.map(DealRow::from))
 }
 
-/// When the deal that client `client_id` was won from was registered, if it was.
-pub async fn won_as(
-    pool: &PgPool,
-    partner_id: Uuid,
-    client_id: Uuid,
-) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("select created_at from deals where partner_id = $1 and client_id = $2")
-        .bind(partner_id)
-        .bind(client_id)
-        .fetch_optional(pool)
-        .await
-}
-
 /// Stores a registration, pending review; its id.
 pub async fn insert(
     tx: &mut Transaction<'_, Postgres>,

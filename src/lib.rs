@@ -13,6 +13,7 @@ pub mod audit;
 pub mod audit_viewer;
 pub mod auth;
 pub mod branding;
+pub mod certifications;
 pub mod clients;
 pub mod commissions;
 pub mod components;

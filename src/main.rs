@@ -100,6 +100,9 @@ async fn main() -> std::process::ExitCode {
         let deal_sweep = tokio::spawn(partner_portal::deals::lifecycle::run(
             database.system.clone(),
         ));
+        let certification_reminders = tokio::spawn(partner_portal::certifications::reminders::run(
+            database.system.clone(),
+        ));
         let mailer = match start_mail_delivery(&settings, database.system.clone()) {
             Ok(handle) => handle,
             Err(error) => {
@@ -134,6 +137,7 @@ async fn main() -> std::process::ExitCode {
         housekeeper.abort();
         key_notices.abort();
         deal_sweep.abort();
+        certification_reminders.abort();
         mailer.abort();
         webhooks.abort();
     }

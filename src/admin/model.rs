@@ -17,6 +17,8 @@ pub struct PartnerRow {
     pub active_clients: i64,
     pub open_clients: i64,
     pub members: i64,
+    /// The partner's certification level, if any.
+    pub certification: Option<crate::certifications::model::Track>,
 }
 
 /// A page of the admin's partner list.

@@ -230,6 +230,7 @@ fn PartnerTable(page: PartnerPage, query: PartnerQuery) -> impl IntoView {
                     <td>
                         <span class=format!("tier-badge tier-{}", p.tier.slug())>{p.tier.label()}</span>
                         {p.tier_pinned.then_some(view! { <span class="muted small">" pinned"</span> })}
+                        {p.certification.map(|track| view! { <br /><crate::certifications::pages::LevelBadge level=Some(track) /> })}
                     </td>
                     <td>{p.status.label()}</td>
                     <td class="num">{count(p.active_clients)}</td>

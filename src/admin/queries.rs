@@ -115,6 +115,7 @@ impl From<&PartnerListRow> for PartnerRow {
             active_clients: r.active_clients,
             open_clients: r.open_clients,
             members: r.members,
+            certification: None,
         }
     }
 }

@@ -19,7 +19,15 @@ pub async fn list_partners(query: Option<PartnerQuery>) -> Result<PartnerPage, A
 
     require(Perm::Admin).await?;
     let query = query.unwrap_or_default();
-    let (rows, links, total) = super::queries::list_partners(&pool()?, &query).await?;
+    let pool = pool()?;
+    let (mut rows, links, total) = super::queries::list_partners(&pool, &query).await?;
+    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+    let levels =
+        crate::certifications::queries::levels(&pool, &ids, chrono::Utc::now().date_naive())
+            .await?;
+    for row in &mut rows {
+        row.certification = levels.get(&row.id).copied();
+    }
     Ok(PartnerPage { rows, links, total })
 }
 

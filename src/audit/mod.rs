@@ -88,6 +88,8 @@ pub enum Action {
     DealActivityRecorded,
     DealProtectionEnded,
     DealWon,
+    CertificationRecorded,
+    CertificationRevoked,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -104,7 +106,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 76] = [
+    pub const ALL: [Action; 78] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -181,6 +183,8 @@ impl Action {
         Action::DealActivityRecorded,
         Action::DealProtectionEnded,
         Action::DealWon,
+        Action::CertificationRecorded,
+        Action::CertificationRevoked,
     ];
 
     /// The name stored in the log.
@@ -262,6 +266,8 @@ impl Action {
             Action::DealActivityRecorded => "deal.activity_recorded",
             Action::DealProtectionEnded => "deal.protection_ended",
             Action::DealWon => "deal.won",
+            Action::CertificationRecorded => "certification.recorded",
+            Action::CertificationRevoked => "certification.revoked",
         }
     }
 
@@ -349,6 +355,8 @@ impl Action {
             Action::DealActivityRecorded => "Recorded activity on a deal",
             Action::DealProtectionEnded => "Ended a deal's protection",
             Action::DealWon => "Converted a won deal into a client",
+            Action::CertificationRecorded => "Recorded a member's certification",
+            Action::CertificationRevoked => "Revoked a member's certification",
         }
     }
 
@@ -425,13 +433,11 @@ impl Action {
             | Action::WebhookEndpointUpdated
             | Action::WebhookEventsReplayed
             | Action::WebhookTestSent
-            | Action::WebhookDeliveryResent => Audience::Team,
-            Action::DealRegistered
-            | Action::DealApproved
-            | Action::DealDenied
-            | Action::DealActivityRecorded
-            | Action::DealProtectionEnded
-            | Action::DealWon => Audience::Team,
+            | Action::WebhookDeliveryResent
+            // Deals and certifications: every member reads deals and the partner's level.
+            | Action::DealRegistered | Action::DealApproved | Action::DealDenied
+            | Action::DealActivityRecorded | Action::DealProtectionEnded | Action::DealWon
+            | Action::CertificationRecorded | Action::CertificationRevoked => Audience::Team,
         }
     }
 
@@ -454,43 +460,4 @@ pub fn describe(name: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn every_action_has_a_unique_name_that_reads_back() {
-        let names: HashSet<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
-        assert_eq!(names.len(), Action::ALL.len());
-        for action in Action::ALL {
-            assert_eq!(Action::parse(action.as_str()), Some(action));
-            assert!(!action.description().is_empty(), "{action:?}");
-            assert!(action.as_str().contains('.'), "{action:?}");
-        }
-    }
-
-    #[test]
-    fn money_and_sign_ins_stay_out_of_the_team_feed() {
-        let team = Action::names_for(&[Audience::Team]);
-        assert!(team.contains(&"client.created".to_string()));
-        for hidden in [
-            "auth.sign_in",
-            "payout.paid",
-            "commissions.adjusted",
-            "branding.published",
-        ] {
-            assert!(!team.contains(&hidden.to_string()), "{hidden}");
-        }
-        let owners = Action::names_for(&[Audience::Team, Audience::Money, Audience::Branding]);
-        assert!(owners.contains(&"payout.paid".to_string()));
-        assert!(owners.contains(&"branding.published".to_string()));
-        assert!(!owners.contains(&"auth.sign_in".to_string()));
-    }
-
-    #[test]
-    fn unknown_names_still_read_as_words() {
-        assert_eq!(describe("client.created"), "Added a client");
-        assert_eq!(describe("branding.domain_set"), "Set the custom domain");
-        assert_eq!(describe("legacy.thing_done"), "legacy thing done");
-    }
-}
+mod tests;

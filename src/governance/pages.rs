@@ -203,6 +203,7 @@ fn PartnerView(partner: PartnerDetail, changes: Changes) -> impl IntoView {
                     <ul class="plain">{members}</ul>
                     {more_members.map(|m| view! { <p class="muted small">{m}</p> })}
                 </section>
+                <crate::certifications::pages::AdminCertifications partner_id=partner.id />
                 <section class="card" aria-labelledby="statements-heading">
                     <h2 id="statements-heading">"Statements"</h2>
                     {if partner.statements.is_empty() {

@@ -140,6 +140,10 @@ enum Args {
     DealCheck,
     /// Approving a registration that does not exist.
     UnknownDealDecision,
+    /// Recording a completion for a member of a partner that does not exist.
+    UnknownPartnerCertification,
+    /// Revoking a certification that does not exist, confirmed.
+    UnknownCertificationConfirmed,
     /// Activity on a deal that does not exist.
     UnknownDealActivity,
     /// Converting a deal that does not exist, confirmed.
@@ -899,6 +903,26 @@ fn table() -> Vec<Row> {
             expect: DEAL_SELLERS,
         },
         Row {
+            endpoint: "certifications",
+            args: Args::None,
+            expect: PARTNER_MEMBERS,
+        },
+        Row {
+            endpoint: "admin/certifications",
+            args: Args::UnknownPartner,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/certifications/record",
+            args: Args::UnknownPartnerCertification,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/certifications/revoke",
+            args: Args::UnknownCertificationConfirmed,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
             endpoint: "deals/activity",
             args: Args::UnknownDealActivity,
             expect: DEAL_SELLERS_FIND_NOTHING,
@@ -1368,6 +1392,21 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
             Args::DealCheck => vec![
                 ("input[company_name]", "Table Prospect"),
                 ("input[domain]", "table-prospect.example"),
+            ],
+            Args::UnknownPartnerCertification => vec![
+                ("input[partner_id]", UNKNOWN_ID),
+                ("input[user_id]", UNKNOWN_ID),
+                ("input[track]", "foundation"),
+                ("input[modules][0]", "basics"),
+                ("input[modules][1]", "onboarding"),
+                ("input[modules][2]", "troubleshooting"),
+                ("input[modules][3]", "sales"),
+                ("input[completed_on]", "2026-11-02"),
+                ("input[expires_on]", ""),
+            ],
+            Args::UnknownCertificationConfirmed => vec![
+                ("input[certification_id]", UNKNOWN_ID),
+                ("input[confirm]", "yes"),
             ],
             Args::UnknownDealActivity => {
                 vec![("input[deal_id]", UNKNOWN_ID), ("input[note]", "Demo held")]

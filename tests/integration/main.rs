@@ -12,6 +12,7 @@ mod audit_chain;
 mod audit_log;
 mod authorization;
 mod branding;
+mod certifications;
 mod cli;
 mod clients;
 mod close_runs;

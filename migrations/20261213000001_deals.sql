@@ -122,6 +122,8 @@ create function deal_conflicts(asking uuid, wanted_domain text, wanted_company t
     set search_path = pg_catalog, pg_temp
     -- "Nearly the same name": trigram similarity of the keys at 0.6 or more.
     set pg_trgm.similarity_threshold = 0.6
+    -- The same, for the plans of the domain matches.
+    set enable_seqscan = off
     rows 10
 as $$
 declare
@@ -131,8 +133,10 @@ begin
     if (public.app_scope_all() or asking = public.app_partner()) is not true then
         return;
     end if;
-    -- Matches on the domain first, then on the name; at most five of each kind. No order
-    -- among the name matches: a common name stops at the fifth, however many share it.
+    -- Matches on the domain first, then the five names most like it, of each kind. The
+    -- order also keeps the planner on the trigram indexes: with a bare "limit 5" it bets
+    -- that scanning a whole table meets five matches early, and a prospect's name matches
+    -- few rows, so the bet reads every row (4 s at 1,000,000 clients, against 0.2 ms).
     return query
     (select 'deal', d.partner_id = asking, 'domain', d.status, d.created_at, d.protected_until
      from public.deals d
@@ -145,6 +149,7 @@ begin
      where by_name and public.company_key(d.company_name) operator(public.%) key
        and d.domain <> wanted_domain and d.status in ('pending', 'approved')
        and (d.status = 'pending' or d.protected_until > now())
+     order by public.similarity(public.company_key(d.company_name), key) desc
      limit 5)
     union all
     (select 'client', c.partner_id = asking, 'domain', c.status::text, c.created_at, null
@@ -156,6 +161,7 @@ begin
      from public.clients c
      where by_name and public.company_key(c.company_name) operator(public.%) key
        and public.email_domain(c.contact_email) <> wanted_domain and c.status <> 'canceled'
+     order by public.similarity(public.company_key(c.company_name), key) desc
      limit 5);
 end
 $$;

@@ -226,7 +226,9 @@ pub async fn queue(
                 from deals o join partners op on op.id = o.partner_id
                 where o.id <> d.id and o.status in ('pending', 'approved')
                   and (o.domain = d.domain or company_key(o.company_name) % company_key(d.company_name))
-                order by o.created_at limit 5)
+                order by o.domain = d.domain desc,
+                         similarity(company_key(o.company_name), company_key(d.company_name)) desc
+                limit 5)
                union all
                (select 'client', cp.name, c.company_name, email_domain(c.contact_email),
                        c.status::text, c.created_at, null
@@ -234,7 +236,9 @@ pub async fn queue(
                 where c.status <> 'canceled'
                   and (email_domain(c.contact_email) = d.domain
                        or company_key(c.company_name) % company_key(d.company_name))
-                order by c.created_at limit 5)
+                order by email_domain(c.contact_email) = d.domain desc,
+                         similarity(company_key(c.company_name), company_key(d.company_name)) desc
+                limit 5)
              ) s), '[]') as similar,
            {} as page_key
          from deals d join partners p on p.id = d.partner_id
@@ -244,12 +248,16 @@ pub async fn queue(
     ));
     key.push_bound(&mut page, position);
     key.push_order(&mut page, position, QUEUE_PAGE);
-    // The same threshold as the partners' check ("nearly identical": 0.6), for this
+    // The same threshold as the partners' check ("nearly identical": 0.6), and the trigram
+    // indexes rather than a bet on a whole-table scan (see `deal_conflicts()`), for this
     // transaction only.
     let mut tx = pool.begin().await?;
-    sqlx::query("set local pg_trgm.similarity_threshold = 0.6")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "select set_config('pg_trgm.similarity_threshold', '0.6', true),
+                set_config('enable_seqscan', 'off', true)",
+    )
+    .execute(&mut *tx)
+    .await?;
     let rows: Vec<QueueRow> = page.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     Ok(key.finish(

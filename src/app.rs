@@ -137,6 +137,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/webhooks/:id") view={Lazy::<lazy::WebhookEndpoint>::new()} />
                     <Route path=path!("/audit") view={Lazy::<lazy::PartnerAudit>::new()} />
                     <Route path=path!("/deals") view={Lazy::<lazy::PartnerDeals>::new()} />
+                    <Route path=path!("/leaderboard") view={Lazy::<lazy::PartnerLeaderboard>::new()} />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/app")

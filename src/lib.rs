@@ -20,6 +20,7 @@ pub mod components;
 pub mod deals;
 pub mod error;
 pub mod governance;
+pub mod health;
 pub mod impersonation;
 pub mod invitations;
 pub mod landing;

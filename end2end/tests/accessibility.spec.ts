@@ -117,6 +117,7 @@ test("partner pages pass axe-core", async ({ page }, testInfo) => {
     "/partner/clients/new",
     client,
     "/partner/deals",
+    "/partner/leaderboard",
     "/partner/commissions",
     statement,
     "/partner/branding",

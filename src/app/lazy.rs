@@ -37,6 +37,7 @@ use crate::{
     },
     deals::pages::{AdminDealsPage, PartnerDealsPage},
     governance::{new_partner::NewPartnerPage, pages::AdminPartnerPage},
+    health::pages::LeaderboardPage,
     invitations::pages::InvitePage,
     partners::pages::PartnerHomePage,
     portal::pages::{AccountUsersPage, ClientHomePage, SupportAccessPage},
@@ -305,23 +306,26 @@ fn webhook_pages(page: WebhookPage) -> AnyView {
 lazy_page!(#[doc = "`/partner/webhooks`"] Webhooks => webhook_pages(WebhookPage::List), __preload_webhook_pages);
 lazy_page!(#[doc = "`/partner/webhooks/:id`"] WebhookEndpoint => webhook_pages(WebhookPage::Endpoint), __preload_webhook_pages);
 
-/// Deal registration: a partner's deals and the admins' queue.
+/// The pipeline: a partner's deals, the admins' queue, and the leaderboard.
 #[derive(Clone, Copy)]
-pub enum DealPage {
-    Partner,
-    Admin,
+pub enum PipelinePage {
+    Deals,
+    AdminDeals,
+    Leaderboard,
 }
 
 #[lazy]
-fn deal_pages(page: DealPage) -> AnyView {
+fn pipeline_pages(page: PipelinePage) -> AnyView {
     match page {
-        DealPage::Partner => view! { <PartnerDealsPage /> }.into_any(),
-        DealPage::Admin => view! { <AdminDealsPage /> }.into_any(),
+        PipelinePage::Deals => view! { <PartnerDealsPage /> }.into_any(),
+        PipelinePage::AdminDeals => view! { <AdminDealsPage /> }.into_any(),
+        PipelinePage::Leaderboard => view! { <LeaderboardPage /> }.into_any(),
     }
 }
 
-lazy_page!(#[doc = "`/partner/deals`"] PartnerDeals => deal_pages(DealPage::Partner), __preload_deal_pages);
-lazy_page!(#[doc = "`/admin/deals`"] AdminDeals => deal_pages(DealPage::Admin), __preload_deal_pages);
+lazy_page!(#[doc = "`/partner/deals`"] PartnerDeals => pipeline_pages(PipelinePage::Deals), __preload_pipeline_pages);
+lazy_page!(#[doc = "`/admin/deals`"] AdminDeals => pipeline_pages(PipelinePage::AdminDeals), __preload_pipeline_pages);
+lazy_page!(#[doc = "`/partner/leaderboard`"] PartnerLeaderboard => pipeline_pages(PipelinePage::Leaderboard), __preload_pipeline_pages);
 
 /// The audit log, a partner's and the program's: one viewer.
 #[derive(Clone, Copy)]

@@ -90,6 +90,7 @@ pub enum Action {
     DealWon,
     CertificationRecorded,
     CertificationRevoked,
+    LeaderboardVisibilityChanged,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -106,7 +107,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 78] = [
+    pub const ALL: [Action; 79] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -185,6 +186,7 @@ impl Action {
         Action::DealWon,
         Action::CertificationRecorded,
         Action::CertificationRevoked,
+        Action::LeaderboardVisibilityChanged,
     ];
 
     /// The name stored in the log.
@@ -268,6 +270,7 @@ impl Action {
             Action::DealWon => "deal.won",
             Action::CertificationRecorded => "certification.recorded",
             Action::CertificationRevoked => "certification.revoked",
+            Action::LeaderboardVisibilityChanged => "partner.leaderboard_visibility_changed",
         }
     }
 
@@ -357,6 +360,9 @@ impl Action {
             Action::DealWon => "Converted a won deal into a client",
             Action::CertificationRecorded => "Recorded a member's certification",
             Action::CertificationRevoked => "Revoked a member's certification",
+            Action::LeaderboardVisibilityChanged => {
+                "Changed whether the leaderboard shows the partner's name"
+            }
         }
     }
 
@@ -434,10 +440,11 @@ impl Action {
             | Action::WebhookEventsReplayed
             | Action::WebhookTestSent
             | Action::WebhookDeliveryResent
-            // Deals and certifications: every member reads deals and the partner's level.
+            // Every member reads deals, the partner's level and the board.
             | Action::DealRegistered | Action::DealApproved | Action::DealDenied
             | Action::DealActivityRecorded | Action::DealProtectionEnded | Action::DealWon
-            | Action::CertificationRecorded | Action::CertificationRevoked => Audience::Team,
+            | Action::CertificationRecorded | Action::CertificationRevoked
+            | Action::LeaderboardVisibilityChanged => Audience::Team,
         }
     }
 

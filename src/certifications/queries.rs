@@ -55,8 +55,8 @@ pub async fn for_partner(
 }
 
 /// The certification level of each of `partners` on `today` (absent: none).
-pub async fn levels(
-    pool: &PgPool,
+pub async fn levels<'e>(
+    db: impl sqlx::PgExecutor<'e>,
     partners: &[Uuid],
     today: NaiveDate,
 ) -> sqlx::Result<HashMap<Uuid, Track>> {
@@ -71,7 +71,7 @@ pub async fn levels(
     )
     .bind(partners)
     .bind(today)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     let mut best: HashMap<Uuid, Vec<Track>> = HashMap::new();
     for (partner, tracks) in rows {

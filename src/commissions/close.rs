@@ -254,6 +254,8 @@ async fn finish(conn: &mut PgConnection, request: &CloseRequest) -> Result<Close
     let (statements, total) = queries::month_statements(conn, month).await?;
     queries::insert_close(conn, month, now, actor, statements as i32, total).await?;
     announce_statements(conn, month).await?;
+    // Every partner's health score and leaderboard place for the month.
+    crate::health::record::record_month(conn, month).await?;
 
     // One read for every partner's unpaid balance; a write only where a payout is due.
     let mut payouts = 0;

@@ -25,6 +25,7 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
                 ("/partner", "Dashboard"),
                 ("/partner/clients", "Clients"),
                 ("/partner/deals", "Deals"),
+                ("/partner/leaderboard", "Leaderboard"),
                 ("/partner/commissions", "Commissions"),
                 ("/partner/branding", "Branding"),
                 ("/partner/team", "Team"),
@@ -42,6 +43,7 @@ pub fn nav_links(me: &Principal) -> Vec<(&'static str, &'static str)> {
             ("/partner", "Dashboard"),
             ("/partner/clients", "Clients"),
             ("/partner/deals", "Deals"),
+            ("/partner/leaderboard", "Leaderboard"),
             ("/partner/team", "Team"),
         ],
         PrincipalKind::ClientUser { is_owner: true, .. } if me.acting.is_none() => {

@@ -90,6 +90,10 @@ pub fn router(state: AppState) -> Router {
             get(crate::admin::export::export_partners),
         )
         .route(
+            "/admin/leaderboard.csv",
+            get(crate::health::export::export_leaderboard),
+        )
+        .route(
             "/admin/audit/export.csv",
             get(crate::audit_viewer::export::export_program_log),
         )

@@ -111,7 +111,10 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             {money_cards}
         </section>
         <TierProgress overview=o.clone() gain=dashboard.money.as_ref().and_then(|m| m.next_tier_gain) />
-        <crate::certifications::pages::CertificationCard />
+        <div class="two-columns">
+            <crate::health::pages::HealthCard />
+            <crate::certifications::pages::CertificationCard />
+        </div>
         <div class="chart-grid">{charts}</div>
         <div class="two-columns">
             <section aria-labelledby="activity-title">

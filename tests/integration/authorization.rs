@@ -140,6 +140,8 @@ enum Args {
     DealCheck,
     /// Approving a registration that does not exist.
     UnknownDealDecision,
+    /// Showing the partner's name on the leaderboard.
+    OptIn,
     /// Recording a completion for a member of a partner that does not exist.
     UnknownPartnerCertification,
     /// Revoking a certification that does not exist, confirmed.
@@ -903,6 +905,21 @@ fn table() -> Vec<Row> {
             expect: DEAL_SELLERS,
         },
         Row {
+            endpoint: "health",
+            args: Args::None,
+            expect: PARTNER_MEMBERS,
+        },
+        Row {
+            endpoint: "leaderboard",
+            args: Args::None,
+            expect: PARTNER_MEMBERS,
+        },
+        Row {
+            endpoint: "leaderboard/opt-in",
+            args: Args::OptIn,
+            expect: API_KEY_OWNERS,
+        },
+        Row {
             endpoint: "certifications",
             args: Args::None,
             expect: PARTNER_MEMBERS,
@@ -1393,6 +1410,7 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
                 ("input[company_name]", "Table Prospect"),
                 ("input[domain]", "table-prospect.example"),
             ],
+            Args::OptIn => vec![("opt_in", "on")],
             Args::UnknownPartnerCertification => vec![
                 ("input[partner_id]", UNKNOWN_ID),
                 ("input[user_id]", UNKNOWN_ID),

@@ -24,6 +24,7 @@ mod dns;
 mod embedded_postgres;
 mod faults;
 mod governance;
+mod health;
 mod impersonation;
 mod mail;
 mod observability;

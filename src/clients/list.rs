@@ -107,6 +107,57 @@ pub struct ClientRow {
     /// What the client pays: the custom price if set, else the list price.
     pub price: Decimal,
     pub status: SubscriptionStatus,
+    /// Why the client may be about to leave (churn risk), if it may.
+    pub risks: Vec<Risk>,
+}
+
+/// Days without a sign-in by any of a client's users after which it counts as inactive, and
+/// the days a downgrade stays a warning.
+pub const INACTIVE_DAYS: i64 = 60;
+pub const DOWNGRADE_DAYS: i64 = 90;
+
+/// A sign that a client may leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Risk {
+    Suspended,
+    /// Moved to a cheaper plan in the last [`DOWNGRADE_DAYS`].
+    Downgraded,
+    /// None of its users signed in for [`INACTIVE_DAYS`] (and it is older than that).
+    Inactive,
+}
+
+impl Risk {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Risk::Suspended => "suspended",
+            Risk::Downgraded => "downgraded recently",
+            Risk::Inactive => "inactive",
+        }
+    }
+
+    /// The risks of a client: its status, whether it moved to a cheaper plan recently, and
+    /// the last sign-in of any of its users, on `now`.
+    pub fn of(
+        status: SubscriptionStatus,
+        downgraded_recently: bool,
+        created_at: chrono::DateTime<chrono::Utc>,
+        last_sign_in: Option<chrono::DateTime<chrono::Utc>>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<Risk> {
+        if status == SubscriptionStatus::Canceled {
+            return Vec::new();
+        }
+        let quiet_since = now - chrono::TimeDelta::days(INACTIVE_DAYS);
+        [
+            (status == SubscriptionStatus::Suspended).then_some(Risk::Suspended),
+            downgraded_recently.then_some(Risk::Downgraded),
+            (created_at < quiet_since && last_sign_in.is_none_or(|at| at < quiet_since))
+                .then_some(Risk::Inactive),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 /// One page of clients, and the partner's headroom under its tier's cap.
@@ -127,6 +178,38 @@ pub struct ClientPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_is_at_risk_when_suspended_downgraded_or_quiet() {
+        let now: chrono::DateTime<chrono::Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+        let days = |n| now - chrono::TimeDelta::days(n);
+        let active = SubscriptionStatus::Active;
+        assert_eq!(Risk::of(active, false, days(400), Some(days(3)), now), []);
+        assert_eq!(
+            Risk::of(
+                SubscriptionStatus::Suspended,
+                true,
+                days(400),
+                Some(days(3)),
+                now
+            ),
+            [Risk::Suspended, Risk::Downgraded]
+        );
+        assert_eq!(
+            Risk::of(active, false, days(400), Some(days(61)), now),
+            [Risk::Inactive]
+        );
+        assert_eq!(
+            Risk::of(active, false, days(400), None, now),
+            [Risk::Inactive]
+        );
+        // A new client is not yet quiet; a cancelled one is gone, not at risk.
+        assert_eq!(Risk::of(active, false, days(10), None, now), []);
+        assert_eq!(
+            Risk::of(SubscriptionStatus::Canceled, true, days(400), None, now),
+            []
+        );
+    }
 
     #[test]
     fn the_url_round_trips_and_nonsense_is_ignored() {

@@ -17,3 +17,5 @@ pub mod export;
 pub mod invite;
 #[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod risks;

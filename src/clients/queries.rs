@@ -53,19 +53,6 @@ pub async fn find(
     Ok(Some(ClientDetail { history, ..client }))
 }
 
-/// When the deal that client `client_id` was won from was registered, if it was.
-pub async fn won_as(
-    pool: &sqlx::PgPool,
-    partner_id: Uuid,
-    client_id: Uuid,
-) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("select created_at from deals where partner_id = $1 and client_id = $2")
-        .bind(partner_id)
-        .bind(client_id)
-        .fetch_optional(pool)
-        .await
-}
-
 /// [`find`] without the history: what the API answers.
 pub async fn find_without_history(
     db: impl sqlx::PgExecutor<'_>,
@@ -230,6 +217,7 @@ pub async fn list(
         // No search, or a search whose page is empty (a cursor past its end): counted apart.
         None => total(pool, partner_id, query).await?,
     };
+    let rows = super::risks::with_risks(pool, partner_id, rows).await?;
     Ok((rows, links, total))
 }
 
@@ -293,6 +281,7 @@ impl From<ListRow> for ClientRow {
             plan_name: r.plan_name,
             price: r.price,
             status: r.status,
+            risks: Vec::new(),
         }
     }
 }

@@ -78,7 +78,7 @@ pub async fn get_client(client_id: Uuid) -> Result<ClientDetail, AppError> {
     let client = super::queries::find(&pool, partner_id, client_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let won_from_deal = super::queries::won_as(&pool, partner_id, client_id).await?;
+    let won_from_deal = super::risks::won_as(&pool, partner_id, client_id).await?;
     Ok(ClientDetail {
         won_from_deal,
         can_edit: me.has(Perm::EditClients),

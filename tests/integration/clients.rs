@@ -699,3 +699,82 @@ async fn with_client_management_switched_off_clients_are_read_only(
         .await;
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
 }
+
+#[sqlx::test]
+async fn the_client_list_flags_clients_at_risk_of_leaving(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let owner = app.sign_in(NW_OWNER).await;
+    // Fabrikam's owner signs in (a recent sign-in), and is then suspended and downgraded.
+    app.sign_in(FABRIKAM_OWNER).await;
+    let fabrikam = app.client_id("fabrikam").await.to_string();
+    let suspended = app
+        .call(
+            Some(&owner),
+            "partner/clients/status",
+            &[
+                ("input[client_id]", &fabrikam),
+                ("input[status]", "suspended"),
+            ],
+        )
+        .await;
+    assert_eq!(suspended.status, StatusCode::OK, "{}", suspended.body);
+    let downgraded = app
+        .call(
+            Some(&owner),
+            "partner/clients/update",
+            &[
+                ("client_id", fabrikam.as_str()),
+                ("input[company_name]", "Fabrikam"),
+                ("input[contact_name]", "Fabrikam Owner"),
+                ("input[contact_email]", "owner@fabrikam.demo.test"),
+                ("input[contact_phone]", ""),
+                ("input[plan]", "starter"),
+                ("input[custom_price]", ""),
+                ("input[billing_owned_by_reseller]", "on"),
+                ("input[region]", "EMEA"),
+            ],
+        )
+        .await;
+    assert_eq!(downgraded.status, StatusCode::OK, "{}", downgraded.body);
+
+    let reply = app
+        .call(
+            Some(&owner),
+            "partner/clients",
+            &[
+                ("query[sort]", "Company"),
+                ("query[descending]", "false"),
+                ("query[position]", "first"),
+                ("query[search]", "Fabrikam"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let page: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let row = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["company_name"] == "Fabrikam")
+        .unwrap();
+    assert_eq!(row["risks"], serde_json::json!(["Suspended", "Downgraded"]));
+
+    // A client none of whose users signed in for 60 days is flagged as inactive.
+    sqlx::query("update clients set created_at = now() - interval '1 year'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = app
+        .get_page(Some(&owner), "/partner/clients?q=Adventure")
+        .await;
+    assert!(page.body.contains("At risk: inactive"), "{}", page.body);
+    let page = app
+        .get_page(Some(&owner), "/partner/clients?q=Fabrikam")
+        .await;
+    assert!(page
+        .body
+        .contains("At risk: suspended, downgraded recently"));
+}

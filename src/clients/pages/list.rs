@@ -163,7 +163,14 @@ fn ClientTable(page: ClientPage, query: ClientQuery) -> impl IntoView {
                 <td>{c.contact_name.clone()}<span class="muted small">" · " {c.contact_email.clone()}</span></td>
                 <td>{c.plan_name.clone()}</td>
                 <td class="num">{money(c.price)}</td>
-                <td><span class=format!("status-badge status-{}", c.status.slug())>{c.status.label()}</span></td>
+                <td>
+                    <span class=format!("status-badge status-{}", c.status.slug())>{c.status.label()}</span>
+                    {(!c.risks.is_empty()).then(|| view! {
+                        <br /><span class="risk" data-testid="churn-risk">
+                            {format!("At risk: {}", c.risks.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "))}
+                        </span>
+                    })}
+                </td>
             </tr>
         })
         .collect_view();

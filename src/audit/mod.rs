@@ -91,6 +91,8 @@ pub enum Action {
     CertificationRecorded,
     CertificationRevoked,
     LeaderboardVisibilityChanged,
+    PartnerProfileProposed,
+    PartnerProfileProposalDismissed,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -107,7 +109,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 79] = [
+    pub const ALL: [Action; 81] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -187,6 +189,8 @@ impl Action {
         Action::CertificationRecorded,
         Action::CertificationRevoked,
         Action::LeaderboardVisibilityChanged,
+        Action::PartnerProfileProposed,
+        Action::PartnerProfileProposalDismissed,
     ];
 
     /// The name stored in the log.
@@ -271,6 +275,8 @@ impl Action {
             Action::CertificationRecorded => "certification.recorded",
             Action::CertificationRevoked => "certification.revoked",
             Action::LeaderboardVisibilityChanged => "partner.leaderboard_visibility_changed",
+            Action::PartnerProfileProposed => "partner.profile_proposed",
+            Action::PartnerProfileProposalDismissed => "partner.profile_proposal_dismissed",
         }
     }
 
@@ -360,9 +366,9 @@ impl Action {
             Action::DealWon => "Converted a won deal into a client",
             Action::CertificationRecorded => "Recorded a member's certification",
             Action::CertificationRevoked => "Revoked a member's certification",
-            Action::LeaderboardVisibilityChanged => {
-                "Changed whether the leaderboard shows the partner's name"
-            }
+            Action::LeaderboardVisibilityChanged => "Showed or hid the name on the leaderboard",
+            Action::PartnerProfileProposed => "Proposed territories and industries",
+            Action::PartnerProfileProposalDismissed => "Dismissed a proposed profile",
         }
     }
 
@@ -444,7 +450,9 @@ impl Action {
             | Action::DealRegistered | Action::DealApproved | Action::DealDenied
             | Action::DealActivityRecorded | Action::DealProtectionEnded | Action::DealWon
             | Action::CertificationRecorded | Action::CertificationRevoked
-            | Action::LeaderboardVisibilityChanged => Audience::Team,
+            | Action::LeaderboardVisibilityChanged
+            | Action::PartnerProfileProposed
+            | Action::PartnerProfileProposalDismissed => Audience::Team,
         }
     }
 

@@ -7,6 +7,8 @@ pub mod model;
 pub mod new_partner;
 pub mod pages;
 pub mod profile;
+pub mod proposal;
+pub mod proposal_pages;
 #[cfg(feature = "ssr")]
 mod queries;
 pub mod server;

@@ -229,6 +229,7 @@ fn PartnerView(partner: PartnerDetail, changes: Changes) -> impl IntoView {
                 </section>
             </div>
             <aside>
+                <super::proposal_pages::AdminProposalCard partner_id=partner.id />
                 <StandingForm partner=partner.clone() action=changes.status />
                 <TierForm partner=partner.clone() action=changes.tier />
                 <SwitchesForm partner=partner.clone() action=changes.switches />

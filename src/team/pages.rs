@@ -122,6 +122,7 @@ fn done_message(done: &str) -> Option<&'static str> {
         "removed" => "Member removed. Their sessions have ended.",
         "transferred" => "Ownership transferred. You are now a manager.",
         "two_factor" => "The team's two-factor rule is saved.",
+        "proposed" => "Proposal sent: the program team decides on it.",
         _ => return None,
     })
 }
@@ -154,6 +155,7 @@ pub fn TeamPage() -> impl IntoView {
         {move || answered().as_deref().and_then(done_message).map(|m| view! { <p class="form-ok" role="status">{m}</p> })}
         <FormErrorSummary error=list_error />
         {loaded(team, move |page: TeamPage| view! { <TeamView page actions /> })}
+        <crate::governance::proposal_pages::PartnerProfileCard />
     }
 }
 

@@ -140,6 +140,10 @@ enum Args {
     DealCheck,
     /// Approving a registration that does not exist.
     UnknownDealDecision,
+    /// Proposing territories and industries.
+    ProposeProfile,
+    /// Accepting a proposal of a partner that does not exist.
+    UnknownPartnerProposal,
     /// Showing the partner's name on the leaderboard.
     OptIn,
     /// Recording a completion for a member of a partner that does not exist.
@@ -905,6 +909,26 @@ fn table() -> Vec<Row> {
             expect: DEAL_SELLERS,
         },
         Row {
+            endpoint: "partner/profile",
+            args: Args::None,
+            expect: PARTNER_MEMBERS,
+        },
+        Row {
+            endpoint: "partner/profile/propose",
+            args: Args::ProposeProfile,
+            expect: API_KEY_OWNERS,
+        },
+        Row {
+            endpoint: "admin/partner/proposal",
+            args: Args::UnknownPartner,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/partner/proposal/decide",
+            args: Args::UnknownPartnerProposal,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
             endpoint: "health",
             args: Args::None,
             expect: PARTNER_MEMBERS,
@@ -1411,6 +1435,15 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
                 ("input[domain]", "table-prospect.example"),
             ],
             Args::OptIn => vec![("opt_in", "on")],
+            Args::ProposeProfile => vec![
+                ("input[territories]", "US, CA"),
+                ("input[industries][0]", "retail"),
+                ("input[reason]", "Table row"),
+            ],
+            Args::UnknownPartnerProposal => vec![
+                ("input[partner_id]", UNKNOWN_ID),
+                ("input[decision]", "accept"),
+            ],
             Args::UnknownPartnerCertification => vec![
                 ("input[partner_id]", UNKNOWN_ID),
                 ("input[user_id]", UNKNOWN_ID),

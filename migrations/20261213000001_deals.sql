@@ -54,6 +54,9 @@ create table deals (
     activity_at      timestamptz,
     -- The last expiry reminder sent: 14, 7 or 1 days ahead (null after an extension).
     reminded_days    integer check (reminded_days in (14, 7, 1)),
+    -- The partner's request for more time than activity gives, waiting for an admin.
+    extension_requested_at timestamptz,
+    extension_reason text check (char_length(extension_reason) <= 500),
     -- The client a won deal became.
     client_id        uuid,
     won_at           timestamptz,
@@ -71,6 +74,9 @@ create index deals_partner_idx on deals (partner_id, created_at desc, id desc);
 create index deals_pending_idx on deals (created_at, id) where status = 'pending';
 -- The protection sweep: approved deals by the end of their protection.
 create index deals_protection_idx on deals (protected_until) where status = 'approved';
+-- The admins' list of extension requests.
+create index deals_extension_idx on deals (extension_requested_at, id)
+    where extension_requested_at is not null;
 -- The conflict check over live registrations (pending, or approved and protected).
 create index deals_live_domain_idx on deals (domain) where status in ('pending', 'approved');
 create index deals_live_company_idx on deals using gin (company_key(company_name) gin_trgm_ops)

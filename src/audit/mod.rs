@@ -93,6 +93,9 @@ pub enum Action {
     LeaderboardVisibilityChanged,
     PartnerProfileProposed,
     PartnerProfileProposalDismissed,
+    DealExtensionRequested,
+    DealExtensionGranted,
+    DealExtensionDeclined,
 }
 
 /// Who may read rows of an action in a partner's activity. Admins read every row.
@@ -109,7 +112,7 @@ pub enum Audience {
 }
 
 impl Action {
-    pub const ALL: [Action; 81] = [
+    pub const ALL: [Action; 84] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -191,6 +194,9 @@ impl Action {
         Action::LeaderboardVisibilityChanged,
         Action::PartnerProfileProposed,
         Action::PartnerProfileProposalDismissed,
+        Action::DealExtensionRequested,
+        Action::DealExtensionGranted,
+        Action::DealExtensionDeclined,
     ];
 
     /// The name stored in the log.
@@ -277,6 +283,9 @@ impl Action {
             Action::LeaderboardVisibilityChanged => "partner.leaderboard_visibility_changed",
             Action::PartnerProfileProposed => "partner.profile_proposed",
             Action::PartnerProfileProposalDismissed => "partner.profile_proposal_dismissed",
+            Action::DealExtensionRequested => "deal.extension_requested",
+            Action::DealExtensionGranted => "deal.extension_granted",
+            Action::DealExtensionDeclined => "deal.extension_declined",
         }
     }
 
@@ -369,6 +378,9 @@ impl Action {
             Action::LeaderboardVisibilityChanged => "Showed or hid the name on the leaderboard",
             Action::PartnerProfileProposed => "Proposed territories and industries",
             Action::PartnerProfileProposalDismissed => "Dismissed a proposed profile",
+            Action::DealExtensionRequested => "Asked for more time on a deal",
+            Action::DealExtensionGranted => "Granted a deal more time",
+            Action::DealExtensionDeclined => "Declined a request for more time",
         }
     }
 
@@ -452,7 +464,10 @@ impl Action {
             | Action::CertificationRecorded | Action::CertificationRevoked
             | Action::LeaderboardVisibilityChanged
             | Action::PartnerProfileProposed
-            | Action::PartnerProfileProposalDismissed => Audience::Team,
+            | Action::PartnerProfileProposalDismissed
+            | Action::DealExtensionRequested
+            | Action::DealExtensionGranted
+            | Action::DealExtensionDeclined => Audience::Team,
         }
     }
 

@@ -93,6 +93,57 @@ impl ConvertInput {
     }
 }
 
+/// A member's request for more protection, with the reason the admins read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExtensionInput {
+    pub deal_id: Uuid,
+    pub reason: String,
+}
+
+impl ExtensionInput {
+    pub fn validate(&self) -> Result<String, FieldErrors> {
+        let reason = self.reason.trim();
+        match reason.chars().count() {
+            0..=4 => Err(FieldErrors::field(
+                "reason",
+                "Say why the deal needs more time, such as the buyer's next budget round.",
+            )),
+            501.. => Err(FieldErrors::field("reason", "Keep it to 500 characters.")
+                .keep("reason", &self.reason)),
+            _ => Ok(reason.to_string()),
+        }
+    }
+}
+
+/// An admin's answer to an extension request: `grant` or `decline` (with a reason).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExtensionDecision {
+    pub deal_id: Uuid,
+    pub decision: String,
+    pub reason: String,
+}
+
+impl ExtensionDecision {
+    /// Whether it is granted, and the reason (required to decline).
+    pub fn validate(&self) -> Result<(bool, String), FieldErrors> {
+        let reason = self.reason.trim().to_string();
+        match self.decision.as_str() {
+            "grant" => Ok((true, reason)),
+            "decline" if reason.is_empty() => Err(FieldErrors::field(
+                "reason",
+                "Say why it is declined: the partner reads it.",
+            )),
+            "decline" if reason.chars().count() > 500 => {
+                Err(FieldErrors::field("reason", "Keep it to 500 characters."))
+            }
+            "decline" => Ok((false, reason)),
+            _ => Err(FieldErrors::form("Choose to grant or to decline.")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +184,25 @@ mod tests {
         };
         assert!(convert(None).confirmed().is_err());
         assert_eq!(convert(Some("yes")).confirmed().unwrap(), Uuid::nil());
+        let ask = |reason: &str| ExtensionInput {
+            deal_id: Uuid::nil(),
+            reason: reason.into(),
+        };
+        assert!(ask("soon").validate().is_err());
+        assert_eq!(
+            ask(" Budget in March ").validate().unwrap(),
+            "Budget in March"
+        );
+        let answer = |decision: &str, reason: &str| ExtensionDecision {
+            deal_id: Uuid::nil(),
+            decision: decision.into(),
+            reason: reason.into(),
+        };
+        assert_eq!(
+            answer("grant", "").validate().unwrap(),
+            (true, String::new())
+        );
+        assert!(answer("decline", " ").validate().is_err());
+        assert!(answer("later", "x").validate().is_err());
     }
 }

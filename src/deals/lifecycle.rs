@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
-use super::rules::{extended, reminder_due, REMINDER_DAYS};
+use super::rules::{extended, reminder_due, GRANT_DAYS, REMINDER_DAYS};
 use crate::{
     audit::{Action, AuditEntry},
     error::AppError,
@@ -74,6 +74,51 @@ pub async fn record_activity(
     .execute(&mut **tx)
     .await?;
     Ok(until)
+}
+
+/// Records the partner's request for more time on a protected deal; `false` when one waits
+/// already.
+pub async fn request_extension(
+    tx: &mut Transaction<'_, Postgres>,
+    deal: &Protected,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let asked = sqlx::query(
+        "update deals set extension_requested_at = $2, extension_reason = $3
+         where id = $1 and extension_requested_at is null",
+    )
+    .bind(deal.id)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut **tx)
+    .await?;
+    Ok(asked.rows_affected() == 1)
+}
+
+/// Answers a waiting extension request: granted, the protection ends [`GRANT_DAYS`] later
+/// (past the limit, if need be) and reminders start over. The deal, its new end, or `None`
+/// when no request waits on a protected deal.
+pub async fn answer_extension(
+    tx: &mut Transaction<'_, Postgres>,
+    deal_id: Uuid,
+    grant: bool,
+) -> sqlx::Result<Option<Protected>> {
+    sqlx::query_as(
+        "update deals d set extension_requested_at = null, extension_reason = null,
+                protected_until = case when $2 then d.protected_until + make_interval(days => $3)
+                                       else d.protected_until end,
+                reminded_days = case when $2 then null else d.reminded_days end
+         where d.id = $1 and d.status = 'approved' and d.extension_requested_at is not null
+         returning d.id, d.partner_id, d.company_name, d.protected_until, d.decided_at,
+                   d.reminded_days,
+                   (select email from users u where u.id = d.registered_by) as registrant_email",
+    )
+    .bind(deal_id)
+    .bind(grant)
+    .bind(GRANT_DAYS as i32)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// Marks the partner's protected deal won, as client `client_id`.
@@ -194,7 +239,7 @@ pub async fn remind_due(pool: &PgPool, now: DateTime<Utc>) -> Result<usize, AppE
 }
 
 /// E-mails the deal's registrant, if they still have an account.
-async fn tell(
+pub async fn tell(
     tx: &mut Transaction<'_, Postgres>,
     deal: &Protected,
     subject: String,

@@ -15,6 +15,8 @@ use crate::{
 /// Deals per page of a partner's list, and of the admins' queue.
 pub const DEALS_PAGE: i64 = 25;
 pub const QUEUE_PAGE: i64 = 20;
+/// Extension requests shown to admins at once, oldest first (each asks for an answer).
+pub const REQUESTS_SHOWN: i64 = 50;
 /// The furthest ahead a close date may be.
 pub const CLOSE_WITHIN_DAYS: i64 = 730;
 const TEXT_MAX: usize = 200;
@@ -92,6 +94,9 @@ pub struct DealRow {
     pub decision_reason: Option<String>,
     /// The client a won deal became.
     pub client_id: Option<Uuid>,
+    /// A request for more protection, waiting for an admin.
+    pub extension_requested_at: Option<DateTime<Utc>>,
+    pub extension_reason: Option<String>,
 }
 
 /// `/partner/deals`: a page of the partner's registrations, newest first, and what the
@@ -338,6 +343,8 @@ pub enum Availability {
 pub struct QueuePage {
     pub deals: Vec<QueuedDeal>,
     pub links: PageLinks,
+    /// Protected deals whose partner asks for more time, oldest request first.
+    pub extension_requests: Vec<QueuedDeal>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,7 +22,7 @@ use crate::{
 const DEAL_COLUMNS: &str = "d.id, d.company_name, d.domain, d.contact_name, d.contact_email, \
     d.country, d.plan, d.seats, d.monthly_value, d.expected_close, d.notes, d.status, \
     u.display_name as registered_by, d.created_at, d.protected_until, d.decision_reason, \
-    d.client_id";
+    d.client_id, d.extension_requested_at, d.extension_reason";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -43,6 +43,8 @@ struct Row {
     protected_until: Option<DateTime<Utc>>,
     decision_reason: Option<String>,
     client_id: Option<Uuid>,
+    extension_requested_at: Option<DateTime<Utc>>,
+    extension_reason: Option<String>,
 }
 
 impl From<Row> for DealRow {
@@ -65,6 +67,8 @@ impl From<Row> for DealRow {
             protected_until: r.protected_until,
             decision_reason: r.decision_reason,
             client_id: r.client_id,
+            extension_requested_at: r.extension_requested_at,
+            extension_reason: r.extension_reason,
         }
     }
 }
@@ -332,4 +336,35 @@ pub async fn decide(
     .bind(days as i32)
     .fetch_optional(&mut **tx)
     .await
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    partner_id: Uuid,
+    partner_name: String,
+    #[sqlx(flatten)]
+    deal: Row,
+}
+
+/// The oldest [`REQUESTS_SHOWN`] extension requests waiting for an admin.
+pub async fn extension_requests(pool: &PgPool) -> sqlx::Result<Vec<QueuedDeal>> {
+    let rows: Vec<RequestRow> = sqlx::query_as(&format!(
+        "select p.id as partner_id, p.name as partner_name, {DEAL_COLUMNS}
+         from deals d join partners p on p.id = d.partner_id
+              left join users u on u.id = d.registered_by
+         where d.extension_requested_at is not null and d.status = 'approved'
+         order by d.extension_requested_at, d.id limit $1"
+    ))
+    .bind(super::model::REQUESTS_SHOWN)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| QueuedDeal {
+            partner_id: r.partner_id,
+            partner_name: r.partner_name,
+            deal: DealRow::from(r.deal),
+            similar: Vec::new(),
+        })
+        .collect())
 }

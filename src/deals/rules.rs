@@ -9,6 +9,8 @@ pub const PROTECTION_DAYS: i64 = 90;
 pub const EXTENSION_DAYS: i64 = 30;
 /// ...but never longer than this many days after the approval.
 pub const PROTECTION_LIMIT_DAYS: i64 = 180;
+/// Days an admin's grant of an extension request adds (past the limit, if need be).
+pub const GRANT_DAYS: i64 = 30;
 /// Days before the end of protection at which the registrant is reminded, furthest first.
 pub const REMINDER_DAYS: [i64; 3] = [14, 7, 1];
 

@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::decision::{ActivityInput, ConvertInput, DecideInput};
+use super::decision::{
+    ActivityInput, ConvertInput, DecideInput, ExtensionDecision, ExtensionInput,
+};
 use super::model::{Availability, CheckInput, DealInput, DealsPage, QueuePage};
 use crate::{error::AppError, program::Position};
 
@@ -119,7 +121,12 @@ pub async fn get_deal_queue(position: Option<Position>) -> Result<QueuePage, App
     crate::auth::require(crate::auth::model::Perm::Admin).await?;
     let pool = crate::state::pool()?;
     let (deals, links) = super::queries::queue(&pool, &position.unwrap_or_default()).await?;
-    Ok(QueuePage { deals, links })
+    let extension_requests = super::queries::extension_requests(&pool).await?;
+    Ok(QueuePage {
+        deals,
+        links,
+        extension_requests,
+    })
 }
 
 /// Approves a pending registration (protected for 90 days from now) or denies it with a
@@ -281,4 +288,89 @@ pub async fn convert_deal(input: ConvertInput) -> Result<Uuid, AppError> {
     tx.commit().await?;
     leptos_axum::redirect(&format!("/partner/clients/{client_id}?done=converted"));
     Ok(client_id)
+}
+
+/// Asks the program team for more protection on a protected deal than activity gives.
+#[server(endpoint = "deals/extension")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn request_extension(input: ExtensionInput) -> Result<(), AppError> {
+    use crate::audit::{Action, AuditEntry};
+
+    let me = crate::auth::require(crate::auth::model::Perm::Deals).await?;
+    let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    let reason = input.validate().map_err(AppError::Validation)?;
+    let now = chrono::Utc::now();
+    let mut tx = crate::state::pool()?.begin().await?;
+    let deal = super::lifecycle::lock_protected(&mut tx, partner_id, input.deal_id, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !super::lifecycle::request_extension(&mut tx, &deal, &reason, now).await? {
+        return Err(AppError::Conflict(
+            "More time is asked for this deal already: the program team answers soon.".into(),
+        ));
+    }
+    crate::audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::DealExtensionRequested)
+            .target("deal", deal.id)
+            .detail(serde_json::json!({ "company_name": deal.company_name, "reason": reason })),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::state::redirect_plain_form("/partner/deals?done=asked");
+    Ok(())
+}
+
+/// Grants a waiting extension request (30 more days) or declines it with a reason; the
+/// registrant is told either way.
+#[server(endpoint = "admin/deals/extension")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn answer_extension(input: ExtensionDecision) -> Result<(), AppError> {
+    use crate::audit::{Action, AuditEntry};
+
+    let me = crate::auth::require(crate::auth::model::Perm::Admin).await?;
+    let (grant, reason) = input.validate().map_err(AppError::Validation)?;
+    let mut tx = crate::state::pool()?.begin().await?;
+    let deal = super::lifecycle::answer_extension(&mut tx, input.deal_id, grant)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (action, outcome) = if grant {
+        (
+            Action::DealExtensionGranted,
+            format!(
+                "granted: it is protected until {}",
+                deal.protected_until.format("%Y-%m-%d")
+            ),
+        )
+    } else {
+        (
+            Action::DealExtensionDeclined,
+            format!("declined, because: {reason}"),
+        )
+    };
+    crate::audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, action)
+            .partner(deal.partner_id)
+            .target("deal", deal.id)
+            .detail(serde_json::json!({
+                "company_name": deal.company_name,
+                "reason": reason,
+                "protected_until": deal.protected_until,
+            })),
+    )
+    .await?;
+    super::lifecycle::tell(
+        &mut tx,
+        &deal,
+        format!("More time for {}", deal.company_name),
+        format!(
+            "Your request for more protection of {} is {outcome}.",
+            deal.company_name
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::state::redirect_plain_form("/admin/deals?done=extension");
+    Ok(())
 }

@@ -152,6 +152,10 @@ enum Args {
     UnknownCertificationConfirmed,
     /// Activity on a deal that does not exist.
     UnknownDealActivity,
+    /// Asking for more time on a deal that does not exist.
+    UnknownDealExtension,
+    /// Granting more time to a deal that does not exist.
+    UnknownExtensionAnswer,
     /// Converting a deal that does not exist, confirmed.
     UnknownDealConvert,
     /// Requiring two-factor sign-in of the team, confirmed (the demo owners do not have it
@@ -969,6 +973,16 @@ fn table() -> Vec<Row> {
             expect: DEAL_SELLERS_FIND_NOTHING,
         },
         Row {
+            endpoint: "deals/extension",
+            args: Args::UnknownDealExtension,
+            expect: DEAL_SELLERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "admin/deals/extension",
+            args: Args::UnknownExtensionAnswer,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
             endpoint: "deals/convert",
             args: Args::UnknownDealConvert,
             expect: DEAL_SELLERS_FIND_NOTHING,
@@ -1435,6 +1449,13 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
                 ("input[domain]", "table-prospect.example"),
             ],
             Args::OptIn => vec![("opt_in", "on")],
+            Args::UnknownDealExtension => vec![
+                ("input[deal_id]", UNKNOWN_ID),
+                ("input[reason]", "Their budget opens in March."),
+            ],
+            Args::UnknownExtensionAnswer => {
+                vec![("input[deal_id]", UNKNOWN_ID), ("input[decision]", "grant")]
+            }
             Args::ProposeProfile => vec![
                 ("input[territories]", "US, CA"),
                 ("input[industries][0]", "retail"),

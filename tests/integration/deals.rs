@@ -553,3 +553,113 @@ async fn a_protected_deal_converts_into_a_client_once_under_the_client_rules(
         "the client page links its deal"
     );
 }
+
+#[sqlx::test]
+async fn a_partner_asks_for_more_time_once_and_an_admin_grants_or_declines(
+    _: PgPoolOptions,
+    connect: PgConnectOptions,
+) {
+    let app = TestApp::new(test_pool(connect).await).await;
+    let sales = app.sign_in(NW_SALES).await;
+    let contoso = app.sign_in(CONTOSO_OWNER).await;
+    let admin = app.sign_in(ADMIN).await;
+    let pending = register(&app, &sales, "Pending Prospect", "pending-prospect.example").await;
+    let deal = register(&app, &sales, "Margie Travel Group", "margie.example").await;
+    approve_at(&app, &deal, chrono::Utc::now()).await;
+    let until = || async {
+        sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
+            "select protected_until from deals where id = $1::uuid",
+        )
+        .bind(&deal)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let ask = |cookie: String, id: String| {
+        let app = &app;
+        async move {
+            app.call(
+                Some(&cookie),
+                "deals/extension",
+                &[
+                    ("input[deal_id]", &id),
+                    ("input[reason]", "Their budget opens in March."),
+                ],
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(
+        ask(contoso.clone(), deal.clone()).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ask(sales.clone(), pending.clone()).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(ask(sales.clone(), deal.clone()).await, StatusCode::OK);
+    assert_eq!(
+        ask(sales.clone(), deal.clone()).await,
+        StatusCode::CONFLICT,
+        "once"
+    );
+
+    let queue = app.call(Some(&admin), "admin/deals", &[]).await;
+    let queue: Value = serde_json::from_str(&queue.body).unwrap();
+    assert_eq!(queue["extension_requests"][0]["deal"]["id"], deal.as_str());
+    assert_eq!(
+        queue["extension_requests"][0]["deal"]["extension_reason"],
+        "Their budget opens in March."
+    );
+
+    let answer = |decision: &'static str, reason: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        let deal = deal.clone();
+        async move {
+            app.call(
+                Some(&admin),
+                "admin/deals/extension",
+                &[
+                    ("input[deal_id]", &deal),
+                    ("input[decision]", decision),
+                    ("input[reason]", reason),
+                ],
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(
+        answer("decline", "").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let before = until().await;
+    assert_eq!(answer("grant", "").await, StatusCode::OK);
+    assert_eq!((until().await - before).num_days(), 30);
+    assert_eq!(
+        answer("grant", "").await,
+        StatusCode::NOT_FOUND,
+        "answered once"
+    );
+    assert_eq!(app.audit_count("deal.extension_granted").await, 1);
+    let told: i64 = sqlx::query_scalar(
+        "select count(*) from email_outbox where to_address = $1 and subject = 'More time for Margie Travel Group'",
+    )
+    .bind(NW_SALES)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+
+    // A second request, declined: the protection stays as it is.
+    assert_eq!(ask(sales.clone(), deal.clone()).await, StatusCode::OK);
+    let before = until().await;
+    assert_eq!(
+        answer("decline", "Ninety days are enough here.").await,
+        StatusCode::OK
+    );
+    assert_eq!(until().await, before);
+    assert_eq!(app.audit_count("deal.extension_declined").await, 1);
+}

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::{
     components::form::{input_name, message_for, Confirm, FormErrorSummary},
-    deals::server::{ConvertDeal, RecordDealActivity},
+    deals::server::{ConvertDeal, RecordDealActivity, RequestExtension},
 };
 
 /// The page's two actions, shared by every row.
@@ -14,11 +14,47 @@ use crate::{
 pub struct RowActions {
     pub activity: ServerAction<RecordDealActivity>,
     pub convert: ServerAction<ConvertDeal>,
+    pub extension: ServerAction<RequestExtension>,
 }
 
 #[component]
-pub fn ProtectedDealActions(id: Uuid, company: String, actions: RowActions) -> impl IntoView {
-    let RowActions { activity, convert } = actions;
+pub fn ProtectedDealActions(
+    id: Uuid,
+    company: String,
+    /// Whether more time is asked already (no second request).
+    asked: bool,
+    actions: RowActions,
+) -> impl IntoView {
+    let RowActions {
+        activity,
+        convert,
+        extension,
+    } = actions;
+    let ask_sent = RwSignal::new(false);
+    let ask_error = Signal::derive(move || {
+        ask_sent
+            .get()
+            .then(|| extension.value().get().and_then(Result::err))
+            .flatten()
+    });
+    let ask_id = format!("ask-{id}");
+    let ask = (!asked).then(|| {
+        view! {
+            <details class="row-confirm" on:submit=move |_| ask_sent.set(true)>
+                <summary>{format!("Ask for more time on {company}…")}</summary>
+                <ActionForm action=extension>
+                    <input type="hidden" name=input_name("deal_id") value=id.to_string() />
+                    <div class="field">
+                        <label for=ask_id.clone()>"Why it needs more time *"</label>
+                        <input id=ask_id type="text" name=input_name("reason") maxlength="500" required=true />
+                        {move || message_for(ask_error.get(), "reason").map(|m| view! { <p class="field-error">{m}</p> })}
+                    </div>
+                    <FormErrorSummary error=ask_error />
+                    <button type="submit" class="button button-small">"Ask"</button>
+                </ActionForm>
+            </details>
+        }
+    });
     // Only the row whose form was sent shows that form's message.
     let activity_sent = RwSignal::new(false);
     let convert_sent = RwSignal::new(false);
@@ -36,6 +72,7 @@ pub fn ProtectedDealActions(id: Uuid, company: String, actions: RowActions) -> i
     });
     let note_id = format!("note-{id}");
     view! {
+        {ask}
         <details class="row-confirm" on:submit=move |_| activity_sent.set(true)>
             <summary>{format!("Record activity on {company}…")}</summary>
             <ActionForm action=activity>

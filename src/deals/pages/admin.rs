@@ -14,7 +14,7 @@ use crate::{
     },
     deals::{
         model::{ConflictKind, QueuePage, QueuedDeal, Similar},
-        server::{get_deal_queue, DecideDeal},
+        server::{get_deal_queue, AnswerExtension, DecideDeal},
     },
     page_data::page_data,
     program::Position,
@@ -25,9 +25,16 @@ pub fn AdminDealsPage() -> impl IntoView {
     let params = use_query_map();
     let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
     let decide = ServerAction::<DecideDeal>::new();
+    let answer = ServerAction::<AnswerExtension>::new();
     let queue = page_data(
-        move || (position.get(), decide.version().get()),
-        |(position, _)| get_deal_queue(Some(position)),
+        move || {
+            (
+                position.get(),
+                decide.version().get(),
+                answer.version().get(),
+            )
+        },
+        |(position, _, _)| get_deal_queue(Some(position)),
     );
     let done = move || {
         let posted = decide.value().get().is_some_and(|r| r.is_ok());
@@ -36,6 +43,10 @@ pub fn AdminDealsPage() -> impl IntoView {
                 Some("Approved: the partner is protected for 90 days and told by e-mail.")
             }
             Some("denied") => Some("Denied: the partner is told why by e-mail."),
+            Some("extension") => Some("Answered: the partner is told by e-mail."),
+            _ if answer.value().get().is_some_and(|r| r.is_ok()) => {
+                Some("Answered: the partner is told by e-mail.")
+            }
             _ if posted => Some("Decided: the partner is told by e-mail."),
             _ => None,
         }
@@ -48,13 +59,34 @@ pub fn AdminDealsPage() -> impl IntoView {
         </header>
         {move || done().map(|text| view! { <p class="form-ok" role="status">{text}</p> })}
         <FormErrorSummary error=Signal::derive(move || decide.value().get().and_then(Result::err)) />
-        {loaded(queue, move |page: QueuePage| view! { <QueueView page decide /> })}
+        <FormErrorSummary error=Signal::derive(move || answer.value().get().and_then(Result::err)) />
+        {loaded(queue, move |page: QueuePage| view! { <QueueView page decide answer /> })}
     }
 }
 
 #[component]
-fn QueueView(page: QueuePage, decide: ServerAction<DecideDeal>) -> impl IntoView {
-    let QueuePage { deals, links } = page;
+fn QueueView(
+    page: QueuePage,
+    decide: ServerAction<DecideDeal>,
+    answer: ServerAction<AnswerExtension>,
+) -> impl IntoView {
+    let QueuePage {
+        deals,
+        links,
+        extension_requests,
+    } = page;
+    let requests = (!extension_requests.is_empty()).then(|| {
+        let items = extension_requests
+            .into_iter()
+            .map(|queued| view! { <ExtensionRequest queued answer /> })
+            .collect_view();
+        view! {
+            <section aria-labelledby="requests-title">
+                <h2 id="requests-title">"Requests for more time"</h2>
+                {items}
+            </section>
+        }
+    });
     let body = if deals.is_empty() {
         view! { <p class="empty">"Nothing waits for a decision."</p> }.into_any()
     } else {
@@ -65,8 +97,46 @@ fn QueueView(page: QueuePage, decide: ServerAction<DecideDeal>) -> impl IntoView
             .into_any()
     };
     view! {
+        {requests}
+        <h2>"Registrations waiting for a decision"</h2>
         {body}
         <PositionPager label="Queue pages" path="/admin/deals" links position=String::new() />
+    }
+}
+
+#[component]
+fn ExtensionRequest(queued: QueuedDeal, answer: ServerAction<AnswerExtension>) -> impl IntoView {
+    let QueuedDeal {
+        partner_name, deal, ..
+    } = queued;
+    let id = deal.id;
+    let reason_id = format!("decline-reason-{id}");
+    let until = deal.protected_until.map(format::date).unwrap_or_default();
+    view! {
+        <article class="card" data-testid="extension-request">
+            <h3>{deal.company_name.clone()}" · "{partner_name}</h3>
+            <p>{format!("Protected until {until}. Asked on {}: ", deal.extension_requested_at.map(format::date).unwrap_or_default())}
+                {deal.extension_reason.clone().unwrap_or_default()}</p>
+            <div class="decide-forms">
+                <ActionForm action=answer>
+                    <input type="hidden" name=input_name("deal_id") value=id.to_string() />
+                    <input type="hidden" name=input_name("decision") value="grant" />
+                    <button type="submit" class="button">"Grant 30 more days"</button>
+                </ActionForm>
+                <details class="row-confirm">
+                    <summary>"Decline…"</summary>
+                    <ActionForm action=answer>
+                        <input type="hidden" name=input_name("deal_id") value=id.to_string() />
+                        <input type="hidden" name=input_name("decision") value="decline" />
+                        <div class="field">
+                            <label for=reason_id.clone()>"Reason (the partner reads it) *"</label>
+                            <textarea id=reason_id name=input_name("reason") rows="2" maxlength="500" required=true></textarea>
+                        </div>
+                        <button type="submit" class="button button-danger">"Decline"</button>
+                    </ActionForm>
+                </details>
+            </div>
+        </article>
     }
 }
 

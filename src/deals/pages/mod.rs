@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     model::{DealRow, DealStatus, DealsPage},
-    server::{get_deals, ConvertDeal, RecordDealActivity, RegisterDeal},
+    server::{get_deals, ConvertDeal, RecordDealActivity, RegisterDeal, RequestExtension},
 };
 use crate::{
     components::{format, loaded, table::PositionPager},
@@ -32,6 +32,7 @@ pub fn PartnerDealsPage() -> impl IntoView {
     let actions = RowActions {
         activity: ServerAction::<RecordDealActivity>::new(),
         convert: ServerAction::<ConvertDeal>::new(),
+        extension: ServerAction::<RequestExtension>::new(),
     };
     let deals = page_data(
         move || {
@@ -39,9 +40,10 @@ pub fn PartnerDealsPage() -> impl IntoView {
                 position.get(),
                 register.version().get(),
                 actions.activity.version().get(),
+                actions.extension.version().get(),
             )
         },
-        |(position, _, _)| get_deals(Some(position)),
+        |(position, _, _, _)| get_deals(Some(position)),
     );
     let registered = move || {
         matches!(register.value().get(), Some(Ok(_)))
@@ -147,6 +149,7 @@ fn DealLine(deal: DealRow, actions: Option<RowActions>) -> impl IntoView {
         protected_until,
         decision_reason,
         client_id,
+        extension_requested_at,
         ..
     } = deal;
     let protected_now = status == DealStatus::Approved;
@@ -154,7 +157,9 @@ fn DealLine(deal: DealRow, actions: Option<RowActions>) -> impl IntoView {
         let company = company_name.clone();
         view! {
             <td>
-                {protected_now.then(|| view! { <ProtectedDealActions id company actions /> })}
+                {protected_now.then(|| view! {
+                    <ProtectedDealActions id company asked=extension_requested_at.is_some() actions />
+                })}
             </td>
         }
     });
@@ -179,6 +184,7 @@ fn DealLine(deal: DealRow, actions: Option<RowActions>) -> impl IntoView {
                 <span class=format!("status-badge deal-{}", status.slug())>{standing}</span>
                 {decision_reason.map(|r| view! { <br /><span class="muted">{r}</span> })}
                 {client_id.map(|client| view! { <br /><a href=format!("/partner/clients/{client}")>"Open the client"</a> })}
+                {extension_requested_at.map(|at| view! { <br /><span class="muted">{format!("More time asked on {}", format::date(at))}</span> })}
             </td>
             {controls}
         </tr>

@@ -62,7 +62,8 @@ pub async fn levels<'e>(
 ) -> sqlx::Result<HashMap<Uuid, Track>> {
     let rows: Vec<(Uuid, Vec<String>)> = sqlx::query_as(
         "select partner_id, array_agg(track) from member_certifications
-         where partner_id = any($1) and revoked_at is null and expires_on >= $2
+         where partner_id = any($1) and revoked_at is null
+           and completed_on <= $2 and expires_on >= $2
            -- Only the partner's members now: someone who left takes their certificate along.
            and exists (select 1 from partner_members m
                        where m.partner_id = member_certifications.partner_id

@@ -3,6 +3,7 @@
 mod applications;
 mod brands;
 pub mod history;
+mod pipeline;
 pub mod scale;
 pub(crate) mod seed;
 pub mod two_factor;

@@ -219,6 +219,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         )
         .await?;
     }
+    super::pipeline::seed_certifications(&mut tx, admin).await?;
     let now = chrono::Utc::now();
     let first = Month::containing(now - chrono::Duration::days(700));
     super::history::close_history(&mut tx, first, admin, now)
@@ -266,6 +267,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
         .execute(&mut *tx)
         .await?;
     }
+
+    super::pipeline::seed_deals(&mut tx, admin).await?;
 
     let after: i64 = sqlx::query_scalar("select count(*) from users")
         .fetch_one(&mut *tx)

@@ -73,10 +73,13 @@ async fn the_level_follows_members_certifications_and_shows_where_it_should(
     let stranger = user_id(&app, CONTOSO_OWNER).await;
     let (status, _) = record(&app, &admin, &northwind, &stranger, &ADVANCED, &today).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let stored: i64 = sqlx::query_scalar("select count(*) from member_certifications")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let stored: i64 = sqlx::query_scalar(
+        "select count(*) from member_certifications where partner_id = $1::uuid",
+    )
+    .bind(&northwind)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(stored, 0);
 
     // One Advanced member: a Certified Partner; two: an Expert Partner.

@@ -5,6 +5,9 @@ import { ACCOUNTS, jsEnabled, ready, signIn, signInFromLoginPage } from "./helpe
 // nothing can be changed. The admin then suspends it (the owner is signed out and cannot
 // sign in) and reactivates it. Contoso ends active, as the other tests expect it.
 test("an admin freezes Contoso and its owner sees the read-only message, then suspends and reactivates it", async ({ page, browser }, testInfo) => {
+  // Two people, three changes of standing and a dozen page loads: about 30 s on this
+  // machine with the debug build, so allow it three times the default.
+  test.slow();
   await signInFromLoginPage(page, testInfo, ACCOUNTS.admin);
   await expect(page).toHaveURL("/admin");
   await page.goto("/admin/partners");

@@ -98,7 +98,11 @@ pub fn AdminPartnerPage() -> impl IntoView {
         <Title text="Partner" />
         <nav aria-label="Breadcrumb" class="breadcrumb"><a href="/admin/partners">"Partners"</a></nav>
         {move || done().as_deref().and_then(done_message).map(|m| view! { <p class="form-ok" role="status">{m}</p> })}
+        // Sections with data of their own load beside the partner's, not inside it: a resource
+        // made after another resolves is not always hydrated from the page's own data.
+        {move || id.get().map(|partner_id| view! { <super::proposal_pages::AdminProposalCard partner_id /> })}
         {loaded(partner, move |p: PartnerDetail| view! { <PartnerView partner=p changes /> })}
+        {move || id.get().map(|partner_id| view! { <crate::certifications::pages::AdminCertifications partner_id /> })}
     }
 }
 
@@ -203,7 +207,6 @@ fn PartnerView(partner: PartnerDetail, changes: Changes) -> impl IntoView {
                     <ul class="plain">{members}</ul>
                     {more_members.map(|m| view! { <p class="muted small">{m}</p> })}
                 </section>
-                <crate::certifications::pages::AdminCertifications partner_id=partner.id />
                 <section class="card" aria-labelledby="statements-heading">
                     <h2 id="statements-heading">"Statements"</h2>
                     {if partner.statements.is_empty() {
@@ -229,7 +232,6 @@ fn PartnerView(partner: PartnerDetail, changes: Changes) -> impl IntoView {
                 </section>
             </div>
             <aside>
-                <super::proposal_pages::AdminProposalCard partner_id=partner.id />
                 <StandingForm partner=partner.clone() action=changes.status />
                 <TierForm partner=partner.clone() action=changes.tier />
                 <SwitchesForm partner=partner.clone() action=changes.switches />

@@ -22,6 +22,11 @@ pub fn PartnerHomePage() -> impl IntoView {
         <Title text="Dashboard" />
         <Script src="/charts.js" defer="true" />
         {loaded(dashboard, |d: Dashboard| view! { <DashboardView dashboard=d /> })}
+        // Beside the dashboard's data, not inside it: each card loads its own.
+        <div class="two-columns">
+            <crate::health::pages::HealthCard />
+            <crate::certifications::pages::CertificationCard />
+        </div>
     }
 }
 
@@ -111,10 +116,6 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             {money_cards}
         </section>
         <TierProgress overview=o.clone() gain=dashboard.money.as_ref().and_then(|m| m.next_tier_gain) />
-        <div class="two-columns">
-            <crate::health::pages::HealthCard />
-            <crate::certifications::pages::CertificationCard />
-        </div>
         <div class="chart-grid">{charts}</div>
         <div class="two-columns">
             <section aria-labelledby="activity-title">

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     components::{
         form::{input_name, kept_value, message_for, Confirm, FormErrorSummary},
-        format, loaded,
+        format, loaded_part,
     },
     page_data::page_data,
 };
@@ -35,16 +35,16 @@ pub fn LevelBadge(level: Option<Track>) -> impl IntoView {
 #[component]
 pub fn CertificationCard() -> impl IntoView {
     let data = page_data(|| (), |_| get_certifications());
-    view! {
-        <section class="card" aria-labelledby="certification-title">
-            <h2 id="certification-title">"Certification"</h2>
-            {loaded(data, |page: PartnerCertifications| view! {
+    loaded_part(data, |page: PartnerCertifications| {
+        view! {
+            <section class="card" aria-labelledby="certification-title">
+                <h2 id="certification-title">"Certification"</h2>
                 <p><LevelBadge level=page.level /></p>
                 <p class="muted small">"Two Advanced members make an Expert Partner, two Master members a Master Partner; one Foundation member a Certified Partner."</p>
                 <CertificationTable rows=page.certifications revoke=None />
-            })}
-        </section>
-    }
+            </section>
+        }
+    })
 }
 
 #[component]
@@ -111,16 +111,16 @@ pub fn AdminCertifications(partner_id: Uuid) -> impl IntoView {
         move || (record.version().get(), revoke.version().get()),
         move |_| get_partner_certifications(partner_id),
     );
-    view! {
-        <section class="card" id="certifications" aria-labelledby="certifications-heading">
-            <h2 id="certifications-heading">"Certifications"</h2>
-            {loaded(data, move |page: PartnerCertifications| view! {
+    loaded_part(data, move |page: PartnerCertifications| {
+        view! {
+            <section class="card" id="certifications" aria-labelledby="certifications-heading">
+                <h2 id="certifications-heading">"Certifications"</h2>
                 <p><LevelBadge level=page.level /></p>
                 <CertificationTable rows=page.certifications revoke=Some(revoke) />
                 <RecordForm partner_id members=page.members action=record />
-            })}
-        </section>
-    }
+            </section>
+        }
+    })
 }
 
 #[component]

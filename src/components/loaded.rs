@@ -32,3 +32,24 @@ where
         </Transition>
     }
 }
+
+/// [`loaded`] for a part of a page that loads its own data beside the page's: nothing while
+/// it loads, and nothing when it is refused or fails (the page's own data explains a
+/// refusal once; a part must not repeat it).
+pub fn loaded_part<T, V>(
+    resource: PageData<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move { resource.await.ok().map(render) })
+            }}
+        </Transition>
+    }
+}

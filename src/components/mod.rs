@@ -9,5 +9,5 @@ pub mod loaded;
 pub mod status;
 pub mod table;
 
-pub use loaded::loaded;
+pub use loaded::{loaded, loaded_part};
 pub use status::{ErrorView, NotFoundPage};

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     components::{
         form::{input_name, kept_value, message_for, Field, FormErrorSummary},
-        format, loaded,
+        format, loaded_part,
     },
     page_data::page_data,
 };
@@ -46,13 +46,15 @@ fn facts(profile: &Profile) -> impl IntoView {
 pub fn PartnerProfileCard() -> impl IntoView {
     let propose = ServerAction::<ProposeProfile>::new();
     let data = page_data(move || propose.version().get(), |_| get_partner_profile());
-    view! {
-        <section class="card" aria-labelledby="territories-title" data-testid="partner-profile">
-            <h2 id="territories-title">"Territories and industries"</h2>
-            <p class="muted small">"Leads are offered to partners that serve their country and know their industry."</p>
-            {loaded(data, move |page: PartnerProfile| view! { <ProfileView page propose /> })}
-        </section>
-    }
+    loaded_part(data, move |page: PartnerProfile| {
+        view! {
+            <section class="card" aria-labelledby="territories-title" data-testid="partner-profile">
+                <h2 id="territories-title">"Territories and industries"</h2>
+                <p class="muted small">"Leads are offered to partners that serve their country and know their industry."</p>
+                <ProfileView page propose />
+            </section>
+        }
+    })
 }
 
 #[component]
@@ -126,7 +128,7 @@ pub fn AdminProposalCard(partner_id: Uuid) -> impl IntoView {
     );
     view! {
         <FormErrorSummary error=Signal::derive(move || decide.value().get().and_then(Result::err)) />
-        {loaded(data, move |proposal: Option<Proposal>| proposal.map(|p| view! {
+        {loaded_part(data, move |proposal: Option<Proposal>| proposal.map(|p| view! {
             <section class="card" aria-labelledby="proposal-heading" data-testid="admin-proposal">
                 <h2 id="proposal-heading">"Proposed territories and industries"</h2>
                 <p class="muted">{format!("By {} on {}: {}", p.proposed_by.clone().unwrap_or_else(|| "the owner".into()), format::date(p.proposed_at), p.reason)}</p>

@@ -10,7 +10,7 @@ use super::{
     server::{get_health, get_leaderboard, SetLeaderboardOptIn},
 };
 use crate::{
-    components::{format, loaded},
+    components::{format, loaded, loaded_part},
     page_data::page_data,
 };
 
@@ -18,15 +18,18 @@ use crate::{
 #[component]
 pub fn HealthCard() -> impl IntoView {
     let data = page_data(|| (), |_| get_health());
-    view! {
-        <section class="card" aria-labelledby="health-title" data-testid="health">
-            <h2 id="health-title">"Partner health"</h2>
-            {loaded(data, |months: Vec<HealthMonth>| match months.first().cloned() {
-                None => view! { <p class="empty">"Your first health score comes with the next monthly close."</p> }.into_any(),
-                Some(latest) => view! { <HealthView latest months /> }.into_any(),
-            })}
-        </section>
-    }
+    loaded_part(data, |months: Vec<HealthMonth>| {
+        let body = match months.first().cloned() {
+            None => view! { <p class="empty">"Your first health score comes with the next monthly close."</p> }.into_any(),
+            Some(latest) => view! { <HealthView latest months /> }.into_any(),
+        };
+        view! {
+            <section class="card" aria-labelledby="health-title" data-testid="health">
+                <h2 id="health-title">"Partner health"</h2>
+                {body}
+            </section>
+        }
+    })
 }
 
 #[component]

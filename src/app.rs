@@ -118,6 +118,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/applications/stats") view={Lazy::<lazy::ApplicationStats>::new()} />
                     <Route path=path!("/applications/:id") view={Lazy::<lazy::ApplicationDetail>::new()} />
                     <Route path=path!("/deals") view={Lazy::<lazy::AdminDeals>::new()} />
+                    <Route path=path!("/leads") view={Lazy::<lazy::AdminLeads>::new()} />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/partner")
@@ -137,6 +138,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/webhooks/:id") view={Lazy::<lazy::WebhookEndpoint>::new()} />
                     <Route path=path!("/audit") view={Lazy::<lazy::PartnerAudit>::new()} />
                     <Route path=path!("/deals") view={Lazy::<lazy::PartnerDeals>::new()} />
+                    <Route path=path!("/leads") view={Lazy::<lazy::PartnerLeads>::new()} />
                     <Route path=path!("/leaderboard") view={Lazy::<lazy::PartnerLeaderboard>::new()} />
                 </ParentRoute>
                 <ParentRoute

@@ -24,6 +24,7 @@ pub mod health;
 pub mod impersonation;
 pub mod invitations;
 pub mod landing;
+pub mod leads;
 pub mod page_data;
 pub mod partners;
 pub mod portal;

@@ -103,6 +103,7 @@ async fn main() -> std::process::ExitCode {
         let certification_reminders = tokio::spawn(partner_portal::certifications::reminders::run(
             database.system.clone(),
         ));
+        let lead_sweep = tokio::spawn(partner_portal::leads::assign::run(database.system.clone()));
         let mailer = match start_mail_delivery(&settings, database.system.clone()) {
             Ok(handle) => handle,
             Err(error) => {
@@ -138,6 +139,7 @@ async fn main() -> std::process::ExitCode {
         key_notices.abort();
         deal_sweep.abort();
         certification_reminders.abort();
+        lead_sweep.abort();
         mailer.abort();
         webhooks.abort();
     }

@@ -92,6 +92,7 @@ test("admin pages pass axe-core", async ({ page }, testInfo) => {
     "/admin/commissions",
     "/admin/payouts",
     "/admin/deals",
+    "/admin/leads",
   ]);
 });
 
@@ -117,6 +118,7 @@ test("partner pages pass axe-core", async ({ page }, testInfo) => {
     "/partner/clients/new",
     client,
     "/partner/deals",
+    "/partner/leads",
     "/partner/leaderboard",
     "/partner/commissions",
     statement,

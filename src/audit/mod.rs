@@ -1,12 +1,15 @@
 //! The audit log: one append-only row per change of state, written in the same transaction
 //! as the change (a database trigger refuses UPDATE, DELETE and TRUNCATE).
 
+mod audience;
 #[cfg(feature = "ssr")]
 mod record;
 #[cfg(feature = "ssr")]
 pub mod verify;
 #[cfg(feature = "ssr")]
 pub use record::{record, Actor, AuditEntry};
+
+pub use audience::Audience;
 
 /// What happened. This is the one home of audit actions: the name the log stores (and
 /// readers filter on), the plain-language description, and who may read it.
@@ -96,23 +99,18 @@ pub enum Action {
     DealExtensionRequested,
     DealExtensionGranted,
     DealExtensionDeclined,
-}
-
-/// Who may read rows of an action in a partner's activity. Admins read every row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Audience {
-    /// Every member of the partner.
-    Team,
-    /// Members who may see commissions and payouts (owners and managers).
-    Money,
-    /// Members who may edit the brand (owners and managers).
-    Branding,
-    /// Admins only: sign-ins, application review, program-wide work.
-    Admins,
+    LeadCreated,
+    LeadsImported,
+    LeadOffered,
+    LeadUnmatched,
+    LeadAccepted,
+    LeadDeclined,
+    LeadOfferLapsed,
+    LeadReassigned,
 }
 
 impl Action {
-    pub const ALL: [Action; 84] = [
+    pub const ALL: [Action; 92] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -197,6 +195,14 @@ impl Action {
         Action::DealExtensionRequested,
         Action::DealExtensionGranted,
         Action::DealExtensionDeclined,
+        Action::LeadCreated,
+        Action::LeadsImported,
+        Action::LeadOffered,
+        Action::LeadUnmatched,
+        Action::LeadAccepted,
+        Action::LeadDeclined,
+        Action::LeadOfferLapsed,
+        Action::LeadReassigned,
     ];
 
     /// The name stored in the log.
@@ -286,6 +292,14 @@ impl Action {
             Action::DealExtensionRequested => "deal.extension_requested",
             Action::DealExtensionGranted => "deal.extension_granted",
             Action::DealExtensionDeclined => "deal.extension_declined",
+            Action::LeadCreated => "lead.created",
+            Action::LeadsImported => "lead.imported",
+            Action::LeadOffered => "lead.offered",
+            Action::LeadUnmatched => "lead.unmatched",
+            Action::LeadAccepted => "lead.accepted",
+            Action::LeadDeclined => "lead.declined",
+            Action::LeadOfferLapsed => "lead.offer_lapsed",
+            Action::LeadReassigned => "lead.reassigned",
         }
     }
 
@@ -381,93 +395,14 @@ impl Action {
             Action::DealExtensionRequested => "Asked for more time on a deal",
             Action::DealExtensionGranted => "Granted a deal more time",
             Action::DealExtensionDeclined => "Declined a request for more time",
-        }
-    }
-
-    /// Who may read it in a partner's activity.
-    pub fn audience(self) -> Audience {
-        match self {
-            Action::SignIn => Audience::Admins,
-            Action::SignInFailed => Audience::Admins,
-            Action::SignOut => Audience::Admins,
-            Action::DemoSeeded => Audience::Admins,
-            Action::ApplicationSubmitted => Audience::Admins,
-            Action::ApplicationNoted => Audience::Admins,
-            Action::ApplicationReviewStarted => Audience::Admins,
-            Action::ApplicationApproved => Audience::Admins,
-            Action::ApplicationRejected => Audience::Admins,
-            Action::ApplicationReopened => Audience::Admins,
-            Action::PartnerCreated => Audience::Team,
-            Action::InvitationCreated => Audience::Team,
-            Action::InvitationAccepted => Audience::Team,
-            Action::ClientCreated => Audience::Team,
-            Action::ClientUpdated => Audience::Team,
-            Action::ClientStatusChanged => Audience::Team,
-            Action::ClientExported => Audience::Team,
-            Action::ClientContactUpdated => Audience::Team,
-            Action::ClientUserInvited => Audience::Team,
-            Action::ClientUserRemoved => Audience::Team,
-            Action::ResellerAccessChanged => Audience::Team,
-            Action::ImpersonationRequested => Audience::Team,
-            Action::ImpersonationStarted => Audience::Team,
-            Action::ImpersonationEnded => Audience::Team,
-            Action::CommissionsMonthClosed => Audience::Money,
-            Action::CommissionAdjusted => Audience::Money,
-            Action::PartnerTierChanged => Audience::Team,
-            Action::PayoutPaid => Audience::Money,
-            Action::PayoutMethodChanged => Audience::Money,
-            Action::StatementExported => Audience::Money,
-            Action::BrandingSaved => Audience::Branding,
-            Action::BrandingPublished => Audience::Branding,
-            Action::BrandingRestored => Audience::Branding,
-            Action::BrandingAssetUploaded => Audience::Branding,
-            Action::CustomDomainSet => Audience::Branding,
-            Action::CustomDomainVerified => Audience::Branding,
-            Action::CustomDomainCheckFailed => Audience::Branding,
-            Action::ProfileUpdated => Audience::Admins,
-            Action::PasswordChanged => Audience::Admins,
-            Action::InvitationResent => Audience::Team,
-            Action::InvitationRevoked => Audience::Team,
-            Action::MemberRoleChanged => Audience::Team,
-            Action::MemberRemoved => Audience::Team,
-            Action::OwnershipTransferred => Audience::Team,
-            Action::PasswordResetRequested => Audience::Admins,
-            Action::PasswordReset => Audience::Admins,
-            Action::TwoFactorEnabled => Audience::Admins,
-            Action::TwoFactorDisabled => Audience::Admins,
-            // Owners and managers: the readers of a partner's log.
-            Action::AuditExported => Audience::Money,
-            Action::PartnerFrozen => Audience::Team,
-            Action::PartnerSuspended => Audience::Team,
-            Action::PartnerReactivated => Audience::Team,
-            Action::PartnerTierPinned => Audience::Team,
-            Action::PartnerTierUnpinned => Audience::Team,
-            Action::PartnerSwitchesChanged => Audience::Team,
-            Action::TeamTwoFactorRequired => Audience::Team,
-            Action::TeamTwoFactorOptional => Audience::Team,
-            Action::PartnerProfileChanged => Audience::Team,
-            Action::ApiKeyCreated => Audience::Team,
-            Action::ApiKeyRevoked => Audience::Team,
-            Action::LicenseIssued => Audience::Team,
-            Action::LicenseRevoked => Audience::Team,
-            Action::WebhookEndpointCreated
-            | Action::WebhookEndpointDeleted
-            | Action::WebhookSecretRotated
-            | Action::WebhookEndpointDisabled
-            | Action::WebhookEndpointUpdated
-            | Action::WebhookEventsReplayed
-            | Action::WebhookTestSent
-            | Action::WebhookDeliveryResent
-            // Every member reads deals, the partner's level and the board.
-            | Action::DealRegistered | Action::DealApproved | Action::DealDenied
-            | Action::DealActivityRecorded | Action::DealProtectionEnded | Action::DealWon
-            | Action::CertificationRecorded | Action::CertificationRevoked
-            | Action::LeaderboardVisibilityChanged
-            | Action::PartnerProfileProposed
-            | Action::PartnerProfileProposalDismissed
-            | Action::DealExtensionRequested
-            | Action::DealExtensionGranted
-            | Action::DealExtensionDeclined => Audience::Team,
+            Action::LeadCreated => "Created a lead",
+            Action::LeadsImported => "Imported leads from a file",
+            Action::LeadOffered => "Offered a lead by the rules",
+            Action::LeadUnmatched => "Matched no partner to a lead",
+            Action::LeadAccepted => "Accepted a lead",
+            Action::LeadDeclined => "Declined a lead",
+            Action::LeadOfferLapsed => "Expired a lead's unanswered offer",
+            Action::LeadReassigned => "Handed a lead to a partner",
         }
     }
 

@@ -34,6 +34,11 @@ PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX
 TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM \
 ZW";
 
+/// Every officially assigned ISO 3166-1 alpha-2 code.
+pub fn countries() -> impl Iterator<Item = &'static str> {
+    COUNTRIES.split_whitespace()
+}
+
 /// Whether `code` is an officially assigned ISO 3166-1 alpha-2 code (upper case).
 pub fn is_country(code: &str) -> bool {
     code.len() == 2 && COUNTRIES.split(' ').any(|c| c == code)

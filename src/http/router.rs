@@ -108,6 +108,14 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .route(
+            "/admin/leads/import",
+            axum::routing::post(crate::leads::import::import).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    crate::leads::model::IMPORT_BYTES_MAX + 64 * 1024,
+                ),
+            ),
+        )
+        .route(
             "/brand-assets/{id}/{file}",
             get(crate::branding::assets::serve),
         )

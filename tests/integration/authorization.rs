@@ -158,6 +158,16 @@ enum Args {
     UnknownExtensionAnswer,
     /// Converting a deal that does not exist, confirmed.
     UnknownDealConvert,
+    /// Accepting a lead that does not exist.
+    UnknownLeadAccept,
+    /// Declining a lead that does not exist.
+    UnknownLeadDecline,
+    /// Handing over a lead that does not exist.
+    UnknownLeadReassign,
+    /// The report of an import that does not exist.
+    UnknownLeadImport,
+    /// A new lead (in a country no demo partner serves).
+    NewLead,
     /// Requiring two-factor sign-in of the team, confirmed (the demo owners do not have it
     /// themselves, so past the guard it is refused as a form error).
     RequireTeamTwoFactor,
@@ -227,6 +237,20 @@ const DEAL_SELLERS_FIND_NOTHING: &[(Caller, u16)] = &[
     (User(NW_MANAGER), 404),
     (User(NW_SALES), 404),
     (User(CONTOSO_OWNER), 404),
+];
+
+/// Leads, past the guard: a lead that is not on offer to the caller's partner cannot be
+/// answered (the same answer as one whose offer lapsed).
+const LEAD_ANSWERERS_FIND_NOTHING: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(ADMIN), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(NW_SUPPORT), 403),
+    (User(NW_VIEWER), 403),
+    (User(NW_OWNER), 409),
+    (User(NW_MANAGER), 409),
+    (User(NW_SALES), 409),
+    (User(CONTOSO_OWNER), 409),
 ];
 
 /// Every member of a partner, each for their own partner; not admins, not client users.
@@ -993,6 +1017,41 @@ fn table() -> Vec<Row> {
             expect: ADMIN_ONLY,
         },
         Row {
+            endpoint: "leads",
+            args: Args::None,
+            expect: PARTNER_MEMBERS,
+        },
+        Row {
+            endpoint: "leads/accept",
+            args: Args::UnknownLeadAccept,
+            expect: LEAD_ANSWERERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "leads/decline",
+            args: Args::UnknownLeadDecline,
+            expect: LEAD_ANSWERERS_FIND_NOTHING,
+        },
+        Row {
+            endpoint: "admin/leads",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/leads/import",
+            args: Args::UnknownLeadImport,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
+            endpoint: "admin/leads/create",
+            args: Args::NewLead,
+            expect: ADMIN_ONLY,
+        },
+        Row {
+            endpoint: "admin/leads/reassign",
+            args: Args::UnknownLeadReassign,
+            expect: ADMIN_FINDS_NOTHING,
+        },
+        Row {
             endpoint: "admin/deals/decide",
             args: Args::UnknownDealDecision,
             expect: ADMIN_FINDS_NOTHING,
@@ -1486,6 +1545,31 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
             Args::UnknownDealConvert => {
                 vec![("input[deal_id]", UNKNOWN_ID), ("input[confirm]", "yes")]
             }
+            Args::UnknownLeadAccept => vec![
+                ("input[lead_id]", UNKNOWN_ID),
+                ("input[plan]", "professional"),
+                ("input[monthly_value]", "500"),
+                ("input[expected_close]", "2099-01-01"),
+            ],
+            Args::UnknownLeadDecline => vec![
+                ("input[lead_id]", UNKNOWN_ID),
+                ("input[reason]", "Not our market"),
+            ],
+            Args::UnknownLeadReassign => vec![
+                ("input[lead_id]", UNKNOWN_ID),
+                ("input[partner_slug]", "litware"),
+                ("input[reason]", "Their rep is on leave"),
+            ],
+            Args::UnknownLeadImport => vec![("id", UNKNOWN_ID)],
+            Args::NewLead => vec![
+                ("input[company_name]", "Tailspin Toys"),
+                ("input[domain]", "tailspin-toys.example"),
+                ("input[contact_name]", "Tom Tail"),
+                ("input[contact_email]", "tom@tailspin-toys.example"),
+                ("input[country]", "JP"),
+                ("input[industry]", "retail"),
+                ("input[seats]", "12"),
+            ],
             Args::UnknownDealDecision => vec![
                 ("input[deal_id]", UNKNOWN_ID),
                 ("input[decision]", "approve"),

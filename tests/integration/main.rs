@@ -26,6 +26,7 @@ mod faults;
 mod governance;
 mod health;
 mod impersonation;
+mod leads;
 mod mail;
 mod observability;
 mod overload;

@@ -37,7 +37,7 @@ test("an admin imports leads from a CSV file; a partner accepts one and declines
     `${taken},taken-${run}.example,Tia Taken,tia@taken-${run}.example,US,retail,30,Asked for a demo\n` +
     `${passed},passed-${run}.example,Pat Passed,pat@passed-${run}.example,${country},Retail,12,\n`;
   const upload = async (content: string) => {
-    await admin.getByLabel("CSV file").setInputFiles({
+    await admin.locator("#lead-file").setInputFiles({
       name: `leads-${run}.csv`,
       mimeType: "text/csv",
       buffer: Buffer.from(header + content),

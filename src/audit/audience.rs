@@ -105,7 +105,8 @@ impl Action {
             | Action::LeadAccepted
             | Action::LeadDeclined
             | Action::LeadOfferLapsed
-            | Action::LeadReassigned => Audience::Team,
+            | Action::LeadReassigned
+            | Action::DealBoughtDirect => Audience::Team,
             // Leads before any partner holds them are the program team's.
             Action::LeadCreated | Action::LeadsImported | Action::LeadUnmatched => {
                 Audience::Admins

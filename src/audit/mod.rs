@@ -107,10 +107,11 @@ pub enum Action {
     LeadDeclined,
     LeadOfferLapsed,
     LeadReassigned,
+    DealBoughtDirect,
 }
 
 impl Action {
-    pub const ALL: [Action; 92] = [
+    pub const ALL: [Action; 93] = [
         Action::SignIn,
         Action::SignInFailed,
         Action::SignOut,
@@ -203,6 +204,7 @@ impl Action {
         Action::LeadDeclined,
         Action::LeadOfferLapsed,
         Action::LeadReassigned,
+        Action::DealBoughtDirect,
     ];
 
     /// The name stored in the log.
@@ -300,6 +302,7 @@ impl Action {
             Action::LeadDeclined => "lead.declined",
             Action::LeadOfferLapsed => "lead.offer_lapsed",
             Action::LeadReassigned => "lead.reassigned",
+            Action::DealBoughtDirect => "deal.bought_direct",
         }
     }
 
@@ -403,6 +406,7 @@ impl Action {
             Action::LeadDeclined => "Declined a lead",
             Action::LeadOfferLapsed => "Expired a lead's unanswered offer",
             Action::LeadReassigned => "Handed a lead to a partner",
+            Action::DealBoughtDirect => "Credited a partner with a direct purchase",
         }
     }
 

@@ -68,6 +68,20 @@ pub async fn create_in(
     api_key: Option<Uuid>,
 ) -> Result<Uuid, AppError> {
     let partner_id = me.partner_id().ok_or(AppError::Forbidden)?;
+    create_for(tx, me, partner_id, fields, api_key, true).await
+}
+
+/// Creates a client of `partner_id` by `by` (a member of it, or an admin recording a direct
+/// purchase the partner is credited with), under the partner's cap; its contact is invited
+/// when `invite`.
+pub async fn create_for(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    by: &Principal,
+    partner_id: Uuid,
+    fields: &ClientFields,
+    api_key: Option<Uuid>,
+    invite: bool,
+) -> Result<Uuid, AppError> {
     let (tier, open) = queries::lock_cap(tx, partner_id).await?;
     if tier.client_cap().is_some_and(|cap| open >= cap) {
         return Err(AppError::Conflict(tier.cap_reached_message(open)));
@@ -78,7 +92,7 @@ pub async fn create_in(
         &NewEvent {
             partner_id,
             client_id,
-            actor: me.user_id,
+            actor: by.user_id,
             real_user: None,
             impersonation: None,
             kind: "created",
@@ -93,22 +107,25 @@ pub async fn create_in(
     .await?;
     audit::record(
         &mut **tx,
-        AuditEntry::by(me, Action::ClientCreated)
+        AuditEntry::by(by, Action::ClientCreated)
+            .partner(partner_id)
             .target("client", client_id)
             .detail(serde_json::json!({ "company": fields.company_name, "plan": fields.plan }))
             .via_api_key(api_key),
     )
     .await?;
-    super::invite::invite_client_user(
-        tx,
-        me,
-        partner_id,
-        client_id,
-        &fields.company_name,
-        &fields.contact_email,
-        true,
-    )
-    .await?;
+    if invite {
+        super::invite::invite_client_user(
+            tx,
+            by,
+            partner_id,
+            client_id,
+            &fields.company_name,
+            &fields.contact_email,
+            true,
+        )
+        .await?;
+    }
     announce(tx, partner_id, client_id, &[EventType::ClientCreated], None).await?;
     Ok(client_id)
 }

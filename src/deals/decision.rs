@@ -93,6 +93,44 @@ impl ConvertInput {
     }
 }
 
+/// An admin's record that a protected prospect bought directly from the vendor: by its
+/// domain, with the plan it bought. The protecting partner is credited with it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DirectInput {
+    pub domain: String,
+    pub plan: String,
+    pub confirm: Option<String>,
+}
+
+impl DirectInput {
+    /// The domain and plan, or each field's message with what was typed kept.
+    pub fn validate(
+        &self,
+        plans: &[String],
+    ) -> Result<(super::domain::Domain, String), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let domain =
+            super::domain::Domain::parse(&self.domain).map_err(|m| errors.add("domain", m));
+        let plan = self.plan.trim().to_string();
+        if !plans.contains(&plan) {
+            errors.add("plan", "Choose the plan it bought.");
+        }
+        if self.confirm.as_deref() != Some("yes") {
+            errors.add(
+                "confirm",
+                "Tick the box to confirm: the protecting partner gets the client and its commission.",
+            );
+        }
+        match domain {
+            Ok(domain) if errors.is_empty() => Ok((domain, plan)),
+            _ => Err(errors
+                .keep("domain", self.domain.clone())
+                .keep("plan", self.plan.clone())),
+        }
+    }
+}
+
 /// A member's request for more protection, with the reason the admins read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -55,6 +55,24 @@ pub async fn lock_protected(
     .await
 }
 
+/// The deal that protects `domain` at `now`, if any, locked: its id and partner.
+pub async fn lock_protecting(
+    tx: &mut Transaction<'_, Postgres>,
+    domain: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<(Uuid, Uuid)>> {
+    sqlx::query_as(
+        "select id, partner_id from deals
+         where domain = $1 and status = 'approved' and protected_until > $2
+         order by decided_at limit 1
+         for update",
+    )
+    .bind(domain)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
 /// Records activity on a protected deal at `now`: the protection moves on by the rule of
 /// [`extended`], and reminders start over when it did. The new end.
 pub async fn record_activity(

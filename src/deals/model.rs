@@ -345,6 +345,8 @@ pub struct QueuePage {
     pub links: PageLinks,
     /// Protected deals whose partner asks for more time, oldest request first.
     pub extension_requests: Vec<QueuedDeal>,
+    /// The plans a direct purchase may be of, by code.
+    pub plans: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

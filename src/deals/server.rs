@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::decision::{
-    ActivityInput, ConvertInput, DecideInput, ExtensionDecision, ExtensionInput,
+    ActivityInput, ConvertInput, DecideInput, DirectInput, ExtensionDecision, ExtensionInput,
 };
 use super::model::{Availability, CheckInput, DealInput, DealsPage, QueuePage};
 use crate::{error::AppError, program::Position};
@@ -122,10 +122,16 @@ pub async fn get_deal_queue(position: Option<Position>) -> Result<QueuePage, App
     let pool = crate::state::pool()?;
     let (deals, links) = super::queries::queue(&pool, &position.unwrap_or_default()).await?;
     let extension_requests = super::queries::extension_requests(&pool).await?;
+    let plans = crate::clients::server::plans_cached()
+        .await?
+        .iter()
+        .map(|p| (p.code.clone(), p.name.clone()))
+        .collect();
     Ok(QueuePage {
         deals,
         links,
         extension_requests,
+        plans,
     })
 }
 
@@ -373,4 +379,97 @@ pub async fn answer_extension(input: ExtensionDecision) -> Result<(), AppError> 
     tx.commit().await?;
     crate::state::redirect_plain_form("/admin/deals?done=extension");
     Ok(())
+}
+
+/// Records that a protected prospect bought directly from the vendor (seed 001 section 6.2):
+/// the partner whose registration protects its domain is credited with it. The prospect
+/// becomes that partner's client (the vendor bills it, so the partner's cap applies but no
+/// invitation goes out), the deal is won, and the close counts the client for the partner
+/// from then on. The client's name. Admins only.
+#[server(endpoint = "admin/deals/direct")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(input)))]
+pub async fn record_direct_purchase(input: DirectInput) -> Result<String, AppError> {
+    use crate::{
+        audit::{Action, AuditEntry},
+        clients::input::ClientInput,
+        error::FieldErrors,
+    };
+
+    let me = crate::auth::require(crate::auth::model::Perm::Admin).await?;
+    let plans: Vec<String> = crate::clients::server::plans_cached()
+        .await?
+        .iter()
+        .map(|p| p.code.clone())
+        .collect();
+    let (domain, plan) = input.validate(&plans).map_err(AppError::Validation)?;
+    let now = chrono::Utc::now();
+    let mut tx = crate::state::pool()?.begin().await?;
+    let Some((deal_id, partner_id)) =
+        super::lifecycle::lock_protecting(&mut tx, domain.as_str(), now).await?
+    else {
+        return Err(AppError::Validation(
+            FieldErrors::field(
+                "domain",
+                format!(
+                    "No partner's registration protects {} now: no partner is credited with it.",
+                    domain.as_str()
+                ),
+            )
+            .keep("domain", input.domain.clone())
+            .keep("plan", input.plan.clone()),
+        ));
+    };
+    let deal = super::queries::find(&mut tx, partner_id, deal_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let fields = crate::clients::server::checked(&ClientInput {
+        company_name: deal.company_name.clone(),
+        contact_name: deal.contact_name.clone(),
+        contact_email: deal.contact_email.clone(),
+        plan,
+        ..ClientInput::default()
+    })
+    .await?;
+    let client_id =
+        crate::clients::changes::create_for(&mut tx, &me, partner_id, &fields, None, false).await?;
+    super::lifecycle::mark_won(&mut tx, deal_id, client_id, now).await?;
+    crate::audit::record(
+        &mut *tx,
+        AuditEntry::by(&me, Action::DealBoughtDirect)
+            .partner(partner_id)
+            .target("deal", deal_id)
+            .detail(serde_json::json!({
+                "company_name": deal.company_name,
+                "domain": domain.as_str(),
+                "client_id": client_id,
+                "plan": fields.plan,
+            })),
+    )
+    .await?;
+    let registrant: Option<String> = sqlx::query_scalar(
+        "select u.email from deals d join users u on u.id = d.registered_by where d.id = $1",
+    )
+    .bind(deal_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(to) = registrant {
+        crate::mail::enqueue(
+            &mut *tx,
+            &crate::mail::OutgoingEmail {
+                to,
+                subject: format!("{} bought directly: it counts for you", deal.company_name),
+                body: format!(
+                    "Hello,\n\n{} bought directly from us while your registration protected \
+                     it. It is your client now (we bill it), and you earn its commission from \
+                     this month's close on.\n",
+                    deal.company_name
+                ),
+                partner_id: Some(partner_id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    crate::state::redirect_plain_form("/admin/deals?done=direct");
+    Ok(deal.company_name)
 }

@@ -1,4 +1,5 @@
-//! The demo's pipeline: Litware's certifications (a Certified Partner: one Master member)
+//! The demo's pipeline: Litware's certifications (a Certified Partner: one Master member),
+//! three leads (on offer to Northwind and Contoso, and one waiting for an admin)
 //! and two protected deal registrations, Northwind's and Litware's. Northwind and Contoso
 //! start uncertified and the admins' queue empty, so that trying the flows starts from
 //! nothing. Written once.
@@ -88,6 +89,80 @@ pub async fn seed_deals(tx: &mut Transaction<'_, Postgres>, admin: Uuid) -> sqlx
         .bind(admin)
         .execute(&mut **tx)
         .await?;
+    }
+    Ok(())
+}
+
+/// Three leads: one on offer to Northwind, one to Contoso (each with most of its 48 hours
+/// left), and one no partner qualified for, waiting for an admin to hand it over.
+pub async fn seed_leads(tx: &mut Transaction<'_, Postgres>, admin: Uuid) -> sqlx::Result<()> {
+    let any: bool = sqlx::query_scalar("select exists (select 1 from leads)")
+        .fetch_one(&mut **tx)
+        .await?;
+    if any {
+        return Ok(());
+    }
+    let offered = Utc::now() - Duration::hours(6);
+    for (company, domain, country, industry, holder) in [
+        (
+            "Proseware Stores",
+            "proseware-stores.example",
+            "US",
+            "retail",
+            Some("northwind"),
+        ),
+        (
+            "Lamna Clinics",
+            "lamna-clinics.example",
+            "GB",
+            "healthcare",
+            Some("contoso"),
+        ),
+        (
+            "Margie's Travel",
+            "margies-travel.example",
+            "JP",
+            "hospitality",
+            None,
+        ),
+    ] {
+        let status = if holder.is_some() {
+            "offered"
+        } else {
+            "unmatched"
+        };
+        let lead: Uuid = sqlx::query_scalar(
+            "insert into leads (company_name, domain, contact_name, contact_email, country,
+                                industry, seats, notes, status, partner_id, offer_expires_at,
+                                created_by, created_at)
+             values ($1, $2, 'Morgan Lead', 'morgan@' || $2, $3, $4, 30,
+                     'Asked for a demo at the trade fair.', $5,
+                     (select id from partners where slug = $6),
+                     case when $6 is null then null else $7 + interval '48 hours' end, $8, $7)
+             returning id",
+        )
+        .bind(company)
+        .bind(domain)
+        .bind(country)
+        .bind(industry)
+        .bind(status)
+        .bind(holder)
+        .bind(offered)
+        .bind(admin)
+        .fetch_one(&mut **tx)
+        .await?;
+        if holder.is_some() {
+            sqlx::query(
+                "insert into lead_offers (lead_id, partner_id, company_name, country, industry,
+                                          offered_at, expires_at)
+                 select id, partner_id, company_name, country, industry, created_at,
+                        offer_expires_at
+                 from leads where id = $1",
+            )
+            .bind(lead)
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     Ok(())
 }

@@ -269,6 +269,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<bool, DemoSeedError> {
     }
 
     super::pipeline::seed_deals(&mut tx, admin).await?;
+    super::pipeline::seed_leads(&mut tx, admin).await?;
 
     let after: i64 = sqlx::query_scalar("select count(*) from users")
         .fetch_one(&mut *tx)

@@ -168,6 +168,8 @@ enum Args {
     UnknownLeadImport,
     /// A new lead (in a country no demo partner serves).
     NewLead,
+    /// A direct purchase of a domain nobody protects.
+    UnprotectedDirectPurchase,
     /// Requiring two-factor sign-in of the team, confirmed (the demo owners do not have it
     /// themselves, so past the guard it is refused as a form error).
     RequireTeamTwoFactor,
@@ -367,6 +369,18 @@ const ADMIN_FINDS_NOTHING: &[(Caller, u16)] = &[
     (User(CONTOSO_OWNER), 403),
     (User(FABRIKAM_OWNER), 403),
     (User(ADMIN), 404),
+];
+
+/// Crediting a direct purchase of a domain nobody protects: everyone else is refused first;
+/// the admin is told that no partner is credited.
+const ADMIN_FINDS_NOTHING_TO_CREDIT: &[(Caller, u16)] = &[
+    (Anonymous, 401),
+    (User(NW_OWNER), 403),
+    (User(NW_MANAGER), 403),
+    (User(NW_VIEWER), 403),
+    (User(CONTOSO_OWNER), 403),
+    (User(FABRIKAM_OWNER), 403),
+    (User(ADMIN), 422),
 ];
 
 /// A well-formed token and id that name nothing.
@@ -1017,6 +1031,11 @@ fn table() -> Vec<Row> {
             expect: ADMIN_ONLY,
         },
         Row {
+            endpoint: "admin/deals/direct",
+            args: Args::UnprotectedDirectPurchase,
+            expect: ADMIN_FINDS_NOTHING_TO_CREDIT,
+        },
+        Row {
             endpoint: "leads",
             args: Args::None,
             expect: PARTNER_MEMBERS,
@@ -1561,6 +1580,11 @@ async fn run_table(app: &TestApp, frozen: bool) -> (usize, usize) {
                 ("input[reason]", "Their rep is on leave"),
             ],
             Args::UnknownLeadImport => vec![("id", UNKNOWN_ID)],
+            Args::UnprotectedDirectPurchase => vec![
+                ("input[domain]", "nobody-protects.example"),
+                ("input[plan]", "starter"),
+                ("input[confirm]", "yes"),
+            ],
             Args::NewLead => vec![
                 ("input[company_name]", "Tailspin Toys"),
                 ("input[domain]", "tailspin-toys.example"),

@@ -20,6 +20,7 @@ mod commissions;
 mod common;
 mod database;
 mod deals;
+mod deals_direct;
 mod dns;
 mod embedded_postgres;
 mod faults;

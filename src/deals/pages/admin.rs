@@ -14,7 +14,7 @@ use crate::{
     },
     deals::{
         model::{ConflictKind, QueuePage, QueuedDeal, Similar},
-        server::{get_deal_queue, AnswerExtension, DecideDeal},
+        server::{get_deal_queue, AnswerExtension, DecideDeal, RecordDirectPurchase},
     },
     page_data::page_data,
     program::Position,
@@ -26,15 +26,17 @@ pub fn AdminDealsPage() -> impl IntoView {
     let position = Memo::new(move |_| params.with(|p| Position::from_params(|k| p.get(k))));
     let decide = ServerAction::<DecideDeal>::new();
     let answer = ServerAction::<AnswerExtension>::new();
+    let direct = ServerAction::<RecordDirectPurchase>::new();
     let queue = page_data(
         move || {
             (
                 position.get(),
                 decide.version().get(),
                 answer.version().get(),
+                direct.version().get(),
             )
         },
-        |(position, _, _)| get_deal_queue(Some(position)),
+        |(position, _, _, _)| get_deal_queue(Some(position)),
     );
     let done = move || {
         let posted = decide.value().get().is_some_and(|r| r.is_ok());
@@ -44,6 +46,12 @@ pub fn AdminDealsPage() -> impl IntoView {
             }
             Some("denied") => Some("Denied: the partner is told why by e-mail."),
             Some("extension") => Some("Answered: the partner is told by e-mail."),
+            Some("direct") => Some(
+                "Credited: the purchase is the protecting partner's client, and the partner is told by e-mail.",
+            ),
+            _ if direct.value().get().is_some_and(|r| r.is_ok()) => Some(
+                "Credited: the purchase is the protecting partner's client, and the partner is told by e-mail.",
+            ),
             _ if answer.value().get().is_some_and(|r| r.is_ok()) => {
                 Some("Answered: the partner is told by e-mail.")
             }
@@ -60,7 +68,7 @@ pub fn AdminDealsPage() -> impl IntoView {
         {move || done().map(|text| view! { <p class="form-ok" role="status">{text}</p> })}
         <FormErrorSummary error=Signal::derive(move || decide.value().get().and_then(Result::err)) />
         <FormErrorSummary error=Signal::derive(move || answer.value().get().and_then(Result::err)) />
-        {loaded(queue, move |page: QueuePage| view! { <QueueView page decide answer /> })}
+        {loaded(queue, move |page: QueuePage| view! { <QueueView page decide answer direct /> })}
     }
 }
 
@@ -69,11 +77,13 @@ fn QueueView(
     page: QueuePage,
     decide: ServerAction<DecideDeal>,
     answer: ServerAction<AnswerExtension>,
+    direct: ServerAction<RecordDirectPurchase>,
 ) -> impl IntoView {
     let QueuePage {
         deals,
         links,
         extension_requests,
+        plans,
     } = page;
     let requests = (!extension_requests.is_empty()).then(|| {
         let items = extension_requests
@@ -101,6 +111,7 @@ fn QueueView(
         <h2>"Registrations waiting for a decision"</h2>
         {body}
         <PositionPager label="Queue pages" path="/admin/deals" links position=String::new() />
+        <super::direct::DirectPurchaseForm action=direct plans />
     }
 }
 

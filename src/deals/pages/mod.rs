@@ -5,6 +5,7 @@
 
 mod actions;
 mod admin;
+mod direct;
 mod form;
 
 pub use admin::AdminDealsPage;

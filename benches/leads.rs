@@ -1,6 +1,6 @@
 //! Benchmark: lead assignment at 5,000 partners (each serving one to three of 40 countries
 //! and one to three of the ten industries, four in five active, with health scores), and the
-//! leads pages over 20,000 leads.
+//! leads pages over 5,000 leads.
 //!
 //! Run: `cargo bench --features ssr --bench leads` (PostgreSQL on 127.0.0.1:5432, or
 //! BENCH_DATABASE_URL). Prints the placing rate and page medians and 95th percentiles;
@@ -17,7 +17,7 @@ mod support;
 use support::summary;
 
 const PARTNERS: i64 = 5_000;
-const LEADS: i64 = 20_000;
+const LEADS: i64 = 5_000;
 const ROUNDS: usize = 30;
 const DB: &str = "portal_bench_leads";
 const COUNTRIES: &str = "US CA MX BR AR GB IE DE FR ES IT NL BE AT CH PL SE NO DK FI PT CZ RO \

@@ -119,6 +119,7 @@ fn Frame() -> impl IntoView {
                     <Route path=path!("/applications/:id") view={Lazy::<lazy::ApplicationDetail>::new()} />
                     <Route path=path!("/deals") view={Lazy::<lazy::AdminDeals>::new()} />
                     <Route path=path!("/leads") view={Lazy::<lazy::AdminLeads>::new()} />
+                    <Route path=path!("/leaderboard") view={Lazy::<lazy::AdminLeaderboard>::new()} />
                 </ParentRoute>
                 <ParentRoute
                     path=path!("/partner")

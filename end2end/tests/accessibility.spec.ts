@@ -93,6 +93,7 @@ test("admin pages pass axe-core", async ({ page }, testInfo) => {
     "/admin/payouts",
     "/admin/deals",
     "/admin/leads",
+    "/admin/leaderboard",
   ]);
 });
 

@@ -104,7 +104,7 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
             <Leaderboard title="Top partners by MRR growth" id="top-growth" rows=overview.totals.top_by_growth.clone()
                 empty="No partner's MRR grew since last month's close." />
         </div>
-        <p><a href="/admin/leaderboard.csv" rel="external" download>"Download the last closed month's whole board, with each partner's health (CSV)"</a></p>
+        <p><a href="/admin/leaderboard">"The last closed month's whole board"</a>" · "<a href="/admin/leaderboard.csv" rel="external" download>"download it with each partner's health (CSV)"</a></p>
         <section aria-labelledby="due-title">
             <h2 id="due-title">"Payouts due in the next 30 days"</h2>
             {payouts}

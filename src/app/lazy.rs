@@ -37,7 +37,7 @@ use crate::{
     },
     deals::pages::{AdminDealsPage, PartnerDealsPage},
     governance::{new_partner::NewPartnerPage, pages::AdminPartnerPage},
-    health::pages::LeaderboardPage,
+    health::{admin_board::AdminLeaderboardPage, pages::LeaderboardPage},
     invitations::pages::InvitePage,
     leads::pages::{AdminLeadsPage, PartnerLeadsPage},
     partners::pages::PartnerHomePage,
@@ -316,6 +316,7 @@ pub enum PipelinePage {
     Leaderboard,
     Leads,
     AdminLeads,
+    AdminLeaderboard,
 }
 
 #[lazy]
@@ -326,6 +327,7 @@ fn pipeline_pages(page: PipelinePage) -> AnyView {
         PipelinePage::Leaderboard => view! { <LeaderboardPage /> }.into_any(),
         PipelinePage::Leads => view! { <PartnerLeadsPage /> }.into_any(),
         PipelinePage::AdminLeads => view! { <AdminLeadsPage /> }.into_any(),
+        PipelinePage::AdminLeaderboard => view! { <AdminLeaderboardPage /> }.into_any(),
     }
 }
 
@@ -334,6 +336,7 @@ lazy_page!(#[doc = "`/admin/deals`"] AdminDeals => pipeline_pages(PipelinePage::
 lazy_page!(#[doc = "`/partner/leaderboard`"] PartnerLeaderboard => pipeline_pages(PipelinePage::Leaderboard), __preload_pipeline_pages);
 lazy_page!(#[doc = "`/partner/leads`"] PartnerLeads => pipeline_pages(PipelinePage::Leads), __preload_pipeline_pages);
 lazy_page!(#[doc = "`/admin/leads`"] AdminLeads => pipeline_pages(PipelinePage::AdminLeads), __preload_pipeline_pages);
+lazy_page!(#[doc = "`/admin/leaderboard`"] AdminLeaderboard => pipeline_pages(PipelinePage::AdminLeaderboard), __preload_pipeline_pages);
 
 /// The audit log, a partner's and the program's: one viewer.
 #[derive(Clone, Copy)]

@@ -45,10 +45,39 @@ struct CandidateRow {
 }
 
 /// The first `limit` partners by the rules for `lead` at `now`, leaving out `except` (the
-/// partner holding it).
+/// partner holding it): those serving its country first, then those serving its region.
 pub async fn candidates(
     conn: &mut PgConnection,
     lead: &LeadFacts,
+    now: DateTime<Utc>,
+    limit: i64,
+    except: Option<Uuid>,
+) -> sqlx::Result<Vec<Candidate>> {
+    candidates_serving(conn, lead, &neighbours(&lead.country), now, limit, except).await
+}
+
+/// The first partner by the rules: asked of the lead's country alone first (a far smaller set
+/// than its region's), and of its region only when nobody there qualifies.
+async fn first_candidate(
+    conn: &mut PgConnection,
+    lead: &LeadFacts,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<Candidate>> {
+    let country = [lead.country.clone()];
+    if let Some(first) = candidates_serving(conn, lead, &country, now, 1, None)
+        .await?
+        .pop()
+    {
+        return Ok(Some(first));
+    }
+    Ok(candidates(conn, lead, now, 1, None).await?.pop())
+}
+
+/// [`candidates`] among the partners serving one of `territory`.
+async fn candidates_serving(
+    conn: &mut PgConnection,
+    lead: &LeadFacts,
+    territory: &[String],
     now: DateTime<Utc>,
     limit: i64,
     except: Option<Uuid>,
@@ -78,7 +107,7 @@ pub async fn candidates(
     )
     .bind(lead.id)
     .bind(&lead.country)
-    .bind(neighbours(&lead.country))
+    .bind(territory)
     .bind(&lead.industry)
     .bind(now)
     .bind(ACTIVE_DAYS as i32)
@@ -178,8 +207,7 @@ pub async fn place(
     lead: &LeadFacts,
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, AppError> {
-    let first = candidates(tx, lead, now, 1, None).await?;
-    match first.first() {
+    match first_candidate(tx, lead, now).await? {
         Some(partner) => {
             offer(tx, lead, partner.id, now, None).await?;
             Ok(Some(partner.id))

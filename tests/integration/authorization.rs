@@ -1036,6 +1036,11 @@ fn table() -> Vec<Row> {
             expect: ADMIN_FINDS_NOTHING_TO_CREDIT,
         },
         Row {
+            endpoint: "admin/leaderboard",
+            args: Args::None,
+            expect: ADMIN_ONLY,
+        },
+        Row {
             endpoint: "leads",
             args: Args::None,
             expect: PARTNER_MEMBERS,

@@ -178,4 +178,19 @@ async fn the_board_names_only_partners_that_opted_in(_: PgPoolOptions, connect: 
     assert!(csv.body.contains("Litware") && csv.body.contains("Northwind"));
     let refused = app.get_page(Some(&contoso), "/admin/leaderboard.csv").await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // And read it whole on a page, every partner named, by rank.
+    let whole = app.call(Some(&admin), "admin/leaderboard", &[]).await;
+    assert_eq!(whole.status, StatusCode::OK, "{}", whole.body);
+    let whole: serde_json::Value = serde_json::from_str(&whole.body).unwrap();
+    let lines = whole["lines"].as_array().unwrap();
+    let ranks: Vec<i64> = lines.iter().map(|l| l["rank"].as_i64().unwrap()).collect();
+    let mut sorted = ranks.clone();
+    sorted.sort();
+    assert_eq!(ranks, sorted);
+    let names: Vec<&str> = lines.iter().map(|l| l["name"].as_str().unwrap()).collect();
+    for partner in ["Litware", "Northwind", "Contoso"] {
+        assert!(names.contains(&partner), "{names:?}");
+    }
+    let page = app.get_page(Some(&admin), "/admin/leaderboard").await;
+    assert!(page.body.contains("admin-leaderboard") && page.body.contains("Litware"));
 }

@@ -307,15 +307,12 @@ fn webhook_pages(page: WebhookPage) -> AnyView {
 lazy_page!(#[doc = "`/partner/webhooks`"] Webhooks => webhook_pages(WebhookPage::List), __preload_webhook_pages);
 lazy_page!(#[doc = "`/partner/webhooks/:id`"] WebhookEndpoint => webhook_pages(WebhookPage::Endpoint), __preload_webhook_pages);
 
-/// The pipeline: a partner's deals and leads, the admins' queue and leads, and the
-/// leaderboard.
+/// The pipeline: a partner's deals, the admins' queue, and the leaderboard.
 #[derive(Clone, Copy)]
 pub enum PipelinePage {
     Deals,
     AdminDeals,
     Leaderboard,
-    Leads,
-    AdminLeads,
     AdminLeaderboard,
 }
 
@@ -325,8 +322,6 @@ fn pipeline_pages(page: PipelinePage) -> AnyView {
         PipelinePage::Deals => view! { <PartnerDealsPage /> }.into_any(),
         PipelinePage::AdminDeals => view! { <AdminDealsPage /> }.into_any(),
         PipelinePage::Leaderboard => view! { <LeaderboardPage /> }.into_any(),
-        PipelinePage::Leads => view! { <PartnerLeadsPage /> }.into_any(),
-        PipelinePage::AdminLeads => view! { <AdminLeadsPage /> }.into_any(),
         PipelinePage::AdminLeaderboard => view! { <AdminLeaderboardPage /> }.into_any(),
     }
 }
@@ -334,9 +329,25 @@ fn pipeline_pages(page: PipelinePage) -> AnyView {
 lazy_page!(#[doc = "`/partner/deals`"] PartnerDeals => pipeline_pages(PipelinePage::Deals), __preload_pipeline_pages);
 lazy_page!(#[doc = "`/admin/deals`"] AdminDeals => pipeline_pages(PipelinePage::AdminDeals), __preload_pipeline_pages);
 lazy_page!(#[doc = "`/partner/leaderboard`"] PartnerLeaderboard => pipeline_pages(PipelinePage::Leaderboard), __preload_pipeline_pages);
-lazy_page!(#[doc = "`/partner/leads`"] PartnerLeads => pipeline_pages(PipelinePage::Leads), __preload_pipeline_pages);
-lazy_page!(#[doc = "`/admin/leads`"] AdminLeads => pipeline_pages(PipelinePage::AdminLeads), __preload_pipeline_pages);
 lazy_page!(#[doc = "`/admin/leaderboard`"] AdminLeaderboard => pipeline_pages(PipelinePage::AdminLeaderboard), __preload_pipeline_pages);
+
+/// Leads: a partner's offers, and the admins' leads with the CSV import.
+#[derive(Clone, Copy)]
+pub enum LeadPage {
+    Partner,
+    Admin,
+}
+
+#[lazy]
+fn lead_pages(page: LeadPage) -> AnyView {
+    match page {
+        LeadPage::Partner => view! { <PartnerLeadsPage /> }.into_any(),
+        LeadPage::Admin => view! { <AdminLeadsPage /> }.into_any(),
+    }
+}
+
+lazy_page!(#[doc = "`/partner/leads`"] PartnerLeads => lead_pages(LeadPage::Partner), __preload_lead_pages);
+lazy_page!(#[doc = "`/admin/leads`"] AdminLeads => lead_pages(LeadPage::Admin), __preload_lead_pages);
 
 /// The audit log, a partner's and the program's: one viewer.
 #[derive(Clone, Copy)]

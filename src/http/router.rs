@@ -45,6 +45,14 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
         .build()
 }
 
+/// The pages' routes, listed once per process. Listing them runs the app with resource
+/// loading switched off by a process-wide flag (leptos_router's `SuppressResourceLoad`), and a
+/// resource that first polls while the flag is up waits forever: a page rendered by one
+/// router while another router was being built hung (leptos issue 4773). Only tests build
+/// several routers, but they run in parallel.
+static ROUTES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
+    std::sync::LazyLock::new(|| generate_route_list(App));
+
 /// The whole application as one router, ready to serve or to drive from tests.
 pub fn router(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
@@ -71,7 +79,7 @@ pub fn router(state: AppState) -> Router {
             settings.session.idle_minutes,
         )));
 
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health::healthz))

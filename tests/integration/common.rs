@@ -37,6 +37,8 @@ pub fn default_peer() -> SocketAddr {
 pub struct TestApp {
     pub router: Router,
     pub pool: PgPool,
+    /// What the router was built from, to build another.
+    pub state: AppState,
 }
 
 /// What came back: status, headers and the body as text.
@@ -103,8 +105,9 @@ impl TestApp {
             snapshots: Default::default(),
         };
         Self {
-            router: router(state),
+            router: router(state.clone()),
             pool,
+            state,
         }
     }
 

@@ -219,3 +219,43 @@ async fn readiness_fails_when_the_database_is_gone(_: PgPoolOptions, connect: Pg
         "liveness does not depend on the database"
     );
 }
+
+/// Building a router lists its pages by running the app with resource loading switched off
+/// process-wide; pages that another router renders meanwhile must still finish. (Parallel
+/// tests build routers all the time: before the list was made once per process, one page
+/// in a few hundred hung here for good.)
+#[sqlx::test]
+async fn pages_finish_while_other_routers_are_built(_: PgPoolOptions, connect: PgConnectOptions) {
+    use std::sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    };
+
+    let pool = test_pool(connect).await;
+    let app = TestApp::new(pool).await;
+    let owner = app.sign_in(NW_OWNER).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = {
+        let (state, stop) = (app.state.clone(), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let mut built = 0_u32;
+            while !stop.load(Ordering::Relaxed) {
+                drop(partner_portal::http::router(state.clone()));
+                built += 1;
+            }
+            built
+        })
+    };
+    for round in 0..40 {
+        let page = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            app.get_page(Some(&owner), "/partner/clients"),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("round {round}: /partner/clients got no answer in 20 s"));
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Fabrikam"), "round {round}");
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(builder.join().unwrap() > 0, "routers were built meanwhile");
+}

@@ -1,8 +1,8 @@
-//! `GET /admin/partners/export.csv`: the partner list under the current search, filters and
+//! `GET /admin/partners/export.csv` (and `.xlsx`): the partner list under the current search, filters and
 //! sort, streamed from a database cursor.
 
 use axum::{
-    extract::{Query, State},
+    extract::{Extension, Query, State},
     response::{IntoResponse, Response},
 };
 use futures_util::TryStreamExt;
@@ -12,10 +12,7 @@ use tower_sessions::Session;
 use super::{model::PartnerRow, partner_list::PartnerQuery, queries::PartnerListRow};
 use crate::{
     auth::{guard::require_in, model::Perm},
-    program::{
-        csv::cell,
-        csv_stream::{download, Chunks, CsvChunks, Failure},
-    },
+    program::download::{download, Cell, Failure, Format, Table},
     state::AppState,
 };
 
@@ -30,6 +27,7 @@ struct ExportRow {
 
 pub async fn export_partners(
     State(state): State<AppState>,
+    Extension(format): Extension<Format>,
     session: Session,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
@@ -39,57 +37,56 @@ pub async fn export_partners(
     };
     let query = PartnerQuery::from_params(|k| params.get(k).cloned());
     let scope = crate::auth::guard::scope_of(&me);
-    let filename = format!("partners-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
-    download(filename, "partner export", move |sender| {
+    let name = format!("partners-{}", chrono::Utc::now().format("%Y-%m-%d"));
+    download(&name, format, "partner export", move |sender| {
         crate::db::scope::scoped(scope, async move {
-            write_rows(&state.pool, &query, &sender).await
+            let table = Table::new(sender, format, &HEADER)?;
+            write_rows(&state.pool, &query, table).await
         })
     })
 }
 
+const HEADER: [&str; 11] = [
+    "name",
+    "slug",
+    "type",
+    "tier",
+    "tier_pinned",
+    "status",
+    "active_clients",
+    "clients",
+    "members",
+    "mrr",
+    "joined",
+];
+
 async fn write_rows(
     pool: &sqlx::PgPool,
     query: &PartnerQuery,
-    sender: &Chunks,
+    mut table: Table,
 ) -> Result<(), Failure> {
-    let mut csv = CsvChunks::new(
-        sender,
-        &[
-            "name",
-            "slug",
-            "type",
-            "tier",
-            "tier_pinned",
-            "status",
-            "active_clients",
-            "clients",
-            "members",
-            "mrr",
-            "joined",
-        ],
-    )?;
     let mut builder = super::queries::export_partners(query);
     let mut rows = builder.build_query_as::<ExportRow>().fetch(pool);
     while let Some(r) = rows.try_next().await? {
         let row = PartnerRow::from(&r.row);
-        let written = csv
+        let written = table
             .row([
-                cell(&row.name),
-                row.slug.clone(),
-                r.partnership_type,
-                row.tier.slug().to_string(),
-                if row.tier_pinned { "yes" } else { "no" }.to_string(),
-                row.status.label().to_lowercase(),
-                row.active_clients.to_string(),
-                row.open_clients.to_string(),
-                row.members.to_string(),
-                r.mrr.to_string(),
-                r.created_at.to_rfc3339(),
+                Cell::text(row.name),
+                Cell::text(row.slug),
+                Cell::Text(r.partnership_type),
+                Cell::text(row.tier.slug()),
+                Cell::YesNo(row.tier_pinned),
+                Cell::Text(row.status.label().to_lowercase()),
+                Cell::Count(row.active_clients),
+                Cell::Count(row.open_clients),
+                Cell::Count(row.members),
+                Cell::Money(r.mrr),
+                Cell::Time(r.created_at),
             ])
             .await?;
         if !written {
             return Ok(()); // the client went away
         }
     }
-    csv.finish().await
+    table.finish().await
 }

@@ -104,7 +104,7 @@ fn OverviewView(overview: ProgramOverview) -> impl IntoView {
             <Leaderboard title="Top partners by MRR growth" id="top-growth" rows=overview.totals.top_by_growth.clone()
                 empty="No partner's MRR grew since last month's close." />
         </div>
-        <p><a href="/admin/leaderboard">"The last closed month's whole board"</a>" · "<a href="/admin/leaderboard.csv" rel="external" download>"download it with each partner's health (CSV)"</a></p>
+        <p><a href="/admin/leaderboard">"The last closed month's whole board"</a>" · download it with each partner's health as "<a href="/admin/leaderboard.csv" rel="external" download>"CSV"</a>" or "<a href="/admin/leaderboard.xlsx" rel="external" download>"Excel"</a></p>
         <section aria-labelledby="due-title">
             <h2 id="due-title">"Payouts due in the next 30 days"</h2>
             {payouts}
@@ -183,10 +183,8 @@ fn PartnerFilters(query: PartnerQuery) -> impl IntoView {
     let sorts = PartnerSort::ALL.map(
         |(s, value, label)| view! { <option value=value selected=query.sort == s>{label}</option> },
     );
-    let export = format!(
-        "/admin/partners/export.csv?{}",
-        query.query_string(|q| q.position = Position::First)
-    );
+    let filter = query.query_string(|q| q.position = Position::First);
+    let export = move |ext: &str| format!("/admin/partners/export.{ext}?{filter}");
     view! {
         <form method="get" action="/admin/partners" class="filters" role="search" aria-label="Filter partners">
             <div class="field">
@@ -206,7 +204,8 @@ fn PartnerFilters(query: PartnerQuery) -> impl IntoView {
                 <select id="sort" name="sort">{sorts}</select>
             </div>
             <button type="submit" class="button">"Apply filters"</button>
-            <a class="button button-quiet" href=export rel="external" download>"Export CSV"</a>
+            <a class="button button-quiet" href=export("csv") rel="external" download>"Export CSV"</a>
+            <a class="button button-quiet" href=export("xlsx") rel="external" download>"Export Excel"</a>
         </form>
     }
 }

@@ -1,9 +1,9 @@
-//! `GET /partner/audit/export.csv` and `GET /admin/audit/export.csv`: the current view of
+//! `GET /partner/audit/export.csv` and `GET /admin/audit/export.csv` (and `.xlsx`): the current view of
 //! the log, streamed newest first from a database cursor through a small bounded channel, so
 //! a million rows never sit in memory. The export itself is audited.
 
 use axum::{
-    extract::{Query, State},
+    extract::{Extension, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -19,28 +19,31 @@ use crate::{
     audit::{self, Action, AuditEntry},
     auth::{guard::require_in, model::Perm},
     error::AppError,
-    program::csv_stream::{download, Chunks, CsvChunks, Failure},
+    program::download::{download, Failure, Format, Table},
     state::AppState,
 };
 
 pub async fn export_partner_log(
     state: State<AppState>,
+    format: Extension<Format>,
     session: Session,
     params: Query<HashMap<String, String>>,
 ) -> Response {
-    export(state, session, params, LogScope::Partner).await
+    export(state, format, session, params, LogScope::Partner).await
 }
 
 pub async fn export_program_log(
     state: State<AppState>,
+    format: Extension<Format>,
     session: Session,
     params: Query<HashMap<String, String>>,
 ) -> Response {
-    export(state, session, params, LogScope::Program).await
+    export(state, format, session, params, LogScope::Program).await
 }
 
 async fn export(
     State(state): State<AppState>,
+    Extension(format): Extension<Format>,
     session: Session,
     Query(params): Query<HashMap<String, String>>,
     scope: LogScope,
@@ -81,15 +84,16 @@ async fn export(
         }
         let pool = state.pool.clone();
         let timeout_ms = state.settings.database.long_statement_timeout_ms;
-        let filename = format!("audit-log-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
-        download(filename, "audit log export", move |sender| {
+        let name = format!("audit-log-{}", chrono::Utc::now().format("%Y-%m-%d"));
+        download(&name, format, "audit log export", move |sender| {
             crate::db::scope::scoped(db_scope, async move {
                 let filter = Filter {
                     reader: &reader,
                     query: &query,
                     person,
                 };
-                write_rows(&pool, timeout_ms, &filter, nobody, &sender).await
+                let table = Table::new(sender, format, &queries::HEADER)?;
+                write_rows(&pool, timeout_ms, &filter, nobody, table).await
             })
         })
     })
@@ -101,9 +105,8 @@ async fn write_rows(
     timeout_ms: u32,
     filter: &Filter<'_>,
     nobody: bool,
-    sender: &Chunks,
+    mut table: Table,
 ) -> Result<(), Failure> {
-    let mut csv = CsvChunks::new(sender, &queries::CSV_HEADER)?;
     if !nobody {
         let mut builder = queries::export_query(filter);
         // One transaction with the exports' longer time limit.
@@ -111,10 +114,10 @@ async fn write_rows(
         crate::db::long_statements(&mut tx, timeout_ms).await?;
         let mut rows = builder.build_query_as::<queries::LogRow>().fetch(&mut *tx);
         while let Some(row) = rows.try_next().await? {
-            if !csv.row(row.into_cells()).await? {
+            if !table.row(row.into_cells()).await? {
                 return Ok(()); // the client went away
             }
         }
     }
-    csv.finish().await
+    table.finish().await
 }

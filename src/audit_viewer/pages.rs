@@ -81,11 +81,8 @@ fn AuditFilters(
         .map(|(kind, label)| view! { <option value=kind selected=query.target_kind.as_deref() == Some(kind)>{label}</option> });
     let to_error = problem.filter(|(field, _)| field == "to").map(|(_, m)| m);
     let invalid = to_error.is_some();
-    let export = format!(
-        "{}/export.csv?{}",
-        scope.path(),
-        query.query_string(|q| q.position = Position::First)
-    );
+    let filter = query.query_string(|q| q.position = Position::First);
+    let export = move |ext: &str| format!("{}/export.{ext}?{filter}", scope.path());
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     view! {
         <form method="get" action=scope.path() class="filters" role="search" aria-label="Filter the audit log">
@@ -117,7 +114,8 @@ fn AuditFilters(
             {query.partner.map(|p| view! { <input type="hidden" name="partner" value=p.to_string() /> })}
             <button type="submit" class="button">"Apply filters"</button>
             {query.filtered().then(|| view! { <a class="button button-quiet" href=scope.path()>"Clear"</a> })}
-            <a class="button button-quiet" href=export rel="external" download>"Export CSV"</a>
+            <a class="button button-quiet" href=export("csv") rel="external" download>"Export CSV"</a>
+            <a class="button button-quiet" href=export("xlsx") rel="external" download>"Export Excel"</a>
         </form>
     }
 }

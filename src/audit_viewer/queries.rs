@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::model::{AuditQuery, AuditRow, Person, PAGE_SIZE};
 use crate::{
     db::keyset::SortKey,
-    program::{PageLinks, Total},
+    program::{download::Cell, PageLinks, Total},
 };
 
 /// Rows counted past this read "more than".
@@ -274,34 +274,33 @@ pub fn export_query(filter: &Filter<'_>) -> QueryBuilder<'static, Postgres> {
 }
 
 impl LogRow {
-    /// The row as the CSV's cells.
-    pub fn into_cells(self) -> Vec<String> {
-        use crate::program::csv::cell;
+    /// The row as the download's cells.
+    pub fn into_cells(self) -> Vec<Cell> {
         let detail = self.detail.to_string();
-        let addr = self.client_addr.clone().unwrap_or_default();
+        let addr = self.client_addr.clone();
         let row = AuditRow::from(self);
-        let name = |p: &Option<Person>| p.as_ref().map(|p| cell(&p.name)).unwrap_or_default();
-        let email = |p: &Option<Person>| p.as_ref().map(|p| cell(&p.email)).unwrap_or_default();
+        let name = |p: &Option<Person>| Cell::maybe(p.as_ref().map(|p| p.name.clone()));
+        let email = |p: &Option<Person>| Cell::maybe(p.as_ref().map(|p| p.email.clone()));
         vec![
-            row.at.to_rfc3339(),
-            row.action.clone(),
-            cell(&row.sentence()),
+            Cell::Time(row.at),
+            Cell::text(row.action.clone()),
+            Cell::Text(row.sentence()),
             name(&row.actor),
             email(&row.actor),
             name(&row.real),
             email(&row.real),
-            cell(row.partner_name.as_deref().unwrap_or_default()),
-            row.target_kind.clone().unwrap_or_default(),
-            row.target_id.map(|t| t.to_string()).unwrap_or_default(),
-            cell(row.target_name.as_deref().unwrap_or_default()),
-            cell(&detail),
-            addr,
+            Cell::maybe(row.partner_name.clone()),
+            Cell::maybe(row.target_kind.clone()),
+            Cell::maybe(row.target_id.map(|t| t.to_string())),
+            Cell::maybe(row.target_name.clone()),
+            Cell::Text(detail),
+            Cell::maybe(addr),
         ]
     }
 }
 
-/// The CSV's header row, in the order of [`LogRow::into_cells`].
-pub const CSV_HEADER: [&str; 13] = [
+/// The download's header row, in the order of [`LogRow::into_cells`].
+pub const HEADER: [&str; 13] = [
     "occurred_at",
     "action",
     "description",

@@ -1,9 +1,10 @@
-//! `GET /partner/clients/export.csv`: the client list under the current filter, streamed.
+//! `GET /partner/clients/export.csv` (and `.xlsx`): the client list under the current filter,
+//! streamed.
 //! Rows flow from a database cursor through a small bounded channel to the response, so
 //! 100,000 clients never sit in memory at once.
 
 use axum::{
-    extract::{Query, State},
+    extract::{Extension, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
@@ -13,8 +14,7 @@ use std::collections::HashMap;
 use tower_sessions::Session;
 
 use super::list::ClientQuery;
-use crate::program::csv::cell;
-use crate::program::csv_stream::{download, Chunks, CsvChunks, Failure};
+use crate::program::download::{download, Cell, Failure, Format, Table};
 use crate::program::SubscriptionStatus;
 use crate::{
     audit::{self, Action, AuditEntry},
@@ -25,6 +25,7 @@ use crate::{
 
 pub async fn export_clients(
     State(state): State<AppState>,
+    Extension(format): Extension<Format>,
     session: Session,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
@@ -35,12 +36,13 @@ pub async fn export_clients(
     };
     // Every connection this download takes sees only the caller's partner's rows.
     let scope = crate::auth::guard::scope_of(&me);
-    crate::db::scope::scoped(scope, export_clients_for(me, state, Query(params))).await
+    crate::db::scope::scoped(scope, export_clients_for(me, state, format, Query(params))).await
 }
 
 async fn export_clients_for(
     me: crate::auth::model::Principal,
     state: AppState,
+    format: Format,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(partner_id) = me.partner_id() else {
@@ -61,10 +63,11 @@ async fn export_clients_for(
     let pool = state.pool.clone();
     let timeout_ms = state.settings.database.long_statement_timeout_ms;
     let scope = crate::auth::guard::scope_of(&me);
-    let filename = format!("clients-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
-    download(filename, "client export", move |sender| {
+    let name = format!("clients-{}", chrono::Utc::now().format("%Y-%m-%d"));
+    download(&name, format, "client export", move |sender| {
         crate::db::scope::scoped(scope, async move {
-            write_rows(&pool, timeout_ms, partner_id, &query, &sender).await
+            let table = Table::new(sender, format, &HEADER)?;
+            write_rows(&pool, timeout_ms, partner_id, &query, table).await
         })
     })
 }
@@ -84,29 +87,27 @@ struct ExportRow {
     created_at: chrono::DateTime<chrono::Utc>,
 }
 
+const HEADER: [&str; 11] = [
+    "company",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "plan",
+    "list_price",
+    "custom_price",
+    "billed_by_reseller",
+    "status",
+    "region",
+    "created_at",
+];
+
 async fn write_rows(
     pool: &sqlx::PgPool,
     timeout_ms: u32,
     partner_id: uuid::Uuid,
     query: &ClientQuery,
-    sender: &Chunks,
+    mut table: Table,
 ) -> Result<(), Failure> {
-    let mut csv = CsvChunks::new(
-        sender,
-        &[
-            "company",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "plan",
-            "list_price",
-            "custom_price",
-            "billed_by_reseller",
-            "status",
-            "region",
-            "created_at",
-        ],
-    )?;
     let mut builder = sqlx::QueryBuilder::new(
         "select c.company_name, c.contact_name, c.contact_email, c.contact_phone, pl.name as plan_name, \
          pl.monthly_price as list_price, c.custom_price, c.billing_owned_by_reseller, c.status, c.region, c.created_at \
@@ -119,29 +120,24 @@ async fn write_rows(
     crate::db::long_statements(&mut tx, timeout_ms).await?;
     let mut rows = builder.build_query_as::<ExportRow>().fetch(&mut *tx);
     while let Some(row) = rows.try_next().await? {
-        let written = csv
+        let written = table
             .row([
-                cell(&row.company_name),
-                cell(&row.contact_name),
-                cell(&row.contact_email),
-                cell(row.contact_phone.as_deref().unwrap_or_default()),
-                cell(&row.plan_name),
-                row.list_price.to_string(),
-                row.custom_price.map(|p| p.to_string()).unwrap_or_default(),
-                if row.billing_owned_by_reseller {
-                    "yes"
-                } else {
-                    "no"
-                }
-                .to_string(),
-                row.status.slug().to_string(),
-                cell(row.region.as_deref().unwrap_or_default()),
-                row.created_at.to_rfc3339(),
+                Cell::Text(row.company_name),
+                Cell::Text(row.contact_name),
+                Cell::Text(row.contact_email),
+                Cell::maybe(row.contact_phone),
+                Cell::Text(row.plan_name),
+                Cell::Money(row.list_price),
+                row.custom_price.map_or(Cell::Empty, Cell::Money),
+                Cell::YesNo(row.billing_owned_by_reseller),
+                Cell::text(row.status.slug()),
+                Cell::maybe(row.region),
+                Cell::Time(row.created_at),
             ])
             .await?;
         if !written {
             return Ok(()); // the client went away
         }
     }
-    csv.finish().await
+    table.finish().await
 }

@@ -1,9 +1,9 @@
-//! `GET /partner/commissions/{month}/statement.csv`: one statement, line by line, with the
+//! `GET /partner/commissions/{month}/statement.csv` (and `.xlsx`): one statement, line by line, with the
 //! computation of each line and the adjustments, for the partner's own books.
 
 use axum::{
-    extract::{Path, State},
-    http::{header, StatusCode},
+    extract::{Extension, Path, State},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use tower_sessions::Session;
@@ -15,12 +15,13 @@ use crate::{
     auth::{guard::require_in, model::Perm},
     components::format::percent,
     error::AppError,
-    program::csv::cell,
+    program::download::{download, Cell, Format, Table},
     state::AppState,
 };
 
 pub async fn export_statement(
     State(state): State<AppState>,
+    Extension(format): Extension<Format>,
     session: Session,
     Path(month): Path<String>,
 ) -> Response {
@@ -31,12 +32,13 @@ pub async fn export_statement(
     };
     // Every connection this download takes sees only the caller's partner's rows.
     let scope = crate::auth::guard::scope_of(&me);
-    crate::db::scope::scoped(scope, export_statement_for(me, state, Path(month))).await
+    crate::db::scope::scoped(scope, export_statement_for(me, state, format, Path(month))).await
 }
 
 async fn export_statement_for(
     me: crate::auth::model::Principal,
     state: AppState,
+    format: Format,
     Path(month): Path<String>,
 ) -> Response {
     let Some(partner_id) = me.partner_id() else {
@@ -45,44 +47,54 @@ async fn export_statement_for(
     let Some(month) = Month::parse(&month) else {
         return (StatusCode::NOT_FOUND, "No such statement.").into_response();
     };
-    match csv_for(&state, partner_id, month).await {
-        Ok(Some(body)) => {
-            if audit::record(
-                &state.pool,
-                AuditEntry::by(&me, Action::StatementExported)
-                    .detail(serde_json::json!({ "month": month.to_string() })),
-            )
-            .await
-            .is_err()
-            {
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"statement-{month}.csv\""),
-                    ),
-                    (header::CACHE_CONTROL, "no-store".to_string()),
-                ],
-                body,
-            )
-                .into_response()
-        }
-        Ok(None) => (StatusCode::NOT_FOUND, "No such statement.").into_response(),
-        Err(error) => {
-            tracing::error!(?error, "statement export failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+    let rows = match rows_for(&state, partner_id, month).await {
+        Ok(Some(rows)) => rows,
+        Ok(None) => return (StatusCode::NOT_FOUND, "No such statement.").into_response(),
+        Err(error) => return error.into_response(),
+    };
+    let entry = AuditEntry::by(&me, Action::StatementExported)
+        .detail(serde_json::json!({ "month": month.to_string() }));
+    if let Err(error) = audit::record(&state.pool, entry).await {
+        return error.into_response();
     }
+    // A statement's lines are one partner's month: read whole, then written out.
+    download(
+        &format!("statement-{month}"),
+        format,
+        "statement export",
+        move |sender| async move {
+            let mut table = Table::new(sender, format, &HEADER)?;
+            for row in rows {
+                if !table.row(row).await? {
+                    return Ok(());
+                }
+            }
+            table.finish().await
+        },
+    )
 }
 
-async fn csv_for(
+const HEADER: [&str; 11] = [
+    "month",
+    "kind",
+    "client",
+    "plan",
+    "list_price",
+    "days_active",
+    "days_in_month",
+    "tier",
+    "rate",
+    "amount",
+    "reason",
+];
+
+/// The statement's rows (its lines, then its adjustments), or `None` when the partner has
+/// no statement for `month`.
+async fn rows_for(
     state: &AppState,
     partner_id: uuid::Uuid,
     month: Month,
-) -> Result<Option<Vec<u8>>, AppError> {
+) -> Result<Option<Vec<Vec<Cell>>>, AppError> {
     let Some(statement) = queries::statement(&state.pool, partner_id, month).await? else {
         return Ok(None);
     };
@@ -95,62 +107,27 @@ async fn csv_for(
     )
     .await?;
     let adjustments = queries::adjustments(&state.pool, statement.id, partner_id).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let write = |out: &mut csv::Writer<Vec<u8>>, row: &[String]| {
-        out.write_record(row).map_err(|_| AppError::Internal)
-    };
-    write(
-        &mut out,
-        &[
-            "month",
-            "kind",
-            "client",
-            "plan",
-            "list_price",
-            "days_active",
-            "days_in_month",
-            "tier",
-            "rate",
-            "amount",
-            "reason",
+    let month_cell = || Cell::Text(month.to_string());
+    let commission = lines.into_iter().map(|l| {
+        vec![
+            month_cell(),
+            Cell::text("commission"),
+            Cell::Text(l.client_name),
+            Cell::Text(l.plan),
+            Cell::Money(l.list_price),
+            Cell::Count(l.days_active.into()),
+            Cell::Count(l.days_in_month.into()),
+            Cell::text(l.tier.label()),
+            Cell::Text(percent(l.rate)),
+            Cell::Money(l.amount),
+            Cell::Empty,
         ]
-        .map(String::from),
-    )?;
-    for l in &lines {
-        write(
-            &mut out,
-            &[
-                month.to_string(),
-                "commission".into(),
-                cell(&l.client_name),
-                l.plan.clone(),
-                l.list_price.to_string(),
-                l.days_active.to_string(),
-                l.days_in_month.to_string(),
-                l.tier.label().into(),
-                percent(l.rate),
-                l.amount.to_string(),
-                String::new(),
-            ],
-        )?;
-    }
-    for a in &adjustments {
-        write(
-            &mut out,
-            &[
-                month.to_string(),
-                "adjustment".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                a.amount.to_string(),
-                cell(&a.reason),
-            ],
-        )?;
-    }
-    out.into_inner().map(Some).map_err(|_| AppError::Internal)
+    });
+    let adjustment = adjustments.into_iter().map(|a| {
+        let mut row = vec![month_cell(), Cell::text("adjustment")];
+        row.extend(std::iter::repeat_n(Cell::Empty, 7));
+        row.extend([Cell::Money(a.amount), Cell::Text(a.reason)]);
+        row
+    });
+    Ok(Some(commission.chain(adjustment).collect()))
 }

@@ -125,7 +125,9 @@ pub fn AdminLeaderboardPage() -> impl IntoView {
             <h1>"Leaderboard"</h1>
             <p class="muted">
                 "Every partner by MRR growth in the last closed month, with its health score. "
-                <a href="/admin/leaderboard.csv" rel="external" download>"Download it with each score's parts (CSV)"</a>
+                "Download it with each score's parts as "
+                <a href="/admin/leaderboard.csv" rel="external" download>"CSV"</a>" or "
+                <a href="/admin/leaderboard.xlsx" rel="external" download>"Excel"</a>"."
             </p>
         </header>
         {loaded(board, |board: AdminBoard| {

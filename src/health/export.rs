@@ -1,8 +1,8 @@
-//! `GET /admin/leaderboard.csv`: the latest closed month's whole board, every partner named,
+//! `GET /admin/leaderboard.csv` (and `.xlsx`): the latest closed month's whole board, every partner named,
 //! with its health score and parts, streamed from a database cursor. Admins only.
 
 use axum::{
-    extract::State,
+    extract::{Extension, State},
     response::{IntoResponse, Response},
 };
 use futures_util::TryStreamExt;
@@ -10,10 +10,7 @@ use tower_sessions::Session;
 
 use crate::{
     auth::{guard::require_in, model::Perm},
-    program::{
-        csv::cell,
-        csv_stream::{download, Chunks, CsvChunks, Failure},
-    },
+    program::download::{download, Cell, Failure, Format, Table},
     state::AppState,
 };
 
@@ -32,35 +29,40 @@ struct Line {
     activity: rust_decimal::Decimal,
 }
 
-pub async fn export_leaderboard(State(state): State<AppState>, session: Session) -> Response {
+pub async fn export_leaderboard(
+    State(state): State<AppState>,
+    Extension(format): Extension<Format>,
+    session: Session,
+) -> Response {
     let me = match require_in(&session, &state.pool, Perm::Admin).await {
         Ok(me) => me,
         Err(refused) => return refused.into_response(),
     };
     let scope = crate::auth::guard::scope_of(&me);
-    let filename = format!("leaderboard-{}.csv", chrono::Utc::now().format("%Y-%m-%d"));
-    download(filename, "leaderboard export", move |sender| {
-        crate::db::scope::scoped(scope, async move { write_rows(&state.pool, &sender).await })
+    let name = format!("leaderboard-{}", chrono::Utc::now().format("%Y-%m-%d"));
+    download(&name, format, "leaderboard export", move |sender| {
+        crate::db::scope::scoped(scope, async move {
+            let table = Table::new(sender, format, &HEADER)?;
+            write_rows(&state.pool, table).await
+        })
     })
 }
 
-async fn write_rows(pool: &sqlx::PgPool, sender: &Chunks) -> Result<(), Failure> {
-    let mut csv = CsvChunks::new(
-        sender,
-        &[
-            "month",
-            "rank",
-            "partner",
-            "slug",
-            "tier",
-            "mrr_growth",
-            "health",
-            "retention",
-            "growth",
-            "certification",
-            "activity",
-        ],
-    )?;
+const HEADER: [&str; 11] = [
+    "month",
+    "rank",
+    "partner",
+    "slug",
+    "tier",
+    "mrr_growth",
+    "health",
+    "retention",
+    "growth",
+    "certification",
+    "activity",
+];
+
+async fn write_rows(pool: &sqlx::PgPool, mut table: Table) -> Result<(), Failure> {
     let mut rows = sqlx::query_as::<_, Line>(
         "select h.month, h.growth_rank, p.name, p.slug, p.tier, h.mrr_growth, h.score,
                 h.retention, h.growth, h.certification, h.activity
@@ -70,24 +72,24 @@ async fn write_rows(pool: &sqlx::PgPool, sender: &Chunks) -> Result<(), Failure>
     )
     .fetch(pool);
     while let Some(r) = rows.try_next().await? {
-        let written = csv
+        let written = table
             .row([
-                r.month.format("%Y-%m").to_string(),
-                r.growth_rank.to_string(),
-                cell(&r.name),
-                r.slug,
-                r.tier.slug().to_string(),
-                r.mrr_growth.to_string(),
-                r.score.to_string(),
-                r.retention.to_string(),
-                r.growth.to_string(),
-                r.certification.to_string(),
-                r.activity.to_string(),
+                Cell::Text(r.month.format("%Y-%m").to_string()),
+                Cell::Count(r.growth_rank.into()),
+                Cell::Text(r.name),
+                Cell::Text(r.slug),
+                Cell::text(r.tier.slug()),
+                Cell::Money(r.mrr_growth),
+                Cell::Number(r.score),
+                Cell::Number(r.retention),
+                Cell::Number(r.growth),
+                Cell::Number(r.certification),
+                Cell::Number(r.activity),
             ])
             .await?;
         if !written {
             return Ok(());
         }
     }
-    csv.finish().await
+    table.finish().await
 }

@@ -85,30 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(observe::metrics))
-        .route(
-            "/partner/clients/export.csv",
-            get(crate::clients::export::export_clients),
-        )
-        .route(
-            "/partner/audit/export.csv",
-            get(crate::audit_viewer::export::export_partner_log),
-        )
-        .route(
-            "/admin/partners/export.csv",
-            get(crate::admin::export::export_partners),
-        )
-        .route(
-            "/admin/leaderboard.csv",
-            get(crate::health::export::export_leaderboard),
-        )
-        .route(
-            "/admin/audit/export.csv",
-            get(crate::audit_viewer::export::export_program_log),
-        )
-        .route(
-            "/partner/commissions/{month}/statement.csv",
-            get(crate::commissions::export::export_statement),
-        )
+        .merge(downloads())
         .route(
             "/partner/branding/assets",
             axum::routing::post(crate::branding::assets::upload).layer(
@@ -185,6 +162,58 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The downloads, each as CSV and as Excel (`.csv`, `.xlsx`): one handler, told the format.
+fn downloads() -> Router<AppState> {
+    use crate::program::download::Format;
+    use axum::{handler::Handler, Extension};
+    fn both<H, T>(router: Router<AppState>, stem: &str, handler: H) -> Router<AppState>
+    where
+        H: Handler<T, AppState> + Clone,
+        T: 'static,
+    {
+        router
+            .route(
+                &format!("{stem}.csv"),
+                get(handler.clone().layer(Extension(Format::Csv))),
+            )
+            .route(
+                &format!("{stem}.xlsx"),
+                get(handler.layer(Extension(Format::Xlsx))),
+            )
+    }
+    let router = Router::new();
+    let router = both(
+        router,
+        "/partner/clients/export",
+        crate::clients::export::export_clients,
+    );
+    let router = both(
+        router,
+        "/partner/audit/export",
+        crate::audit_viewer::export::export_partner_log,
+    );
+    let router = both(
+        router,
+        "/admin/partners/export",
+        crate::admin::export::export_partners,
+    );
+    let router = both(
+        router,
+        "/admin/leaderboard",
+        crate::health::export::export_leaderboard,
+    );
+    let router = both(
+        router,
+        "/admin/audit/export",
+        crate::audit_viewer::export::export_program_log,
+    );
+    both(
+        router,
+        "/partner/commissions/{month}/statement",
+        crate::commissions::export::export_statement,
+    )
 }
 
 /// The span of one request: its id first, so that every log line written while serving it

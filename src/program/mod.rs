@@ -6,9 +6,9 @@ pub mod chart;
 pub mod contact;
 pub mod csv;
 #[cfg(feature = "ssr")]
-pub mod csv_stream;
-#[cfg(feature = "ssr")]
 pub mod dns;
+#[cfg(feature = "ssr")]
+pub mod download;
 pub mod money;
 pub mod month;
 pub mod paging;
@@ -19,6 +19,8 @@ pub mod status;
 pub mod tier;
 #[cfg(feature = "ssr")]
 pub mod token;
+#[cfg(feature = "ssr")]
+pub mod xlsx;
 
 pub use chart::ChartSpec;
 pub use contact::{Email, HttpsUrl, Phone};

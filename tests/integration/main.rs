@@ -38,6 +38,7 @@ mod recovery;
 mod reference;
 mod sign_in;
 mod smtp_sink;
+mod spreadsheets;
 mod team;
 mod tenancy;
 mod two_factor;

@@ -61,10 +61,8 @@ fn ClientFilters(query: ClientQuery, plans: Vec<PlanOption>) -> impl IntoView {
         (ClientSort::Price, "price", "Price"),
     ]
     .map(|(s, v, l)| view! { <option value=v selected=query.sort == s>{l}</option> });
-    let export = format!(
-        "/partner/clients/export.csv?{}",
-        query.query_string(|q| q.position = Position::First)
-    );
+    let filter = query.query_string(|q| q.position = Position::First);
+    let export = move |ext: &str| format!("/partner/clients/export.{ext}?{filter}");
     view! {
         <form method="get" action="/partner/clients" class="filters" role="search" aria-label="Filter clients">
             <div class="field">
@@ -91,7 +89,8 @@ fn ClientFilters(query: ClientQuery, plans: Vec<PlanOption>) -> impl IntoView {
                 </select>
             </div>
             <button type="submit" class="button">"Apply filters"</button>
-            <a class="button button-quiet" href=export rel="external" download>"Export CSV"</a>
+            <a class="button button-quiet" href=export("csv") rel="external" download>"Export CSV"</a>
+            <a class="button button-quiet" href=export("xlsx") rel="external" download>"Export Excel"</a>
         </form>
     }
 }

@@ -89,7 +89,10 @@ fn StatementList(statements: Vec<StatementSummary>) -> impl IntoView {
                     <td class="num">{money(s.total)}</td>
                     <td class="num">{(!s.adjustments.is_zero()).then(|| money(s.adjustments))}</td>
                     <td>{payout}</td>
-                    <td><a href=format!("/partner/commissions/{}/statement.csv", s.month) download="">"CSV"</a></td>
+                    <td>
+                        <a href=format!("/partner/commissions/{}/statement.csv", s.month) download="">"CSV"</a>" · "
+                        <a href=format!("/partner/commissions/{}/statement.xlsx", s.month) download="">"Excel"</a>
+                    </td>
                 </tr>
             }
         })
@@ -289,6 +292,7 @@ fn StatementView(detail: StatementDetail) -> impl IntoView {
                 </p>
             </div>
             <a class="button button-quiet" href=format!("/partner/commissions/{}/statement.csv", s.month) download="">"Download CSV"</a>
+            <a class="button button-quiet" href=format!("/partner/commissions/{}/statement.xlsx", s.month) download="">"Download Excel"</a>
         </header>
         <dl class="details">
             <dt>"Commission"</dt><dd data-testid="statement-total">{money(s.total)}</dd>

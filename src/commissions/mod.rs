@@ -13,4 +13,6 @@ pub mod close;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
+pub mod invoice;
+#[cfg(feature = "ssr")]
 pub mod queries;

@@ -164,7 +164,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The downloads, each as CSV and as Excel (`.csv`, `.xlsx`): one handler, told the format.
+/// The downloads, each as CSV and as Excel (`.csv`, `.xlsx`): one handler, told the format;
+/// and statements as PDF invoices.
 fn downloads() -> Router<AppState> {
     use crate::program::download::Format;
     use axum::{handler::Handler, Extension};
@@ -213,6 +214,10 @@ fn downloads() -> Router<AppState> {
         router,
         "/partner/commissions/{month}/statement",
         crate::commissions::export::export_statement,
+    )
+    .route(
+        "/partner/commissions/{month}/statement.pdf",
+        get(crate::commissions::invoice::statement_pdf),
     )
 }
 

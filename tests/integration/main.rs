@@ -27,6 +27,7 @@ mod faults;
 mod governance;
 mod health;
 mod impersonation;
+mod invoices;
 mod leads;
 mod mail;
 mod observability;

@@ -91,7 +91,8 @@ fn StatementList(statements: Vec<StatementSummary>) -> impl IntoView {
                     <td>{payout}</td>
                     <td>
                         <a href=format!("/partner/commissions/{}/statement.csv", s.month) download="">"CSV"</a>" · "
-                        <a href=format!("/partner/commissions/{}/statement.xlsx", s.month) download="">"Excel"</a>
+                        <a href=format!("/partner/commissions/{}/statement.xlsx", s.month) download="">"Excel"</a>" · "
+                        <a href=format!("/partner/commissions/{}/statement.pdf", s.month) download="">"PDF"</a>
                     </td>
                 </tr>
             }
@@ -293,6 +294,7 @@ fn StatementView(detail: StatementDetail) -> impl IntoView {
             </div>
             <a class="button button-quiet" href=format!("/partner/commissions/{}/statement.csv", s.month) download="">"Download CSV"</a>
             <a class="button button-quiet" href=format!("/partner/commissions/{}/statement.xlsx", s.month) download="">"Download Excel"</a>
+            <a class="button" href=format!("/partner/commissions/{}/statement.pdf", s.month) download="">"Download invoice (PDF)"</a>
         </header>
         <dl class="details">
             <dt>"Commission"</dt><dd data-testid="statement-total">{money(s.total)}</dd>

@@ -185,6 +185,35 @@ impl TestApp {
             .await
     }
 
+    /// A download as a browser follows its link: status, content type and the raw bytes.
+    pub async fn get_bytes(
+        &self,
+        cookie: Option<&str>,
+        path: &str,
+    ) -> (StatusCode, String, Vec<u8>) {
+        let mut request = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let mut request = request.body(Body::empty()).unwrap();
+        request.extensions_mut().insert(ConnectInfo(default_peer()));
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(120),
+            self.router.clone().oneshot(request),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("GET {path} got no answer in 120 s"))
+        .unwrap();
+        let status = response.status();
+        let kind = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, kind, bytes.to_vec())
+    }
+
     /// Signs in with the demo password and returns the session cookie.
     pub async fn sign_in(&self, email: &str) -> String {
         let reply = self

@@ -1,37 +1,12 @@
 //! Statements as PDF invoices: the file parses (pdf-extract reads its text back), says what
 //! the statement says, and is guarded as the statement is.
 
-use axum::{
-    body::Body,
-    http::{header, Request, StatusCode},
-};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use partner_portal::components::format::money;
 use rust_decimal::Decimal;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use tower::ServiceExt;
 
 use crate::common::*;
-
-async fn get(app: &TestApp, cookie: Option<&str>, path: &str) -> (StatusCode, String, Vec<u8>) {
-    let mut request = Request::get(path).header(header::ACCEPT, "text/html");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let mut request = request.body(Body::empty()).unwrap();
-    request
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(default_peer()));
-    let response = app.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let kind = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, kind, bytes.to_vec())
-}
 
 /// Northwind's latest statement: its month (`YYYY-MM`), id and total.
 async fn latest_statement(app: &TestApp, slug: &str) -> (String, uuid::Uuid, uuid::Uuid, Decimal) {
@@ -73,7 +48,7 @@ async fn a_statement_downloads_as_a_pdf_invoice_with_its_totals(
 
     let owner = app.sign_in(NW_OWNER).await;
     let path = format!("/partner/commissions/{month}/statement.pdf");
-    let (status, kind, bytes) = get(&app, Some(&owner), &path).await;
+    let (status, kind, bytes) = app.get_bytes(Some(&owner), &path).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(kind, "application/pdf");
     assert!(bytes.starts_with(b"%PDF-"));
@@ -115,17 +90,17 @@ async fn invoices_are_guarded_as_statements_are(_: PgPoolOptions, connect: PgCon
     let app = TestApp::new(pool).await;
     let (month, ..) = latest_statement(&app, "northwind").await;
     let path = format!("/partner/commissions/{month}/statement.pdf");
-    let (status, kind, _) = get(&app, None, &path).await;
+    let (status, kind, _) = app.get_bytes(None, &path).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "anonymous");
     assert_ne!(kind, "application/pdf");
     for who in [NW_VIEWER, NW_SALES, ADMIN, FABRIKAM_OWNER] {
         let cookie = app.sign_in(who).await;
-        let (status, _, _) = get(&app, Some(&cookie), &path).await;
+        let (status, _, _) = app.get_bytes(Some(&cookie), &path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
     }
     // Another partner's owner gets their own statement for that month, never Northwind's.
     let contoso = app.sign_in(CONTOSO_OWNER).await;
-    let (status, _, bytes) = get(&app, Some(&contoso), &path).await;
+    let (status, _, bytes) = app.get_bytes(Some(&contoso), &path).await;
     if status == StatusCode::OK {
         let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
         assert!(
@@ -135,11 +110,8 @@ async fn invoices_are_guarded_as_statements_are(_: PgPoolOptions, connect: PgCon
     } else {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    let (status, _, _) = get(
-        &app,
-        Some(&contoso),
-        "/partner/commissions/1999-01/statement.pdf",
-    )
-    .await;
+    let (status, _, _) = app
+        .get_bytes(Some(&contoso), "/partner/commissions/1999-01/statement.pdf")
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -3,51 +3,14 @@
 
 use std::{io::Cursor, str::FromStr};
 
-use axum::{
-    body::Body,
-    http::{header, Request, StatusCode},
-};
+use axum::http::StatusCode;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use http_body_util::BodyExt;
 use rust_decimal::{prelude::FromPrimitive, Decimal};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use tower::ServiceExt;
 
 use crate::common::*;
 
 const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// The raw answer to a GET: status, content type and bytes.
-async fn download(
-    app: &TestApp,
-    cookie: Option<&str>,
-    path: &str,
-) -> (StatusCode, String, Vec<u8>) {
-    // As a browser follows a download link.
-    let mut request = Request::get(path).header(header::ACCEPT, "text/html");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let mut request = request.body(Body::empty()).unwrap();
-    request
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(default_peer()));
-    let response = tokio::time::timeout(
-        std::time::Duration::from_secs(60),
-        app.router.clone().oneshot(request),
-    )
-    .await
-    .unwrap_or_else(|_| panic!("{path} got no answer"))
-    .unwrap();
-    let status = response.status();
-    let kind = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, kind, bytes.to_vec())
-}
 
 fn sheet_rows(bytes: Vec<u8>) -> Vec<Vec<Data>> {
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("an xlsx file");
@@ -95,10 +58,14 @@ fn same(text: &str, cell: &Data) -> bool {
 /// Downloads `stem.csv` and `stem.xlsx` (with `query`) and checks that they hold the same
 /// rows; returns the sheet.
 async fn both_agree(app: &TestApp, cookie: &str, stem: &str, query: &str) -> Vec<Vec<Data>> {
-    let (status, kind, csv) = download(app, Some(cookie), &format!("{stem}.csv{query}")).await;
+    let (status, kind, csv) = app
+        .get_bytes(Some(cookie), &format!("{stem}.csv{query}"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{stem}.csv");
     assert!(kind.starts_with("text/csv"));
-    let (status, kind, xlsx) = download(app, Some(cookie), &format!("{stem}.xlsx{query}")).await;
+    let (status, kind, xlsx) = app
+        .get_bytes(Some(cookie), &format!("{stem}.xlsx{query}"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{stem}.xlsx");
     assert_eq!(kind, XLSX_TYPE);
     let csv = csv_rows(&csv);
@@ -237,7 +204,7 @@ async fn excel_downloads_keep_the_csv_guards(_: PgPoolOptions, connect: PgConnec
         "/admin/leaderboard.xlsx",
         statement.as_str(),
     ] {
-        let (status, kind, _) = download(&app, None, path).await;
+        let (status, kind, _) = app.get_bytes(None, path).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "anonymous {path}");
         assert_ne!(kind, XLSX_TYPE);
     }
@@ -247,16 +214,18 @@ async fn excel_downloads_keep_the_csv_guards(_: PgPoolOptions, connect: PgConnec
         "/admin/audit/export.xlsx",
         "/admin/leaderboard.xlsx",
     ] {
-        let (status, _, _) = download(&app, Some(&contoso), path).await;
+        let (status, _, _) = app.get_bytes(Some(&contoso), path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "Contoso's owner {path}");
     }
     // A viewer reads neither statements nor the audit log.
     for path in [statement.as_str(), "/partner/audit/export.xlsx"] {
-        let (status, _, _) = download(&app, Some(&viewer), path).await;
+        let (status, _, _) = app.get_bytes(Some(&viewer), path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "Northwind's viewer {path}");
     }
     // Another partner's owner gets its own clients only.
-    let (status, _, bytes) = download(&app, Some(&contoso), "/partner/clients/export.xlsx").await;
+    let (status, _, bytes) = app
+        .get_bytes(Some(&contoso), "/partner/clients/export.xlsx")
+        .await;
     assert_eq!(status, StatusCode::OK);
     let names: Vec<String> = sheet_rows(bytes)
         .iter()

@@ -95,20 +95,11 @@ async fn rows_for(
     partner_id: uuid::Uuid,
     month: Month,
 ) -> Result<Option<Vec<Vec<Cell>>>, AppError> {
-    let Some(statement) = queries::statement(&state.pool, partner_id, month).await? else {
+    let Some(whole) = queries::whole_statement(&state.pool, partner_id, month).await? else {
         return Ok(None);
     };
-    let lines = queries::lines(
-        &state.pool,
-        statement.id,
-        partner_id,
-        1,
-        i64::from(i32::MAX),
-    )
-    .await?;
-    let adjustments = queries::adjustments(&state.pool, statement.id, partner_id).await?;
     let month_cell = || Cell::Text(month.to_string());
-    let commission = lines.into_iter().map(|l| {
+    let commission = whole.lines.into_iter().map(|l| {
         vec![
             month_cell(),
             Cell::text("commission"),
@@ -123,7 +114,7 @@ async fn rows_for(
             Cell::Empty,
         ]
     });
-    let adjustment = adjustments.into_iter().map(|a| {
+    let adjustment = whole.adjustments.into_iter().map(|a| {
         let mut row = vec![month_cell(), Cell::text("adjustment")];
         row.extend(std::iter::repeat_n(Cell::Empty, 7));
         row.extend([Cell::Money(a.amount), Cell::Text(a.reason)]);

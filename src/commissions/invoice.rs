@@ -82,16 +82,19 @@ pub async fn invoice_for(
     partner_id: Uuid,
     month: Month,
 ) -> Result<Option<Invoice>, AppError> {
-    let Some(statement) = queries::statement(pool, partner_id, month).await? else {
+    let Some(whole) = queries::whole_statement(pool, partner_id, month).await? else {
         return Ok(None);
     };
-    let lines = queries::lines(pool, statement.id, partner_id, 1, i64::from(i32::MAX)).await?;
-    let adjustments = queries::adjustments(pool, statement.id, partner_id).await?;
     let partner: String = sqlx::query_scalar("select name from partners where id = $1")
         .bind(partner_id)
         .fetch_one(pool)
         .await?;
-    Ok(Some(invoice(partner, &statement, &lines, &adjustments)))
+    Ok(Some(invoice(
+        partner,
+        &whole.summary,
+        &whole.lines,
+        &whole.adjustments,
+    )))
 }
 
 /// What the invoice says about `statement`, formatted as the pages show it.

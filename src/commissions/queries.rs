@@ -134,6 +134,31 @@ pub async fn lines_after(
         .collect())
 }
 
+/// A statement with all its lines and adjustments: what a download of it holds.
+pub struct WholeStatement {
+    pub summary: StatementSummary,
+    pub lines: Vec<LineComputation>,
+    pub adjustments: Vec<Adjustment>,
+}
+
+/// The partner's statement for `month`, whole, or `None` when there is none.
+pub async fn whole_statement(
+    pool: &PgPool,
+    partner_id: Uuid,
+    month: Month,
+) -> sqlx::Result<Option<WholeStatement>> {
+    let Some(summary) = statement(pool, partner_id, month).await? else {
+        return Ok(None);
+    };
+    let lines = lines(pool, summary.id, partner_id, 1, i64::from(i32::MAX)).await?;
+    let adjustments = adjustments(pool, summary.id, partner_id).await?;
+    Ok(Some(WholeStatement {
+        summary,
+        lines,
+        adjustments,
+    }))
+}
+
 pub async fn adjustments(
     pool: &PgPool,
     statement_id: Uuid,
